@@ -1,0 +1,7 @@
+import { route } from '../lib/http';
+import { demoUsers as listDemoUsers, login as loginUser, me as currentUser } from '../services/auth';
+import { wechatLogin } from '../providers/wechat-login/index';
+
+export const login = route('login', async ({ body, now }) => loginUser(body.code, { wechatLogin: await wechatLogin(), now }));
+export const demoUsers = route('demoUsers', () => listDemoUsers());
+export const me = route('me', ({ userId }) => currentUser(userId));

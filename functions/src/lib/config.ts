@@ -1,0 +1,75 @@
+import { DEFAULT_PAYMENT_WINDOW_MS } from '@shop/shared';
+
+/**
+ * Stage configuration, read once from the function's environment (set per stage in serverless.yml).
+ * Secrets are not here: see secrets.ts.
+ */
+export interface AppConfig {
+  stage: string;
+  tableName: string;
+  /** Only set locally (DynamoDB Local). */
+  dynamoEndpoint: string | undefined;
+  region: string;
+  wechat: {
+    appId: string;
+    mchId: string;
+    notifyUrl: string;
+    /** Sandbox twins of WeChat login and pay: allowed on the local stage only. */
+    sandbox: boolean;
+  };
+  paymentWindowMs: number;
+  sessionTtlSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const SANDBOX_STAGES = new Set(['local']);
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const v = env[name];
+  if (!v) throw new ConfigError(`missing environment variable ${name}`);
+  return v;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got ${raw}`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const stage = required(env, 'STAGE');
+  const sandbox = env.WECHAT_SANDBOX === 'true';
+  // The sandbox answers any login code and fakes payments: it must never run where real money or users are.
+  if (sandbox && !SANDBOX_STAGES.has(stage)) {
+    throw new ConfigError(`WECHAT_SANDBOX is only allowed on the local stage, not on "${stage}"`);
+  }
+  return {
+    stage,
+    tableName: required(env, 'TABLE_NAME'),
+    dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    region: env.AWS_REGION || 'ap-east-1',
+    wechat: {
+      appId: required(env, 'WECHAT_APP_ID'),
+      mchId: required(env, 'WECHAT_MCH_ID'),
+      notifyUrl: required(env, 'WECHAT_NOTIFY_URL'),
+      sandbox,
+    },
+    paymentWindowMs: positiveInt(env, 'PAYMENT_WINDOW_MS', DEFAULT_PAYMENT_WINDOW_MS),
+    sessionTtlSeconds: positiveInt(env, 'SESSION_TTL_SECONDS', 7 * 24 * 3600),
+  };
+}
+
+let cached: AppConfig | undefined;
+export function config(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
+}
+/** Tests change the environment between cases. */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,91 @@
+/**
+ * Every key format of the one table, in one place. Nothing else in the code base builds a PK/SK/GSI value.
+ * docs/data-model.md lists the same patterns with their access patterns.
+ *
+ *   entity            PK                     SK                   GSI1PK / GSI1SK                         GSI2PK / GSI2SK                 GSI3PK / GSI3SK
+ *   category          CATALOG                CATEGORY#<id>        -                                       -                               -
+ *   product           PRODUCT#<pid>          PRODUCT              SHELF / <categoryId>#<pid>              -                               -
+ *   sku               PRODUCT#<pid>          SKU#<skuId>          SHELF / <categoryId>#<pid>#SKU#<skuId>  -                               -
+ *   user              USER#<uid>             PROFILE              -                                       -                               -
+ *   openid → user     OPENID#<openid>        OPENID               -                                       -                               -
+ *   demo shopper      DEMO                   USER#<code>          -                                       -                               -   (local stage)
+ *   cart line         USER#<uid>             CART#<skuId>         -                                       -                               -
+ *   address           USER#<uid>             ADDR#<addressId>     -                                       -                               -
+ *   checkout key      USER#<uid>             CHECKOUT#<key>       -                                       -                               -
+ *   order             ORDER#<oid>            ORDER                USER#<uid>#ORDERS / <oid>               USER#<uid>#TAB#<tab> / <oid>    DUE#PAYMENT / <deadlineAt>#<oid> (while unpaid)
+ *   pay notification  PAYNOTIFY#<id>         NOTIFICATION         -                                       -                               -
+ *   sandbox payment   WXSANDBOX#<outTradeNo> TRANSACTION          -                                       -                               -
+ *   sandbox prepay    WXSANDBOX#PREPAY#<id>  PREPAY               -                                       -                               -
+ */
+import type { OrderStatus, OrderTabKey } from '@shop/shared';
+import { ORDER_TABS } from '@shop/shared';
+
+export interface Key {
+  PK: string;
+  SK: string;
+}
+
+export const SHELF = 'SHELF';
+export const CATALOG = 'CATALOG';
+
+export const keys = {
+  category: (id: string): Key => ({ PK: CATALOG, SK: `CATEGORY#${id}` }),
+  categoryPrefix: 'CATEGORY#',
+
+  product: (productId: string): Key => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' }),
+  productPartition: (productId: string) => `PRODUCT#${productId}`,
+  sku: (productId: string, skuId: string): Key => ({ PK: `PRODUCT#${productId}`, SK: `SKU#${skuId}` }),
+  skuPrefix: 'SKU#',
+  /** Products and their SKUs share the SHELF partition of GSI1, ordered by category, so one query lists a category. */
+  productShelf: (categoryId: string, productId: string) => ({ GSI1PK: SHELF, GSI1SK: `${categoryId}#${productId}` }),
+  skuShelf: (categoryId: string, productId: string, skuId: string) => ({
+    GSI1PK: SHELF,
+    GSI1SK: `${categoryId}#${productId}#SKU#${skuId}`,
+  }),
+  shelfCategoryPrefix: (categoryId: string) => `${categoryId}#`,
+
+  user: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
+  userPartition: (userId: string) => `USER#${userId}`,
+  openid: (openid: string): Key => ({ PK: `OPENID#${openid}`, SK: 'OPENID' }),
+  /** Local stage only: the demo shoppers the sandbox login offers. */
+  demoUser: (code: string): Key => ({ PK: 'DEMO', SK: `USER#${code}` }),
+  demoPartition: 'DEMO',
+
+  cartLine: (userId: string, skuId: string): Key => ({ PK: `USER#${userId}`, SK: `CART#${skuId}` }),
+  cartPrefix: 'CART#',
+  address: (userId: string, addressId: string): Key => ({ PK: `USER#${userId}`, SK: `ADDR#${addressId}` }),
+  addressPrefix: 'ADDR#',
+  checkoutKey: (userId: string, idempotencyKey: string): Key => ({ PK: `USER#${userId}`, SK: `CHECKOUT#${idempotencyKey}` }),
+
+  order: (orderId: string): Key => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' }),
+  orderIndexes: (userId: string, orderId: string, status: OrderStatus) => ({
+    GSI1PK: `USER#${userId}#ORDERS`,
+    GSI1SK: orderId,
+    ...keys.orderTab(userId, orderId, status),
+  }),
+  orderTab: (userId: string, orderId: string, status: OrderStatus) => ({
+    GSI2PK: `USER#${userId}#TAB#${tabOf(status)}`,
+    GSI2SK: orderId,
+  }),
+  userOrders: (userId: string) => `USER#${userId}#ORDERS`,
+  userOrderTab: (userId: string, tab: Exclude<OrderTabKey, 'ALL'>) => `USER#${userId}#TAB#${tab}`,
+  /** Unpaid orders by deadline, for the timeout sweeper; removed when the order leaves PENDING_PAYMENT. */
+  paymentDue: (deadlineAt: number, orderId: string) => ({
+    GSI3PK: 'DUE#PAYMENT',
+    GSI3SK: `${String(deadlineAt).padStart(15, '0')}#${orderId}`,
+  }),
+
+  /** Every verified payment notification, kept as received (audit, reconciliation of unknown or mismatched ones). */
+  payNotification: (notificationId: string): Key => ({ PK: `PAYNOTIFY#${notificationId}`, SK: 'NOTIFICATION' }),
+
+  /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
+  sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),
+  sandboxPrepay: (prepayId: string): Key => ({ PK: `WXSANDBOX#PREPAY#${prepayId}`, SK: 'PREPAY' }),
+};
+
+/** The order-list tab a status belongs to (one tab per status, 全部 aside). */
+export function tabOf(status: OrderStatus): Exclude<OrderTabKey, 'ALL'> {
+  const tab = ORDER_TABS.find((t) => t.key !== 'ALL' && (t.statuses as readonly string[]).includes(status));
+  if (!tab) throw new Error(`no tab for status ${status}`);
+  return tab.key as Exclude<OrderTabKey, 'ALL'>;
+}

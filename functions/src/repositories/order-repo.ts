@@ -1,0 +1,259 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderStatus, OrderTabKey, QuoteDiscount, QuoteLine } from '@shop/shared';
+import { db, table } from '../lib/dynamo';
+import { keys } from './keys';
+import { isConditionFailed, transact, TransactionRefused, type LabelledItem } from './transactions';
+
+export interface ShippingAddress {
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+}
+export interface TimelineEntry {
+  at: number;
+  status: OrderStatus;
+  note: string;
+}
+export interface OrderItem {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  lines: QuoteLine[];
+  itemCount: number;
+  subtotalFen: number;
+  shippingFen: number;
+  discountFen: number;
+  discounts: QuoteDiscount[];
+  payableFen: number;
+  address: ShippingAddress;
+  remark: string;
+  createdAt: number;
+  deadlineAt: number;
+  paidAt: number | null;
+  cancelledAt: number | null;
+  cancelReason: string | null;
+  transactionId: string | null;
+  prepayId: string | null;
+  prepayCreatedAt: number | null;
+  timeline: TimelineEntry[];
+  idempotencyKey: string;
+  sourceType: 'cart' | 'buyNow';
+}
+
+export interface StockMove {
+  productId: string;
+  skuId: string;
+  quantity: number;
+}
+
+function clean(item: Record<string, unknown>): OrderItem {
+  const { PK: _1, SK: _2, GSI1PK: _3, GSI1SK: _4, GSI2PK: _5, GSI2SK: _6, GSI3PK: _7, GSI3SK: _8, type: _9, ...rest } = item;
+  return rest as unknown as OrderItem;
+}
+
+function stockReturn(move: StockMove): LabelledItem {
+  return {
+    label: `restock:${move.skuId}`,
+    Update: {
+      TableName: table(),
+      Key: keys.sku(move.productId, move.skuId),
+      UpdateExpression: 'ADD stock :q, sold :negq',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':q': move.quantity, ':negq': -move.quantity },
+    },
+  };
+}
+
+export const orderRepo = {
+  /**
+   * Places an order in ONE transaction: every SKU's stock is decremented only if enough remains and its price is
+   * still the quoted one, the order and the checkout key are created only if new, and the bought cart lines go.
+   * Either all of it happens or none of it.
+   */
+  async place(args: {
+    order: OrderItem;
+    stock: (StockMove & { priceFen: number })[];
+    checkoutKey: { requestHash: string };
+    cartSkuIds: string[];
+  }): Promise<void> {
+    const { order } = args;
+    const items: LabelledItem[] = [
+      ...args.stock.map<LabelledItem>((s) => ({
+        label: `sku:${s.skuId}`,
+        Update: {
+          TableName: table(),
+          Key: keys.sku(s.productId, s.skuId),
+          UpdateExpression: 'SET stock = stock - :q, sold = sold + :q',
+          ConditionExpression: 'attribute_exists(PK) AND stock >= :q AND priceFen = :price',
+          ExpressionAttributeValues: { ':q': s.quantity, ':price': s.priceFen },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      })),
+      {
+        label: 'order',
+        Put: {
+          TableName: table(),
+          Item: {
+            ...keys.order(order.id),
+            ...keys.orderIndexes(order.userId, order.id, order.status),
+            ...keys.paymentDue(order.deadlineAt, order.id),
+            type: 'order',
+            ...order,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        label: 'checkoutKey',
+        Put: {
+          TableName: table(),
+          Item: {
+            ...keys.checkoutKey(order.userId, order.idempotencyKey),
+            type: 'checkoutKey',
+            orderId: order.id,
+            requestHash: args.checkoutKey.requestHash,
+            createdAt: order.createdAt,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      ...args.cartSkuIds.map<LabelledItem>((skuId) => ({
+        label: `cart:${skuId}`,
+        Delete: { TableName: table(), Key: keys.cartLine(order.userId, skuId) },
+      })),
+    ];
+    await transact(items);
+  },
+
+  async checkoutKey(userId: string, idempotencyKey: string): Promise<{ orderId: string; requestHash: string } | null> {
+    const out = await db().send(
+      new GetCommand({ TableName: table(), Key: keys.checkoutKey(userId, idempotencyKey), ConsistentRead: true }),
+    );
+    return out.Item ? { orderId: out.Item.orderId as string, requestHash: out.Item.requestHash as string } : null;
+  },
+
+  async get(orderId: string): Promise<OrderItem | null> {
+    const out = await db().send(new GetCommand({ TableName: table(), Key: keys.order(orderId), ConsistentRead: true }));
+    return out.Item ? clean(out.Item) : null;
+  },
+
+  /**
+   * PENDING_PAYMENT → CANCELLED and every SKU's stock back, in one transaction guarded by the status: of any number
+   * of concurrent cancels (shopper, timeout), exactly one returns the stock. Returns false when the order had
+   * already left PENDING_PAYMENT.
+   */
+  async cancel(order: OrderItem, args: { reason: string; now: number; note: string }): Promise<boolean> {
+    const entry: TimelineEntry = { at: args.now, status: 'CANCELLED', note: args.note };
+    try {
+      await transact([
+        {
+          label: 'order',
+          Update: {
+            TableName: table(),
+            Key: keys.order(order.id),
+            UpdateExpression:
+              'SET #status = :cancelled, cancelledAt = :now, cancelReason = :reason, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
+            ConditionExpression: '#status = :pending AND userId = :uid',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':cancelled': 'CANCELLED',
+              ':pending': 'PENDING_PAYMENT',
+              ':now': args.now,
+              ':reason': args.reason,
+              ':entry': [entry],
+              ':tab': keys.orderTab(order.userId, order.id, 'CANCELLED').GSI2PK,
+              ':uid': order.userId,
+            },
+          },
+        },
+        ...order.lines.map((l) => stockReturn(l)),
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionRefused && e.failed().includes('order')) return false;
+      throw e;
+    }
+  },
+
+  /** PENDING_PAYMENT → PAID, once. Returns the updated order, or null when the status had already moved. */
+  async markPaid(order: OrderItem, args: { transactionId: string; paidAt: number; now: number }): Promise<OrderItem | null> {
+    const orderId = order.id;
+    const entry: TimelineEntry = { at: args.now, status: 'PAID', note: '支付成功' };
+    try {
+      const out = await db().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.order(orderId),
+          UpdateExpression:
+            'SET #status = :paid, paidAt = :paidAt, transactionId = :tx, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':paid': 'PAID',
+            ':pending': 'PENDING_PAYMENT',
+            ':paidAt': args.paidAt,
+            ':tx': args.transactionId,
+            ':entry': [entry],
+            ':tab': keys.orderTab(order.userId, orderId, 'PAID').GSI2PK,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return clean(out.Attributes!);
+    } catch (e) {
+      if (isConditionFailed(e)) return null;
+      throw e;
+    }
+  },
+
+  /** Remembers the prepay of an unpaid order (reused while valid, so paying twice never opens two prepays). */
+  async setPrepay(orderId: string, prepayId: string, now: number): Promise<boolean> {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.order(orderId),
+          UpdateExpression: 'SET prepayId = :p, prepayCreatedAt = :now',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':p': prepayId, ':now': now, ':pending': 'PENDING_PAYMENT' },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  },
+
+  async listByUser(
+    userId: string,
+    tab: OrderTabKey,
+    limit: number,
+    cursor: Record<string, unknown> | undefined,
+  ): Promise<{ items: OrderItem[]; next: Record<string, unknown> | undefined }> {
+    const byTab = tab !== 'ALL';
+    const out = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: byTab ? 'GSI2' : 'GSI1',
+        KeyConditionExpression: byTab ? 'GSI2PK = :pk' : 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': byTab ? keys.userOrderTab(userId, tab) : keys.userOrders(userId) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return { items: (out.Items ?? []).map(clean), next: out.LastEvaluatedKey };
+  },
+
+  /** Durable record of a verified notification (written before WeChat is told to stop retrying). */
+  async recordNotification(id: string, record: Record<string, unknown>): Promise<void> {
+    await db().send(
+      new PutCommand({ TableName: table(), Item: { ...keys.payNotification(id), type: 'payNotification', ...record } }),
+    );
+  },
+};

@@ -1,0 +1,60 @@
+import type { DemoUser, LoginResponse, UserView } from '@shop/shared';
+import { DomainError } from '@shop/shared';
+import type { WechatLogin } from '../providers/wechat-login/types';
+import { newId } from '../lib/ids';
+import { issueSession } from '../lib/session';
+import { userRepo, type UserItem } from '../repositories/user-repo';
+
+export function toUserView(u: UserItem): UserView {
+  return { id: u.id, nickname: u.nickname, avatar: u.avatar, createdAt: u.createdAt };
+}
+
+/** Names shown until the shopper sets a profile: stable per user, never the openid. */
+function defaultNickname(userId: string): string {
+  return `微信用户${userId.slice(-4)}`;
+}
+
+export const DEFAULT_AVATAR = '/catalog-images/avatar-1.svg';
+
+/**
+ * Exchanges a wx.login code for our own session: code2session on the server (session_key stays here), then finds or
+ * creates the user by openid.
+ */
+export async function login(
+  code: string,
+  deps: { wechatLogin: WechatLogin; now: number },
+): Promise<LoginResponse> {
+  const { openid, unionid } = await deps.wechatLogin.code2session(code);
+  let userId = await userRepo.userIdForOpenid(openid);
+  let isNewUser = false;
+  if (!userId) {
+    const id = newId(deps.now);
+    const created = await userRepo.create({
+      id,
+      openid,
+      unionid: unionid ?? null,
+      nickname: defaultNickname(id),
+      avatar: DEFAULT_AVATAR,
+      createdAt: deps.now,
+      lastLoginAt: deps.now,
+      defaultAddressId: null,
+    });
+    userId = created ? id : await userRepo.userIdForOpenid(openid);
+    isNewUser = created;
+    if (!userId) throw new DomainError('LOGIN_FAILED');
+  }
+  const user = await userRepo.touchLogin(userId, deps.now);
+  const session = await issueSession(user.id, deps.now);
+  return { ...session, user: toUserView(user), isNewUser };
+}
+
+export async function me(userId: string): Promise<UserView> {
+  const user = await userRepo.get(userId);
+  if (!user) throw new DomainError('UNAUTHORIZED');
+  return toUserView(user);
+}
+
+/** Local stage: the seeded demo shoppers whose sandbox login codes the H5 app offers. */
+export async function demoUsers(): Promise<{ users: DemoUser[] }> {
+  return { users: await userRepo.demoUsers() };
+}

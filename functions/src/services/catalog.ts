@@ -1,0 +1,143 @@
+import {
+  DomainError,
+  type Category,
+  type ListProductsQuery,
+  type ProductDetail,
+  type ProductPage,
+  type ProductSort,
+  type ProductSummary,
+  type SearchQuery,
+} from '@shop/shared';
+import { catalogRepo, type ProductItem, type SkuItem } from '../repositories/catalog-repo';
+
+/**
+ * Listing, search and suggestions read the whole shelf index once and keep it for a few seconds per container.
+ * A shop of a few thousand SKUs is a handful of 1 MB pages; docs/data-model.md says when to move to a search service.
+ */
+const SHELF_TTL_MS = 5_000;
+let shelfCache: { at: number; summaries: ProductSummary[]; keywords: Map<string, string[]> } | undefined;
+
+export function summarize(product: ProductItem, skus: SkuItem[]): ProductSummary {
+  const prices = skus.map((s) => s.priceFen);
+  const cheapest = skus.reduce<SkuItem | undefined>((m, s) => (!m || s.priceFen < m.priceFen ? s : m), undefined);
+  return {
+    id: product.id,
+    categoryId: product.categoryId,
+    title: product.title,
+    subtitle: product.subtitle,
+    image: product.images[0],
+    priceFromFen: prices.length ? Math.min(...prices) : 0,
+    originalPriceFen: cheapest?.originalPriceFen ?? null,
+    sales: skus.reduce((n, s) => n + s.sold, 0),
+    stock: skus.reduce((n, s) => n + Math.max(0, s.stock), 0),
+    createdAt: product.createdAt,
+  };
+}
+
+async function shelf(now = Date.now()) {
+  if (shelfCache && now - shelfCache.at < SHELF_TTL_MS) return shelfCache;
+  const { products, skus } = await catalogRepo.shelf();
+  const byProduct = new Map<string, SkuItem[]>();
+  for (const s of skus) byProduct.set(s.productId, [...(byProduct.get(s.productId) ?? []), s]);
+  const onShelf = products.filter((p) => p.onShelf && byProduct.has(p.id));
+  shelfCache = {
+    at: now,
+    summaries: onShelf.map((p) => summarize(p, byProduct.get(p.id)!)),
+    keywords: new Map(onShelf.map((p) => [p.id, [p.title, p.subtitle, ...p.keywords].map((k) => k.toLowerCase())])),
+  };
+  return shelfCache;
+}
+export function clearCatalogCache(): void {
+  shelfCache = undefined;
+}
+
+const COMPARATORS: Record<ProductSort, (a: ProductSummary, b: ProductSummary) => number> = {
+  sales: (a, b) => b.sales - a.sales,
+  price_asc: (a, b) => a.priceFromFen - b.priceFromFen,
+  price_desc: (a, b) => b.priceFromFen - a.priceFromFen,
+  newest: (a, b) => b.createdAt - a.createdAt,
+};
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+function decodeCursor(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  try {
+    const { o } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isSafeInteger(o) && o >= 0) return o;
+  } catch {
+    /* fall through */
+  }
+  throw new DomainError('VALIDATION_FAILED', '分页参数无效');
+}
+
+function paginate(items: ProductSummary[], sort: ProductSort, cursor: string | undefined, limit: number): ProductPage {
+  // Sold-out products sink to the end; ties keep a stable order by id so pages never overlap.
+  const sorted = [...items].sort(
+    (a, b) => Number(a.stock === 0) - Number(b.stock === 0) || COMPARATORS[sort](a, b) || a.id.localeCompare(b.id),
+  );
+  const offset = decodeCursor(cursor);
+  const page = sorted.slice(offset, offset + limit);
+  return { items: page, nextCursor: offset + limit < sorted.length ? encodeCursor(offset + limit) : null };
+}
+
+export async function listCategories(): Promise<{ items: Category[] }> {
+  return { items: await catalogRepo.categories() };
+}
+
+export async function listProducts(q: ListProductsQuery): Promise<ProductPage> {
+  const { summaries } = await shelf();
+  const items = q.categoryId ? summaries.filter((s) => s.categoryId === q.categoryId) : summaries;
+  return paginate(items, q.sort, q.cursor, q.limit);
+}
+
+/** Every whitespace-separated term must appear in the title, subtitle or keywords. */
+export async function searchProducts(q: SearchQuery): Promise<ProductPage> {
+  const { summaries, keywords } = await shelf();
+  const terms = q.q.toLowerCase().split(/\s+/).filter(Boolean);
+  const hits = summaries.filter((s) => terms.every((t) => keywords.get(s.id)!.some((k) => k.includes(t))));
+  return paginate(hits, q.sort, q.cursor, q.limit);
+}
+
+export async function suggest(text: string): Promise<{ suggestions: string[] }> {
+  const { summaries, keywords } = await shelf();
+  const t = text.toLowerCase();
+  const ranked = [...summaries].sort((a, b) => b.sales - a.sales);
+  const out: string[] = [];
+  const add = (s: string) => {
+    if (out.length < 8 && !out.includes(s)) out.push(s);
+  };
+  if (!t) {
+    for (const s of ranked) add(keywords.get(s.id)![2] ?? s.title);
+    return { suggestions: out };
+  }
+  for (const s of ranked) for (const k of keywords.get(s.id)!.slice(2)) if (k.startsWith(t)) add(k);
+  for (const s of ranked) if (s.title.toLowerCase().includes(t)) add(s.title);
+  return { suggestions: out };
+}
+
+export async function getProduct(productId: string): Promise<ProductDetail> {
+  const found = await catalogRepo.product(productId);
+  if (!found || found.skus.length === 0) throw new DomainError('PRODUCT_NOT_FOUND');
+  const { product, skus } = found;
+  const order = (s: SkuItem) => product.specDimensions.map((d) => d.values.indexOf(s.specs[d.name])).join('.');
+  return {
+    ...summarize(product, skus),
+    images: product.images,
+    description: product.description,
+    specDimensions: product.specDimensions,
+    skus: [...skus]
+      .sort((a, b) => order(a).localeCompare(order(b), undefined, { numeric: true }))
+      .map((s) => ({
+        id: s.id,
+        specs: s.specs,
+        specText: s.specText,
+        priceFen: s.priceFen,
+        originalPriceFen: s.originalPriceFen,
+        stock: Math.max(0, s.stock),
+        image: s.image,
+      })),
+    onShelf: product.onShelf,
+  };
+}

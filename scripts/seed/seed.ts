@@ -1,0 +1,80 @@
+import { catalogRepo } from '../../functions/src/repositories/catalog-repo';
+import { userRepo } from '../../functions/src/repositories/user-repo';
+import { newId } from '../../functions/src/lib/ids';
+import { categories, demoUsers, products, type SeedProduct } from './catalog-data';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+function specText(specs: Record<string, string>): string {
+  return Object.values(specs).join(' / ');
+}
+
+/** Writes one product and its SKUs (used by the seeder and by tests that need a product of their own). */
+export async function putProduct(p: SeedProduct, now: number): Promise<void> {
+  await catalogRepo.putProduct({
+    type: 'product',
+    id: p.id,
+    categoryId: p.categoryId,
+    title: p.title,
+    subtitle: p.subtitle,
+    description: p.description,
+    images: p.images,
+    specDimensions: p.specDimensions,
+    keywords: p.keywords,
+    onShelf: p.onShelf,
+    createdAt: now - p.listedDaysAgo * DAY_MS,
+  });
+  // Historic sales are spread over the SKUs so listings can sort by them; new orders add to them.
+  const perSku = Math.floor(p.sales / p.skus.length);
+  await inBatches(p.skus, 10, (s) =>
+    catalogRepo.putSku({
+      type: 'sku',
+      id: s.id,
+      productId: p.id,
+      categoryId: p.categoryId,
+      specs: s.specs,
+      specText: specText(s.specs),
+      priceFen: s.priceFen,
+      originalPriceFen: s.originalPriceFen,
+      stock: s.stock,
+      sold: perSku,
+      image: s.image,
+    }),
+  );
+}
+
+/** The demo catalog, the demo shoppers and their accounts. Safe to run twice (puts are overwrites). */
+export async function seedDemoData(now = Date.now()): Promise<{ categories: number; products: number; skus: number; users: number }> {
+  await inBatches(categories, 10, (c) => catalogRepo.putCategory(c));
+  await inBatches(products, 8, (p) => putProduct(p, now));
+  await inBatches(demoUsers, 5, async (u) => {
+    await userRepo.putDemoUser({ code: u.code, nickname: u.nickname, avatar: u.avatar, sortOrder: demoUsers.indexOf(u) });
+    if (!(await userRepo.userIdForOpenid(u.openid))) {
+      await userRepo.create({
+        id: newId(now),
+        openid: u.openid,
+        unionid: null,
+        nickname: u.nickname,
+        avatar: u.avatar,
+        createdAt: now,
+        lastLoginAt: now,
+        defaultAddressId: null,
+      });
+    }
+  });
+  return {
+    categories: categories.length,
+    products: products.length,
+    skus: products.reduce((n, p) => n + p.skus.length, 0),
+    users: demoUsers.length,
+  };
+}
+
+/** True when the table has no catalog yet. */
+export async function isEmpty(): Promise<boolean> {
+  return (await catalogRepo.categories()).length === 0;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import * as C from './contracts/index';
+
+/**
+ * Every HTTP route of the API, in one table that both sides import: the functions parse with these schemas, the
+ * mini-app's client is typed by them, and a test checks that serverless.yml routes exactly these.
+ * `auth: true` routes need `Authorization: Bearer <session token>`.
+ */
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  auth: boolean;
+  query?: z.ZodTypeAny;
+  body?: z.ZodTypeAny;
+  response: z.ZodTypeAny;
+  /** Only served on the local stage (sandbox helpers). */
+  localOnly?: boolean;
+}
+
+const Ok = z.object({ ok: z.literal(true) });
+
+export const API = {
+  login: { method: 'POST', path: '/v1/auth/login', auth: false, body: C.LoginRequest, response: C.LoginResponse },
+  demoUsers: { method: 'GET', path: '/v1/auth/demo-users', auth: false, response: C.DemoUsersResponse, localOnly: true },
+  me: { method: 'GET', path: '/v1/me', auth: true, response: C.UserView },
+
+  categories: { method: 'GET', path: '/v1/categories', auth: false, response: C.CategoriesResponse },
+  listProducts: { method: 'GET', path: '/v1/products', auth: false, query: C.ListProductsQuery, response: C.ProductPage },
+  searchProducts: { method: 'GET', path: '/v1/search', auth: false, query: C.SearchQuery, response: C.ProductPage },
+  suggest: { method: 'GET', path: '/v1/search/suggest', auth: false, query: C.SuggestQuery, response: C.SuggestResponse },
+  getProduct: { method: 'GET', path: '/v1/products/{productId}', auth: false, response: C.ProductDetail },
+
+  getCart: { method: 'GET', path: '/v1/cart', auth: true, response: C.CartView },
+  addCartLine: { method: 'POST', path: '/v1/cart/lines', auth: true, body: C.AddCartLineRequest, response: C.CartView },
+  updateCartLine: { method: 'PATCH', path: '/v1/cart/lines/{skuId}', auth: true, body: C.UpdateCartLineRequest, response: C.CartView },
+  removeCartLine: { method: 'DELETE', path: '/v1/cart/lines/{skuId}', auth: true, response: C.CartView },
+  selectCartLines: { method: 'POST', path: '/v1/cart/select', auth: true, body: C.SelectCartLinesRequest, response: C.CartView },
+
+  listAddresses: { method: 'GET', path: '/v1/addresses', auth: true, response: C.AddressesResponse },
+  createAddress: { method: 'POST', path: '/v1/addresses', auth: true, body: C.AddressInput, response: C.Address },
+  updateAddress: { method: 'PUT', path: '/v1/addresses/{addressId}', auth: true, body: C.AddressInput, response: C.Address },
+  deleteAddress: { method: 'DELETE', path: '/v1/addresses/{addressId}', auth: true, response: Ok },
+
+  quote: { method: 'POST', path: '/v1/checkout/quote', auth: true, body: C.QuoteRequest, response: C.QuoteView },
+  createOrder: { method: 'POST', path: '/v1/orders', auth: true, body: C.CreateOrderRequest, response: C.OrderView },
+  listOrders: { method: 'GET', path: '/v1/orders', auth: true, query: C.ListOrdersQuery, response: C.OrderPage },
+  getOrder: { method: 'GET', path: '/v1/orders/{orderId}', auth: true, response: C.OrderView },
+  cancelOrder: { method: 'POST', path: '/v1/orders/{orderId}/cancel', auth: true, response: C.OrderView },
+  payOrder: { method: 'POST', path: '/v1/orders/{orderId}/pay', auth: true, response: C.PayOrderResponse },
+
+  /** WeChat Pay → us. Not JSON-parsed by zod before the signature over the raw body is verified. */
+  payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false, response: z.unknown() },
+  sandboxPay: { method: 'POST', path: '/v1/sandbox/pay', auth: true, body: C.SandboxPayRequest, response: C.SandboxPayResponse, localOnly: true },
+} as const satisfies Record<string, RouteDef>;
+
+export type ApiName = keyof typeof API;
+type Def<N extends ApiName> = (typeof API)[N];
+export type ApiResponse<N extends ApiName> = z.infer<Def<N>['response']>;
+export type ApiBody<N extends ApiName> = Def<N> extends { body: infer B extends z.ZodTypeAny } ? z.input<B> : never;
+export type ApiQuery<N extends ApiName> = Def<N> extends { query: infer Q extends z.ZodTypeAny } ? z.input<Q> : never;

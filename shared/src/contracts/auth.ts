@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+export const LoginRequest = z.object({
+  /** The code from `Taro.login` (valid 5 minutes, usable once). */
+  code: z.string().min(1, '缺少登录凭证').max(128),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const UserView = z.object({
+  id: z.string(),
+  nickname: z.string(),
+  avatar: z.string(),
+  createdAt: z.number(),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const LoginResponse = z.object({
+  token: z.string(),
+  expiresAt: z.number(),
+  user: UserView,
+  isNewUser: z.boolean(),
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+/** Local stage only: the demo shoppers whose sandbox login codes the H5 app offers (选择演示用户). */
+export const DemoUser = z.object({ code: z.string(), nickname: z.string(), avatar: z.string() });
+export const DemoUsersResponse = z.object({ users: z.array(DemoUser) });
+export type DemoUser = z.infer<typeof DemoUser>;

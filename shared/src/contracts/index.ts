@@ -1,0 +1,7 @@
+export * from './common';
+export * from './auth';
+export * from './catalog';
+export * from './cart';
+export * from './address';
+export * from './checkout';
+export * from './order';

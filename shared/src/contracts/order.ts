@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { Cursor, EpochMs, FenAmount, Id, Limit, page } from './common';
+import { ORDER_STATUSES, ORDER_TABS } from '../order-state';
+import { QuoteLineView } from './checkout';
+
+export const OrderStatusSchema = z.enum(ORDER_STATUSES);
+export const OrderTabKeySchema = z.enum(ORDER_TABS.map((t) => t.key) as [string, ...string[]]);
+
+export const ShippingAddress = z.object({
+  name: z.string(),
+  phone: z.string(),
+  province: z.string(),
+  city: z.string(),
+  district: z.string(),
+  detail: z.string(),
+});
+
+export const TimelineEntry = z.object({ at: EpochMs, status: OrderStatusSchema, note: z.string() });
+
+export const OrderView = z.object({
+  id: Id,
+  status: OrderStatusSchema,
+  statusLabel: z.string(),
+  lines: z.array(QuoteLineView),
+  itemCount: z.number().int(),
+  subtotalFen: FenAmount,
+  shippingFen: FenAmount,
+  discountFen: FenAmount,
+  discounts: z.array(z.object({ kind: z.string(), label: z.string(), amountFen: FenAmount })),
+  payableFen: FenAmount,
+  address: ShippingAddress,
+  remark: z.string(),
+  createdAt: EpochMs,
+  /** Payment deadline: after it the order can no longer be paid. */
+  deadlineAt: EpochMs,
+  paidAt: EpochMs.nullable(),
+  cancelledAt: EpochMs.nullable(),
+  cancelReason: z.string().nullable(),
+  transactionId: z.string().nullable(),
+  timeline: z.array(TimelineEntry),
+});
+export type OrderView = z.infer<typeof OrderView>;
+
+export const ListOrdersQuery = z.object({
+  tab: OrderTabKeySchema.default('ALL'),
+  cursor: Cursor,
+  limit: Limit,
+});
+export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
+export const OrderPage = page(OrderView);
+export type OrderPage = z.infer<typeof OrderPage>;
+
+/** What `Taro.requestPayment` needs (WeChat Pay JSAPI, signType RSA); computed and signed by the server. */
+export const PaymentParams = z.object({
+  timeStamp: z.string(),
+  nonceStr: z.string(),
+  package: z.string(),
+  signType: z.literal('RSA'),
+  paySign: z.string(),
+});
+export type PaymentParams = z.infer<typeof PaymentParams>;
+
+export const PayOrderResponse = z.object({
+  orderId: Id,
+  prepayId: z.string(),
+  /** `sandbox` on the local stage: the app shows its 模拟支付 sheet instead of calling requestPayment. */
+  mode: z.enum(['wechat', 'sandbox']),
+  params: PaymentParams,
+  payableFen: FenAmount,
+  deadlineAt: EpochMs,
+});
+export type PayOrderResponse = z.infer<typeof PayOrderResponse>;
+
+/** Local stage: the 模拟支付 sheet confirms or abandons a sandbox payment. */
+export const SandboxPayRequest = z.object({ prepayId: z.string().min(1), action: z.enum(['pay', 'cancel']) });
+export type SandboxPayRequest = z.infer<typeof SandboxPayRequest>;
+export const SandboxPayResponse = z.object({
+  delivered: z.boolean(),
+  /** HTTP status our notify endpoint answered the sandbox with. */
+  notifyStatus: z.number().int().nullable(),
+});

@@ -1,0 +1,67 @@
+/**
+ * Every error a caller can see: a stable code for programs, an HTTP status, and a Chinese message for shoppers.
+ * The API layer maps codes to statuses from this one table.
+ */
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: { status: 400, message: '请求参数有误' },
+  UNAUTHORIZED: { status: 401, message: '请先登录' },
+  SESSION_EXPIRED: { status: 401, message: '登录已过期，请重新登录' },
+  FORBIDDEN: { status: 403, message: '无权进行此操作' },
+  NOT_FOUND: { status: 404, message: '请求的内容不存在' },
+  PRODUCT_NOT_FOUND: { status: 404, message: '商品不存在' },
+  SKU_NOT_FOUND: { status: 404, message: '商品规格不存在' },
+  ORDER_NOT_FOUND: { status: 404, message: '订单不存在' },
+  ADDRESS_NOT_FOUND: { status: 404, message: '收货地址不存在' },
+  CART_LINE_NOT_FOUND: { status: 404, message: '购物车中没有该商品' },
+  LOGIN_CODE_INVALID: { status: 400, message: '登录凭证无效或已使用，请重新登录' },
+  LOGIN_RATE_LIMITED: { status: 429, message: '登录过于频繁，请稍后再试' },
+  LOGIN_BLOCKED: { status: 403, message: '账号存在安全风险，暂时无法登录' },
+  LOGIN_FAILED: { status: 502, message: '微信登录暂时不可用，请稍后再试' },
+  OUT_OF_STOCK: { status: 409, message: '库存不足' },
+  OFF_SHELF: { status: 409, message: '商品已下架' },
+  EMPTY_CHECKOUT: { status: 400, message: '请选择要结算的商品' },
+  TOO_MANY_LINES: { status: 400, message: '一次最多结算 40 种商品' },
+  QUANTITY_LIMIT: { status: 400, message: '购买数量超出限制' },
+  CART_FULL: { status: 400, message: '购物车已满，请先清理' },
+  ADDRESS_REQUIRED: { status: 400, message: '请选择收货地址' },
+  ADDRESS_LIMIT: { status: 400, message: '最多保存 20 个收货地址' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: '重复提交的订单内容不一致，请刷新后重试' },
+  ORDER_STATE_CONFLICT: { status: 409, message: '订单状态已变化，请刷新后重试' },
+  PAYMENT_EXPIRED: { status: 409, message: '订单已超过支付时间' },
+  PAYMENT_UNAVAILABLE: { status: 502, message: '支付暂时不可用，请稍后再试' },
+  NOTIFY_REJECTED: { status: 401, message: '通知验签失败' },
+  SANDBOX_DISABLED: { status: 404, message: '请求的内容不存在' },
+  RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试' },
+  INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** The body of every error response. */
+export interface ApiErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Optional machine-readable details (e.g. which SKU ran out, which field failed validation). */
+  details?: Record<string, unknown>;
+}
+
+/** A domain error: thrown by services, turned into `{code, message}` by the API layer. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? ERROR_CATALOG[code].message);
+    this.status = ERROR_CATALOG[code].status;
+  }
+  toBody(): ApiErrorBody {
+    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { ensureTable, localClient } from '../../scripts/lib/dynamodb-local';
+import { generateLocalSecrets } from '../../scripts/lib/local-secrets';
+import { resetConfig } from '../../functions/src/lib/config';
+import { resetDb } from '../../functions/src/lib/dynamo';
+import { resetSecrets } from '../../functions/src/lib/secrets';
+
+export const TEST_APP_ID = 'wxtest0000000001';
+export const TEST_MCH_ID = '1900000099';
+
+/**
+ * Points this test file's process at a fresh table in the shared DynamoDB Local, with the local stage's settings
+ * (sandbox WeChat) and freshly generated keys. Call in beforeAll, before anything touches DynamoDB.
+ */
+export async function freshTable(extraEnv: Record<string, string> = {}): Promise<{ tableName: string; env: Record<string, string> }> {
+  const endpoint = inject('dynamoEndpoint');
+  const tableName = `test-${randomBytes(6).toString('hex')}`;
+  const env: Record<string, string> = {
+    STAGE: 'local',
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: endpoint,
+    WECHAT_SANDBOX: 'true',
+    WECHAT_APP_ID: TEST_APP_ID,
+    WECHAT_MCH_ID: TEST_MCH_ID,
+    WECHAT_NOTIFY_URL: 'http://127.0.0.1:9/v1/pay/notify',
+    PAYMENT_WINDOW_MS: String(15 * 60 * 1000),
+    LOG_LEVEL: 'SILENT',
+    AWS_REGION: 'local',
+    ...generateLocalSecrets(),
+    ...extraEnv,
+  };
+  Object.assign(process.env, env);
+  delete process.env.SECRETS_SSM_PREFIX;
+  resetConfig();
+  resetSecrets();
+  resetDb();
+  await ensureTable(localClient(endpoint), tableName);
+  return { tableName, env };
+}
