@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db } from '../lib/dynamo';
 
 export type CancellationCode = 'ConditionalCheckFailed' | 'TransactionConflict' | 'None' | string;
@@ -43,7 +44,8 @@ export async function transact(items: LabelledItem[], options: { maxConflictRetr
       if (!(e instanceof TransactionCanceledException) && (e as Error).name !== 'TransactionCanceledException') throw e;
       const reasons = ((e as TransactionCanceledException).CancellationReasons ?? []).map((r) => ({
         code: r.Code ?? 'None',
-        item: r.Item as Record<string, unknown> | undefined,
+        // The exception is not unmarshalled by the document client: the old item arrives in attribute-value form.
+        item: r.Item ? unmarshall(r.Item as Parameters<typeof unmarshall>[0]) : undefined,
       }));
       const refused = new TransactionRefused(reasons, labels);
       if (refused.conflicted() && attempt < maxRetries) {

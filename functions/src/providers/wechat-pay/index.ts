@@ -1,0 +1,67 @@
+import { DomainError } from '@shop/shared';
+import { ConfigError, config, type AppConfig } from '../../lib/config';
+import { secrets, type Secrets } from '../../lib/secrets';
+import { createWechatPay } from './client';
+import { createSandboxWechatPay, type SandboxWechatPay } from './sandbox';
+import { dynamoSandboxStore } from './sandbox-store';
+import type { WechatPay } from './types';
+
+export * from './types';
+export type { SandboxWechatPay } from './sandbox';
+export type { SandboxPaymentResult } from './sandbox-server';
+export { outTradeNoFor } from './v3-crypto';
+
+/**
+ * Builds the provider for a stage. The sandbox (local stage only, enforced by loadConfig) also needs its own
+ * platform key pair from the environment: SANDBOX_PLATFORM_PRIVATE_KEY and SANDBOX_PLATFORM_SERIAL; its public half
+ * is expected among WXPAY_PLATFORM_PUBLIC_KEYS, as WeChat's would be. SANDBOX_NOTIFY_URL optionally redirects its
+ * notifications (e.g. to the local API when notify_url names a public host).
+ */
+export function buildWechatPay(cfg: AppConfig, s: Secrets, env: NodeJS.ProcessEnv = process.env): WechatPay {
+  const common = {
+    appId: cfg.wechat.appId,
+    mchId: cfg.wechat.mchId,
+    notifyUrl: cfg.wechat.notifyUrl,
+    mchPrivateKey: s.mchPrivateKey,
+    mchSerial: s.mchSerial,
+    apiV3Key: s.apiV3Key,
+    platformPublicKeys: s.platformPublicKeys,
+  };
+  if (!cfg.wechat.sandbox) return createWechatPay({ ...common, mode: 'wechat' });
+  const platformPrivateKey = env.SANDBOX_PLATFORM_PRIVATE_KEY;
+  const platformSerial = env.SANDBOX_PLATFORM_SERIAL;
+  if (!platformPrivateKey || !platformSerial) {
+    throw new ConfigError('the WeChat Pay sandbox needs SANDBOX_PLATFORM_PRIVATE_KEY and SANDBOX_PLATFORM_SERIAL');
+  }
+  return createSandboxWechatPay({
+    ...common,
+    platformPrivateKey,
+    platformSerial,
+    store: dynamoSandboxStore(),
+    deliverNotificationsTo: env.SANDBOX_NOTIFY_URL || undefined,
+  });
+}
+
+let pending: Promise<WechatPay> | undefined;
+
+/** One provider per container, built on first use. */
+export function wechatPay(): Promise<WechatPay> {
+  pending ??= secrets().then((s) => buildWechatPay(config(), s));
+  pending.catch(() => (pending = undefined));
+  return pending;
+}
+
+export function isSandboxWechatPay(pay: WechatPay): pay is SandboxWechatPay {
+  return pay.mode === 'sandbox' && 'simulateUserPayment' in pay;
+}
+
+/** The sandbox, for the local stage's 模拟支付 endpoint; anywhere else it does not exist. */
+export async function sandboxWechatPay(): Promise<SandboxWechatPay> {
+  const pay = await wechatPay();
+  if (!isSandboxWechatPay(pay)) throw new DomainError('SANDBOX_DISABLED');
+  return pay;
+}
+
+export function resetWechatPay(): void {
+  pending = undefined;
+}

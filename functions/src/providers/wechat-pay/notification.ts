@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { AEAD_ALGORITHM, decryptResource, parseRfc3339, responseSignatureMessage, verifyMessage } from './v3-crypto';
+import { NotifyRejected, type TransactionNotification } from './types';
+
+/** WeChat Pay's v3 rule for signed responses and notifications: refuse timestamps more than 5 minutes off. */
+export const MAX_CLOCK_SKEW_SEC = 300;
+
+const Envelope = z.object({
+  id: z.string().min(1),
+  create_time: z.string(),
+  event_type: z.string().min(1),
+  resource_type: z.literal('encrypt-resource'),
+  summary: z.string().optional(),
+  resource: z.object({
+    algorithm: z.literal(AEAD_ALGORITHM),
+    ciphertext: z.string().min(1),
+    nonce: z.string().min(1),
+    associated_data: z.string().optional(),
+    original_type: z.string().optional(),
+  }),
+});
+
+const Transaction = z.object({
+  appid: z.string(),
+  mchid: z.string(),
+  out_trade_no: z.string(),
+  transaction_id: z.string(),
+  trade_state: z.string(),
+  success_time: z.string().optional(),
+  payer: z.object({ openid: z.string() }),
+  amount: z.object({
+    total: z.number().int(),
+    payer_total: z.number().int().optional(),
+    currency: z.string(),
+  }),
+});
+
+export interface SignedHeaders {
+  timestamp: string;
+  nonce: string;
+  signature: string;
+  serial: string;
+}
+
+/** Wechatpay-* headers whatever their case (API Gateway and Node lower-case them; WeChat sends them capitalised). */
+export function wechatpayHeaders(headers: Record<string, string | undefined>): Partial<SignedHeaders> {
+  const lower = new Map<string, string>();
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) lower.set(name.toLowerCase(), value);
+  return {
+    timestamp: lower.get('wechatpay-timestamp'),
+    nonce: lower.get('wechatpay-nonce'),
+    signature: lower.get('wechatpay-signature'),
+    serial: lower.get('wechatpay-serial'),
+  };
+}
+
+/**
+ * Checks that `body` was signed by WeChat Pay (a platform key we hold, under its serial) within the allowed clock
+ * skew. Used for notifications and for the client's responses alike. WeChat also sends probe notifications with
+ * deliberately wrong signatures to check that merchants verify: those must fail here.
+ */
+export function verifySignedBody(
+  h: Partial<SignedHeaders>,
+  body: string,
+  nowMs: number,
+  platformPublicKeys: Record<string, string>,
+): void {
+  if (!h.timestamp || !h.nonce || !h.signature || !h.serial) {
+    throw new NotifyRejected('MISSING_HEADERS', 'Wechatpay-Timestamp/Nonce/Signature/Serial required');
+  }
+  if (!/^\d{1,12}$/.test(h.timestamp) || Math.abs(nowMs / 1000 - Number(h.timestamp)) > MAX_CLOCK_SKEW_SEC) {
+    throw new NotifyRejected('STALE_TIMESTAMP', `timestamp ${h.timestamp} too far from now`);
+  }
+  const key = Object.hasOwn(platformPublicKeys, h.serial) ? platformPublicKeys[h.serial] : undefined;
+  if (!key) throw new NotifyRejected('UNKNOWN_SERIAL', `no platform key for serial ${h.serial}`);
+  if (!verifyMessage(key, responseSignatureMessage(h.timestamp, h.nonce, body), h.signature)) {
+    throw new NotifyRejected('BAD_SIGNATURE', 'signature does not verify');
+  }
+}
+
+export function parseTransactionNotification(
+  headers: Record<string, string | undefined>,
+  rawBody: string,
+  nowMs: number,
+  keys: { platformPublicKeys: Record<string, string>; apiV3Key: string },
+): TransactionNotification {
+  verifySignedBody(wechatpayHeaders(headers), rawBody, nowMs, keys.platformPublicKeys);
+
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    throw new NotifyRejected('BAD_BODY', 'body is not JSON');
+  }
+  const envelope = Envelope.safeParse(json);
+  if (!envelope.success) throw new NotifyRejected('BAD_BODY', 'not a v3 encrypted notification');
+  // Refund results (REFUND.*) carry a different resource and arrive at their own notify_url.
+  if (!envelope.data.event_type.startsWith('TRANSACTION.')) {
+    throw new NotifyRejected('BAD_BODY', `unexpected event_type ${envelope.data.event_type}`);
+  }
+
+  let plaintext: string;
+  try {
+    plaintext = decryptResource(envelope.data.resource, keys.apiV3Key);
+  } catch {
+    throw new NotifyRejected('DECRYPT_FAILED', 'resource does not decrypt with the APIv3 key');
+  }
+  let tx: z.infer<typeof Transaction>;
+  try {
+    tx = Transaction.parse(JSON.parse(plaintext));
+  } catch {
+    throw new NotifyRejected('BAD_BODY', 'resource is not a transaction');
+  }
+
+  return {
+    eventId: envelope.data.id,
+    eventType: envelope.data.event_type,
+    outTradeNo: tx.out_trade_no,
+    transactionId: tx.transaction_id,
+    tradeState: tx.trade_state,
+    amountTotalFen: tx.amount.total,
+    payerTotalFen: tx.amount.payer_total ?? tx.amount.total,
+    currency: tx.amount.currency,
+    appid: tx.appid,
+    mchid: tx.mchid,
+    payerOpenid: tx.payer.openid,
+    successTime: tx.success_time ? parseRfc3339(tx.success_time) : null,
+  };
+}

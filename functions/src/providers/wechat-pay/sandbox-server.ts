@@ -1,0 +1,403 @@
+/**
+ * The local twin of WeChat Pay's API v3 server (JSAPI prepay, query, close, and the payment notification), speaking
+ * the same signed HTTP protocol so the real client's signing and verification run unchanged on the local stage.
+ * Behaviour follows the v3 merchant documents (JSAPI下单 / 查询订单 / 关闭订单 / 支付成功回调通知).
+ */
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { DomainError } from '@shop/shared';
+import { z } from 'zod';
+import type { SandboxStore, SandboxTransaction } from './sandbox-store';
+import {
+  OUT_TRADE_NO,
+  encryptResource,
+  nonce,
+  parseAuthorizationHeader,
+  parseRfc3339,
+  requestSignatureMessage,
+  responseSignatureMessage,
+  rfc3339Beijing,
+  signMessage,
+  verifyMessage,
+} from './v3-crypto';
+import { MAX_CLOCK_SKEW_SEC } from './notification';
+
+export type { SandboxStore, SandboxTransaction } from './sandbox-store';
+export { dynamoSandboxStore, memorySandboxStore } from './sandbox-store';
+
+export interface SandboxWechatPayServerOptions {
+  mchId: string;
+  appId: string;
+  apiV3Key: string;
+  platformPrivateKey: string;
+  platformSerial: string;
+  /** The merchant's API public key, for checking request signatures. */
+  merchantPublicKey: string;
+  /** When given, requests must name this certificate serial. */
+  merchantSerial?: string;
+  store: SandboxStore;
+  /** Delivers notifications here instead of each transaction's notify_url. */
+  notifyUrl?: string;
+  /** Used to deliver notifications. */
+  fetch?: typeof globalThis.fetch;
+  now?: () => number;
+}
+
+export interface SandboxPaymentResult {
+  delivered: boolean;
+  notifyStatus: number | null;
+}
+
+export interface SignedNotification {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface SandboxWechatPayServer {
+  handle(request: Request): Promise<Response>;
+  /**
+   * What the shopper does in the payment sheet. 'pay' moves the transaction to SUCCESS (once: a second 'pay'
+   * re-delivers the same notification, as WeChat's retries do) and POSTs the notification; 'cancel' pays nothing.
+   * Throws DomainError NOT_FOUND (unknown prepay_id), PAYMENT_EXPIRED (past time_expire) or ORDER_STATE_CONFLICT
+   * (closed).
+   */
+  simulateUserPayment(prepayId: string, action: 'pay' | 'cancel', nowMs: number): Promise<SandboxPaymentResult>;
+  buildNotification(tx: SandboxTransaction, nowMs: number): SignedNotification;
+}
+
+/** "支付结束时间不能早于下单时间后1分钟": WeChat moves an earlier time_expire to one minute after the prepay. */
+const MIN_PAYMENT_WINDOW_MS = 60_000;
+/** Without time_expire an unpaid transaction can be paid for 7 days. */
+const DEFAULT_PAYMENT_WINDOW_MS = 7 * 24 * 3600_000;
+const NOTIFY_TIMEOUT_MS = 5000;
+
+const PrepayBody = z.object({
+  appid: z.string().min(1),
+  mchid: z.string().min(1),
+  description: z
+    .string()
+    .min(1)
+    .refine((d) => Array.from(d).length <= 127, 'description 长度不能超过127'),
+  out_trade_no: z.string().regex(OUT_TRADE_NO),
+  time_expire: z.string().optional(),
+  attach: z.string().max(128).optional(),
+  notify_url: z.string().url().max(255),
+  amount: z.object({ total: z.number().int().positive(), currency: z.literal('CNY').optional() }),
+  payer: z.object({ openid: z.string().min(1) }),
+});
+
+const CloseBody = z.object({ mchid: z.string().min(1) });
+
+const STATE_DESC: Record<SandboxTransaction['tradeState'], string> = {
+  NOTPAY: '订单未支付',
+  SUCCESS: '支付成功',
+  CLOSED: '订单已关闭',
+};
+
+function beijingDigits(epochMs: number): string {
+  return rfc3339Beijing(epochMs).slice(0, 19).replace(/\D/g, '');
+}
+
+function digits(n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += String(randomInt(10));
+  return out;
+}
+
+/** Shaped like WeChat's: `wx` + Beijing yyyyMMddHHmmss + 20 hex (36 characters). */
+function newPrepayId(nowMs: number): string {
+  return `wx${beijingDigits(nowMs)}${randomBytes(10).toString('hex')}`;
+}
+
+/** Shaped like WeChat's: 28 digits starting 4200 and the Beijing date. */
+function newTransactionId(nowMs: number): string {
+  return `4200${beijingDigits(nowMs).slice(0, 8)}${digits(16)}`;
+}
+
+/** One event, one id: WeChat's retries of a notification carry the same id, so the re-delivery here does too. */
+function eventIdFor(transactionId: string): string {
+  const h = createHash('sha256').update(`TRANSACTION.SUCCESS:${transactionId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function signedHeaders(
+  platformPrivateKey: string,
+  platformSerial: string,
+  body: string,
+  nowMs: number,
+): Record<string, string> {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  const nonceStr = nonce();
+  return {
+    'Wechatpay-Timestamp': timestamp,
+    'Wechatpay-Nonce': nonceStr,
+    'Wechatpay-Signature': signMessage(platformPrivateKey, responseSignatureMessage(timestamp, nonceStr, body)),
+    'Wechatpay-Serial': platformSerial,
+    'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
+  };
+}
+
+/** The TRANSACTION.SUCCESS notification for a paid transaction, encrypted and signed as WeChat Pay sends it. */
+export function buildNotification(
+  keys: { apiV3Key: string; platformPrivateKey: string; platformSerial: string },
+  tx: SandboxTransaction,
+  nowMs: number,
+): SignedNotification {
+  if (tx.tradeState !== 'SUCCESS' || !tx.transactionId || tx.successTime === null) {
+    throw new Error(`transaction ${tx.outTradeNo} is not paid`);
+  }
+  const successTime = rfc3339Beijing(tx.successTime);
+  const plaintext = JSON.stringify({
+    mchid: tx.mchid,
+    appid: tx.appid,
+    out_trade_no: tx.outTradeNo,
+    transaction_id: tx.transactionId,
+    trade_type: 'JSAPI',
+    trade_state: 'SUCCESS',
+    trade_state_desc: STATE_DESC.SUCCESS,
+    bank_type: 'OTHERS',
+    attach: '',
+    success_time: successTime,
+    payer: { openid: tx.payerOpenid },
+    amount: { total: tx.amountFen, payer_total: tx.amountFen, currency: 'CNY', payer_currency: 'CNY' },
+  });
+  const { algorithm, ciphertext, associated_data, nonce: resourceNonce } = encryptResource(
+    plaintext,
+    keys.apiV3Key,
+    'transaction',
+  );
+  const body = JSON.stringify({
+    id: eventIdFor(tx.transactionId),
+    create_time: successTime,
+    resource_type: 'encrypt-resource',
+    event_type: 'TRANSACTION.SUCCESS',
+    summary: '支付成功',
+    resource: { original_type: 'transaction', algorithm, ciphertext, associated_data, nonce: resourceNonce },
+  });
+  return {
+    headers: {
+      'Content-Type': 'application/json',
+      ...signedHeaders(keys.platformPrivateKey, keys.platformSerial, body, nowMs),
+    },
+    body,
+  };
+}
+
+export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions): SandboxWechatPayServer {
+  const {
+    mchId,
+    appId,
+    apiV3Key,
+    platformPrivateKey,
+    platformSerial,
+    merchantPublicKey,
+    merchantSerial,
+    store,
+    notifyUrl,
+    fetch = globalThis.fetch,
+    now = Date.now,
+  } = opts;
+
+  function respond(status: number, payload?: unknown): Response {
+    const body = payload === undefined ? '' : JSON.stringify(payload);
+    return new Response(status === 204 ? null : body, {
+      status,
+      headers: {
+        ...(status === 204 ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+        'Request-ID': randomBytes(16).toString('hex'),
+        ...signedHeaders(platformPrivateKey, platformSerial, body, now()),
+      },
+    });
+  }
+
+  function fail(status: number, code: string, message: string): Response {
+    return respond(status, { code, message });
+  }
+
+  /** The merchant's signature, checked as WeChat Pay checks it (签名验证失败 → 401 SIGN_ERROR). */
+  function authenticate(request: Request, url: URL, body: string): Response | null {
+    const auth = parseAuthorizationHeader(request.headers.get('authorization'));
+    if (!auth) return fail(401, 'SIGN_ERROR', 'Authorization 头缺失或格式错误');
+    if (auth.mchid !== mchId) return fail(401, 'SIGN_ERROR', '商户号不存在或与签名不匹配');
+    if (merchantSerial !== undefined && auth.serial !== merchantSerial) {
+      return fail(401, 'SIGN_ERROR', '商户证书序列号不存在或已过期');
+    }
+    const ts = Number(auth.timestamp);
+    if (!/^\d{1,12}$/.test(auth.timestamp) || Math.abs(now() / 1000 - ts) > MAX_CLOCK_SKEW_SEC) {
+      return fail(401, 'SIGN_ERROR', '请求时间戳与服务器时间相差过大');
+    }
+    const message = requestSignatureMessage(request.method, url.pathname + url.search, auth.timestamp, auth.nonce, body);
+    if (!verifyMessage(merchantPublicKey, message, auth.signature)) return fail(401, 'SIGN_ERROR', '签名错误');
+    return null;
+  }
+
+  function parseJson(body: string): unknown {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function prepay(body: string): Promise<Response> {
+    const parsed = PrepayBody.safeParse(parseJson(body));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail(400, 'PARAM_ERROR', `输入源"${issue?.path.join('.') ?? 'body'}"映射到值字段时出错：${issue?.message}`);
+    }
+    const req = parsed.data;
+    if (req.appid !== appId || req.mchid !== mchId) return fail(400, 'APPID_MCHID_NOT_MATCH', 'AppID和mch_id不匹配');
+    const nowMs = now();
+    let timeExpireAt = nowMs + DEFAULT_PAYMENT_WINDOW_MS;
+    if (req.time_expire !== undefined) {
+      const at = parseRfc3339(req.time_expire);
+      if (at === null) return fail(400, 'PARAM_ERROR', 'time_expire 格式错误，应为 rfc3339');
+      timeExpireAt = Math.max(at, nowMs + MIN_PAYMENT_WINDOW_MS);
+    }
+    const candidate: SandboxTransaction = {
+      outTradeNo: req.out_trade_no,
+      prepayId: newPrepayId(nowMs),
+      appid: req.appid,
+      mchid: req.mchid,
+      description: req.description,
+      amountFen: req.amount.total,
+      payerOpenid: req.payer.openid,
+      notifyUrl: req.notify_url,
+      timeExpire: req.time_expire ?? null,
+      timeExpireAt,
+      createdAt: nowMs,
+      tradeState: 'NOTPAY',
+      transactionId: null,
+      successTime: null,
+    };
+    const { created, tx } = await store.create(candidate);
+    if (!created) {
+      // "time_expire 参数仅在用户首次下单时可设置，且不允许后续修改": same parameters again → the order's prepay_id;
+      // anything changed → the out_trade_no is already used.
+      const same =
+        tx.description === candidate.description &&
+        tx.amountFen === candidate.amountFen &&
+        tx.payerOpenid === candidate.payerOpenid &&
+        tx.notifyUrl === candidate.notifyUrl &&
+        tx.timeExpire === candidate.timeExpire;
+      if (!same) return fail(400, 'INVALID_REQUEST', '201 商户订单号重复');
+      if (tx.tradeState === 'SUCCESS') return fail(400, 'ORDERPAID', '该订单已支付');
+      if (tx.tradeState === 'CLOSED') return fail(400, 'ORDER_CLOSED', '订单已关闭');
+    }
+    return respond(200, { prepay_id: tx.prepayId });
+  }
+
+  async function query(outTradeNo: string, url: URL): Promise<Response> {
+    if (url.searchParams.get('mchid') !== mchId) return fail(400, 'PARAM_ERROR', 'mchid 与商户号不一致');
+    const tx = await store.get(outTradeNo);
+    if (!tx) return fail(404, 'ORDER_NOT_EXIST', '订单不存在');
+    const paid = tx.tradeState === 'SUCCESS';
+    return respond(200, {
+      appid: tx.appid,
+      mchid: tx.mchid,
+      out_trade_no: tx.outTradeNo,
+      ...(paid
+        ? {
+            transaction_id: tx.transactionId,
+            trade_type: 'JSAPI',
+            bank_type: 'OTHERS',
+            success_time: rfc3339Beijing(tx.successTime ?? tx.createdAt),
+          }
+        : {}),
+      trade_state: tx.tradeState,
+      trade_state_desc: STATE_DESC[tx.tradeState],
+      attach: '',
+      payer: { openid: tx.payerOpenid },
+      amount: paid
+        ? { total: tx.amountFen, payer_total: tx.amountFen, currency: 'CNY', payer_currency: 'CNY' }
+        : { total: tx.amountFen, currency: 'CNY', payer_currency: 'CNY' },
+    });
+  }
+
+  async function close(outTradeNo: string, body: string): Promise<Response> {
+    const parsed = CloseBody.safeParse(parseJson(body));
+    if (!parsed.success || parsed.data.mchid !== mchId) return fail(400, 'PARAM_ERROR', 'mchid 与商户号不一致');
+    if (await store.markClosed(outTradeNo)) return respond(204);
+    const tx = await store.get(outTradeNo);
+    if (tx?.tradeState === 'SUCCESS') return fail(400, 'ORDERPAID', '订单已支付，不能发起关单');
+    // Already closed, or never created: WeChat answers 204 to both.
+    return respond(204);
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const body = await request.text();
+    const denied = authenticate(request, url, body);
+    if (denied) return denied;
+
+    const path = url.pathname;
+    if (request.method === 'POST' && path === '/v3/pay/transactions/jsapi') return prepay(body);
+    const trade = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)(\/close)?$/.exec(path);
+    if (trade) {
+      let outTradeNo: string;
+      try {
+        outTradeNo = decodeURIComponent(trade[1]);
+      } catch {
+        return fail(400, 'PARAM_ERROR', 'out_trade_no 格式错误');
+      }
+      if (!OUT_TRADE_NO.test(outTradeNo)) return fail(400, 'PARAM_ERROR', 'out_trade_no 格式错误');
+      if (request.method === 'GET' && !trade[2]) return query(outTradeNo, url);
+      if (request.method === 'POST' && trade[2]) return close(outTradeNo, body);
+    }
+    return fail(404, 'NOT_FOUND', '请求的资源不存在');
+  }
+
+  function notificationFor(tx: SandboxTransaction, nowMs: number): SignedNotification {
+    return buildNotification({ apiV3Key, platformPrivateKey, platformSerial }, tx, nowMs);
+  }
+
+  async function deliver(tx: SandboxTransaction, nowMs: number): Promise<SandboxPaymentResult> {
+    const { headers, body } = notificationFor(tx, nowMs);
+    try {
+      const res = await fetch(notifyUrl ?? tx.notifyUrl, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      // WeChat Pay counts only 200 and 204 as received; anything else is retried.
+      return { delivered: res.status === 200 || res.status === 204, notifyStatus: res.status };
+    } catch {
+      return { delivered: false, notifyStatus: null };
+    }
+  }
+
+  async function simulateUserPayment(
+    prepayId: string,
+    action: 'pay' | 'cancel',
+    nowMs: number,
+  ): Promise<SandboxPaymentResult> {
+    const tx = await store.getByPrepayId(prepayId);
+    if (!tx) throw new DomainError('NOT_FOUND', '支付单不存在', { prepayId });
+    if (action === 'cancel') return { delivered: false, notifyStatus: null };
+
+    const refuse = (t: SandboxTransaction) =>
+      t.tradeState === 'CLOSED'
+        ? new DomainError('ORDER_STATE_CONFLICT', '订单已关闭，无法支付', { prepayId, tradeState: t.tradeState })
+        : new DomainError('PAYMENT_EXPIRED', undefined, { prepayId, timeExpireAt: t.timeExpireAt });
+
+    let paid: SandboxTransaction | undefined = tx.tradeState === 'SUCCESS' ? tx : undefined;
+    if (!paid) {
+      if (tx.tradeState === 'CLOSED' || nowMs > tx.timeExpireAt) throw refuse(tx);
+      paid = await store.markPaid(tx.outTradeNo, {
+        transactionId: newTransactionId(nowMs),
+        successTime: Math.floor(nowMs / 1000) * 1000,
+        nowMs,
+      });
+      if (!paid) {
+        // Another 'pay' won the race, or the transaction was closed in between.
+        const current = await store.get(tx.outTradeNo);
+        if (current?.tradeState !== 'SUCCESS') throw refuse(current ?? tx);
+        paid = current;
+      }
+    }
+    return deliver(paid, nowMs);
+  }
+
+  return { handle, simulateUserPayment, buildNotification: notificationFor };
+}

@@ -1,0 +1,75 @@
+import { createWechatPay } from './client';
+import {
+  createSandboxWechatPayServer,
+  type SandboxPaymentResult,
+  type SandboxStore,
+  type SandboxWechatPayServer,
+} from './sandbox-server';
+import type { WechatPay } from './types';
+import { publicKeyFromPrivate } from './v3-crypto';
+
+export interface SandboxWechatPayOptions {
+  appId: string;
+  mchId: string;
+  notifyUrl: string;
+  mchPrivateKey: string;
+  mchSerial: string;
+  apiV3Key: string;
+  platformPrivateKey: string;
+  platformSerial: string;
+  /** The keys the client trusts; by default the sandbox platform key alone. */
+  platformPublicKeys?: Record<string, string>;
+  store: SandboxStore;
+  /** Where the sandbox delivers notifications, instead of notify_url. */
+  deliverNotificationsTo?: string;
+  /** Used by the sandbox to deliver notifications. */
+  notifyFetch?: typeof globalThis.fetch;
+  now?: () => number;
+}
+
+export interface SandboxWechatPay extends WechatPay {
+  readonly mode: 'sandbox';
+  readonly server: SandboxWechatPayServer;
+  simulateUserPayment(prepayId: string, action: 'pay' | 'cancel', nowMs: number): Promise<SandboxPaymentResult>;
+}
+
+/**
+ * The real v3 client with its HTTP routed in-process to the sandbox server: every request is signed and every
+ * answer verified exactly as against api.mch.weixin.qq.com.
+ */
+export function createSandboxWechatPay(opts: SandboxWechatPayOptions): SandboxWechatPay {
+  const server = createSandboxWechatPayServer({
+    mchId: opts.mchId,
+    appId: opts.appId,
+    apiV3Key: opts.apiV3Key,
+    platformPrivateKey: opts.platformPrivateKey,
+    platformSerial: opts.platformSerial,
+    merchantPublicKey: publicKeyFromPrivate(opts.mchPrivateKey),
+    merchantSerial: opts.mchSerial,
+    store: opts.store,
+    notifyUrl: opts.deliverNotificationsTo,
+    fetch: opts.notifyFetch,
+    now: opts.now,
+  });
+  const client = createWechatPay({
+    appId: opts.appId,
+    mchId: opts.mchId,
+    notifyUrl: opts.notifyUrl,
+    mchPrivateKey: opts.mchPrivateKey,
+    mchSerial: opts.mchSerial,
+    apiV3Key: opts.apiV3Key,
+    platformPublicKeys: opts.platformPublicKeys ?? {
+      [opts.platformSerial]: publicKeyFromPrivate(opts.platformPrivateKey),
+    },
+    baseUrl: 'https://api.mch.weixin.qq.com',
+    fetch: async (input, init) => server.handle(new Request(input, init)),
+    mode: 'sandbox',
+    now: opts.now,
+  });
+  return {
+    ...client,
+    mode: 'sandbox',
+    server,
+    simulateUserPayment: (prepayId, action, nowMs) => server.simulateUserPayment(prepayId, action, nowMs),
+  };
+}
