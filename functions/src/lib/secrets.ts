@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { ConfigError } from './config';
+import { ConfigError, SANDBOX_STAGES } from './config';
 
 /**
  * Secrets come from SSM Parameter Store (SecureString) in the cloud: the function's environment names only the
@@ -72,11 +73,28 @@ async function secretsFromSsm(prefix: string): Promise<Secrets> {
   return build((k) => byName.get(`${prefix}${NAMES[k]}`), `SSM under ${prefix}`);
 }
 
+/**
+ * The local stack keeps its generated keys in a git-ignored JSON file and names it in LOCAL_SECRETS_FILE (the local
+ * HTTP API passes functions only their declared environment). Values already in the environment win.
+ */
+function loadLocalSecretsFile(env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.LOCAL_SECRETS_FILE;
+  if (!file) return;
+  if (!SANDBOX_STAGES.has(env.STAGE ?? '')) throw new ConfigError('LOCAL_SECRETS_FILE is only allowed on the local stage');
+  const values = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  for (const [k, v] of Object.entries(values)) if (!env[k]) env[k] = v;
+}
+
 let pending: Promise<Secrets> | undefined;
 /** Loaded once per container (cold start) and kept. */
 export function secrets(): Promise<Secrets> {
   const prefix = process.env.SECRETS_SSM_PREFIX;
-  pending ??= prefix ? secretsFromSsm(prefix) : Promise.resolve().then(() => secretsFromEnv());
+  pending ??= prefix
+    ? secretsFromSsm(prefix)
+    : Promise.resolve().then(() => {
+        loadLocalSecretsFile();
+        return secretsFromEnv();
+      });
   pending.catch(() => (pending = undefined));
   return pending;
 }

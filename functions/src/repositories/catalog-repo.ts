@@ -58,7 +58,12 @@ export const catalogRepo = {
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
       ExpressionAttributeValues: { ':pk': CATALOG, ':p': keys.categoryPrefix },
     });
-    return items.map((i) => strip<CategoryItem>(i)).sort((a, b) => a.sortOrder - b.sortOrder);
+    return items
+      .map((i) => {
+        const { type: _type, ...category } = strip<CategoryItem & { type?: string }>(i);
+        return category;
+      })
+      .sort((a, b) => a.sortOrder - b.sortOrder);
   },
 
   /** Every product and SKU on the shelf index (eventually consistent; for listings and search). */

@@ -9,6 +9,7 @@ import {
   parseAuthorizationHeader,
   parseRfc3339,
   paySign,
+  publicKeyFromPrivate,
   requestSignatureMessage,
   responseSignatureMessage,
   rfc3339Beijing,
@@ -148,8 +149,7 @@ describe('identifiers and times', () => {
     expect(parseRfc3339('2025-05-20 13:29:35')).toBeNull();
   });
 
-  it('derives a public key usable for verification from a private key', async () => {
-    const { publicKeyFromPrivate } = await import('../../src/providers/wechat-pay/v3-crypto');
+  it('derives a public key usable for verification from a private key', () => {
     const derived = publicKeyFromPrivate(privateKey);
     expect(createPublicKey(derived).equals(createPublicKey(publicKey))).toBe(true);
   });

@@ -65,6 +65,8 @@ interface WireResponse {
 /** A response we could read: `signed` says whether WeChat Pay's signature over it verified. */
 interface CheckedResponse extends WireResponse {
   signed: boolean;
+  /** Why the signature did not verify, when it did not. */
+  check: string | undefined;
   wechatCode: string | undefined;
   wechatMessage: string | undefined;
 }
@@ -177,15 +179,15 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
    */
   function check(operation: string, res: WireResponse): CheckedResponse {
     const headers = Object.fromEntries(res.headers.entries());
-    let signed = true;
+    let check: string | undefined;
     try {
       verifySignedBody(wechatpayHeaders(headers), res.body, now(), platformPublicKeys);
     } catch (e) {
       if (res.status < 300) throw untrusted(operation, e, res.status);
-      signed = false;
+      check = e instanceof NotifyRejected ? e.reason : describe(e);
     }
     const { code, message } = res.status < 300 ? {} : errorCode(res.body);
-    return { ...res, signed, wechatCode: code, wechatMessage: message };
+    return { ...res, signed: check === undefined, check, wechatCode: code, wechatMessage: message };
   }
 
   function failed(operation: string, res: CheckedResponse): DomainError {
@@ -195,6 +197,7 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
       wechatCode: res.wechatCode,
       wechatMessage: res.wechatMessage,
       signed: res.signed,
+      ...(res.check ? { check: res.check } : {}),
     });
   }
 

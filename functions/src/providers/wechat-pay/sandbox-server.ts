@@ -57,10 +57,15 @@ export interface SandboxWechatPayServer {
   /**
    * What the shopper does in the payment sheet. 'pay' moves the transaction to SUCCESS (once: a second 'pay'
    * re-delivers the same notification, as WeChat's retries do) and POSTs the notification; 'cancel' pays nothing.
-   * Throws DomainError NOT_FOUND (unknown prepay_id), PAYMENT_EXPIRED (past time_expire) or ORDER_STATE_CONFLICT
-   * (closed).
+   * Throws DomainError NOT_FOUND (unknown prepay_id), FORBIDDEN (`payerOpenid` given and not the prepay's payer),
+   * PAYMENT_EXPIRED (past time_expire) or ORDER_STATE_CONFLICT (closed).
    */
-  simulateUserPayment(prepayId: string, action: 'pay' | 'cancel', nowMs: number): Promise<SandboxPaymentResult>;
+  simulateUserPayment(
+    prepayId: string,
+    action: 'pay' | 'cancel',
+    nowMs: number,
+    payerOpenid?: string,
+  ): Promise<SandboxPaymentResult>;
   buildNotification(tx: SandboxTransaction, nowMs: number): SignedNotification;
 }
 
@@ -371,9 +376,14 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     prepayId: string,
     action: 'pay' | 'cancel',
     nowMs: number,
+    payerOpenid?: string,
   ): Promise<SandboxPaymentResult> {
     const tx = await store.getByPrepayId(prepayId);
     if (!tx) throw new DomainError('NOT_FOUND', '支付单不存在', { prepayId });
+    // A JSAPI prepay names its payer (payer.openid): WeChat lets no one else pay it.
+    if (payerOpenid !== undefined && payerOpenid !== tx.payerOpenid) {
+      throw new DomainError('FORBIDDEN', '该支付单不属于当前用户', { prepayId });
+    }
     if (action === 'cancel') return { delivered: false, notifyStatus: null };
 
     const refuse = (t: SandboxTransaction) =>

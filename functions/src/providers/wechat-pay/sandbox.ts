@@ -30,7 +30,12 @@ export interface SandboxWechatPayOptions {
 export interface SandboxWechatPay extends WechatPay {
   readonly mode: 'sandbox';
   readonly server: SandboxWechatPayServer;
-  simulateUserPayment(prepayId: string, action: 'pay' | 'cancel', nowMs: number): Promise<SandboxPaymentResult>;
+  simulateUserPayment(
+    prepayId: string,
+    action: 'pay' | 'cancel',
+    nowMs: number,
+    payerOpenid?: string,
+  ): Promise<SandboxPaymentResult>;
 }
 
 /**
@@ -70,6 +75,7 @@ export function createSandboxWechatPay(opts: SandboxWechatPayOptions): SandboxWe
     ...client,
     mode: 'sandbox',
     server,
-    simulateUserPayment: (prepayId, action, nowMs) => server.simulateUserPayment(prepayId, action, nowMs),
+    simulateUserPayment: (prepayId, action, nowMs, payerOpenid) =>
+      server.simulateUserPayment(prepayId, action, nowMs, payerOpenid),
   };
 }
