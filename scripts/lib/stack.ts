@@ -1,0 +1,182 @@
+/**
+ * The local shop as a library: DynamoDB Local → table from infra/table.cjs → demo data when empty → the functions
+ * behind osls offline → (optionally) the H5 app, its images and a /v1 proxy on one origin.
+ * `npm start`, the browser tests and the benchmarks all start the shop through here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import { ensureTable, freePort, localClient, startDynamoLocal, type DynamoLocal } from './dynamodb-local';
+import { loadOrCreateLocalSecrets } from './local-secrets';
+import { startWebServer } from './web-server';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const TABLE_NAME = 'wechat-shop-local';
+const H5_DIR = path.join(ROOT, 'miniapp/dist/h5');
+
+export interface StackOptions {
+  /** Where DynamoDB Local keeps its data and the generated keys live; null = in memory (data gone on stop). */
+  dataDir: string | null;
+  apiPort?: number;
+  webPort?: number;
+  dynamoPort?: number;
+  /** Serve the H5 app (building it first unless a build exists and `rebuildH5` is false). */
+  web?: boolean;
+  rebuildH5?: boolean;
+  /** Extra environment for the functions (e.g. a short PAYMENT_WINDOW_MS). */
+  functionEnv?: Record<string, string>;
+  log?: (line: string) => void;
+  verbose?: boolean;
+}
+
+export interface Stack {
+  apiUrl: string;
+  webUrl: string | null;
+  dynamoEndpoint: string;
+  /** The environment the functions run with (tests and benchmarks reuse it in-process). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || !child.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (!alive()) throw new Error(`the process serving ${url} exited`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => {});
+  const children: ChildProcess[] = [];
+  let dynamo: DynamoLocal | undefined;
+  let web: http.Server | undefined;
+  let stopped = false;
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    web?.close();
+    for (const c of children) killTree(c, 'SIGTERM');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const t = setTimeout(() => (killTree(c, 'SIGKILL'), resolve()), 5000);
+            c.once('exit', () => (clearTimeout(t), resolve()));
+          }),
+      ),
+    );
+    await dynamo?.stop();
+  };
+  const onExit = () => {
+    // Never leave Java or the API running behind us, whatever way this process ends.
+    for (const c of children) killTree(c, 'SIGKILL');
+    if (dynamo && dynamo.process.exitCode === null) dynamo.process.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+
+  const spawnLogged = (command: string, args: string[], env: NodeJS.ProcessEnv, name: string, cwd = ROOT) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    children.push(child);
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim() || /nodedir|NodeVersionSupportWarning|trace-warnings/.test(line)) continue;
+        if (options.verbose || /\berror\b|exception/i.test(line)) log(`[${name}] ${line}`);
+      }
+    };
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+    return child;
+  };
+
+  try {
+    const dataDir = options.dataDir ? path.resolve(options.dataDir) : fs.mkdtempSync(path.join(ROOT, '.local-tmp-'));
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secretsFile = path.join(dataDir, 'secrets.json');
+    loadOrCreateLocalSecrets(secretsFile);
+    const secrets = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+    if (!options.dataDir) process.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+    dynamo = await startDynamoLocal({
+      port: options.dynamoPort ?? (await freePort()),
+      ...(options.dataDir ? { dbPath: path.join(dataDir, 'dynamodb') } : {}),
+    });
+    log(`DynamoDB Local on ${dynamo.endpoint}${options.dataDir ? ` (data in ${path.relative(ROOT, dataDir) || dataDir})` : ' (in memory)'}`);
+
+    const apiPort = options.apiPort ?? (await freePort());
+    const env: Record<string, string> = {
+      STAGE: 'local',
+      LOCAL_SECRETS_FILE: secretsFile,
+      TABLE_NAME,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      WECHAT_SANDBOX: 'true',
+      WECHAT_APP_ID: 'wxsandbox00000000',
+      WECHAT_MCH_ID: '1900000001',
+      WECHAT_NOTIFY_URL: `http://127.0.0.1:${apiPort}/v1/pay/notify`,
+      AWS_REGION: 'local',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      API_PORT: String(apiPort),
+      LAMBDA_PORT: String(await freePort()),
+      ...options.functionEnv,
+    };
+    // This process talks to the same table (seeding; tests and benchmarks that call services directly).
+    Object.assign(process.env, env, secrets);
+
+    const created = await ensureTable(localClient(dynamo.endpoint), TABLE_NAME);
+    const { isEmpty, seedDemoData } = await import('../seed/seed');
+    if (created || (await isEmpty())) {
+      const counts = await seedDemoData();
+      log(`demo data: ${counts.categories} categories, ${counts.products} products, ${counts.skus} SKUs, ${counts.users} demo shoppers`);
+    } else {
+      log('existing data kept (delete the data folder to start over)');
+    }
+
+    const wantWeb = options.web ?? true;
+    const buildH5 =
+      wantWeb && (options.rebuildH5 || !fs.existsSync(path.join(H5_DIR, 'index.html')))
+        ? new Promise<void>((resolve, reject) => {
+            log('building the H5 app…');
+            const child = spawnLogged('npx', ['taro', 'build', '--type', 'h5'], { ...process.env, NODE_ENV: 'production', SHOP_API_BASE: '', SHOP_ASSET_BASE: '' }, 'h5', path.join(ROOT, 'miniapp'));
+            child.on('exit', (code) => (children.splice(children.indexOf(child), 1), code === 0 ? resolve() : reject(new Error(`H5 build failed (${code})`))));
+          })
+        : Promise.resolve();
+
+    // Bundles from an earlier run (or another output format) must not shadow the fresh ones.
+    fs.rmSync(path.join(ROOT, '.esbuild'), { recursive: true, force: true });
+    const api = spawnLogged('npx', ['osls', 'offline', 'start', '--stage', 'local'], { ...process.env, ...env }, 'api');
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await Promise.all([buildH5, waitForHttp(`${apiUrl}/v1/categories`, 180_000, () => api.exitCode === null)]);
+
+    let webUrl: string | null = null;
+    if (wantWeb) {
+      const webPort = options.webPort ?? (await freePort());
+      web = await startWebServer({ port: webPort, h5Dir: H5_DIR, imagesDir: path.join(ROOT, 'assets/catalog-images'), apiPort });
+      webUrl = `http://localhost:${webPort}`;
+    }
+    return { apiUrl, webUrl, dynamoEndpoint: dynamo.endpoint, env: { ...env, ...secrets }, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
