@@ -3,7 +3,7 @@
  * and the local stack and the integration tests create it from `createTableInput`, so every environment has the
  * same keys and indexes. Key formats themselves live in functions/src/repositories/keys.ts.
  */
-const attributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK'];
+const attributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK'];
 
 const gsi = (n) => ({
   IndexName: `GSI${n}`,
@@ -24,7 +24,7 @@ function baseDefinition(tableName) {
       { AttributeName: 'PK', KeyType: 'HASH' },
       { AttributeName: 'SK', KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [gsi(1), gsi(2), gsi(3)],
+    GlobalSecondaryIndexes: [gsi(1), gsi(2), gsi(3), gsi(4)],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   };
 }

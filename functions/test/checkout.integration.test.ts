@@ -1,58 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { freshTable } from '../../tests/support/table';
 import { SAMPLE_ADDRESS, call, idempotencyKey } from '../../tests/support/http';
-import { putProduct } from '../../scripts/seed/seed';
-import { db, table } from '../src/lib/dynamo';
-import { keys } from '../src/repositories/keys';
-import * as auth from '../src/handlers/auth';
+import { shopper, stockOf, testProduct as product } from '../../tests/support/shop';
 import * as cartApi from '../src/handlers/cart';
 import * as addresses from '../src/handlers/addresses';
 import * as orders from '../src/handlers/orders';
-
-const NOW = Date.now();
-
-async function stockOf(productId: string, skuId: string): Promise<{ stock: number; sold: number }> {
-  const out = await db().send(new GetCommand({ TableName: table(), Key: keys.sku(productId, skuId), ConsistentRead: true }));
-  return { stock: out.Item!.stock, sold: out.Item!.sold };
-}
-
-/** A shopper logged in through the sandbox code2session, with a default address. */
-async function shopper(name: string): Promise<{ token: string; addressId: string; userId: string }> {
-  const login = await call(auth.login, { body: { code: `demo-${name}` } });
-  expect(login.status).toBe(200);
-  const token = login.body.token;
-  const address = await call(addresses.createAddress, { token, body: SAMPLE_ADDRESS });
-  expect(address.status).toBe(201);
-  return { token, addressId: address.body.id, userId: login.body.user.id };
-}
-
-async function product(id: string, stock: number, priceFen = 5900, skus = 1): Promise<void> {
-  await putProduct(
-    {
-      id,
-      categoryId: 'home',
-      title: `测试商品 ${id}`,
-      subtitle: '',
-      description: '',
-      images: ['/catalog-images/x.svg'],
-      specDimensions: [{ name: '颜色', values: Array.from({ length: skus }, (_, i) => `色${i}`) }],
-      skus: Array.from({ length: skus }, (_, i) => ({
-        id: `${id}-sku${i}`.replace(/^p-/, 'sku-'),
-        specs: { 颜色: `色${i}` },
-        priceFen,
-        originalPriceFen: null,
-        stock,
-        image: null,
-      })),
-      sales: 0,
-      listedDaysAgo: 1,
-      onShelf: true,
-      keywords: [],
-    },
-    NOW,
-  );
-}
 
 beforeAll(async () => {
   await freshTable();

@@ -1,31 +1,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshTable, TEST_APP_ID, TEST_MCH_ID } from '../../tests/support/table';
-import { SAMPLE_ADDRESS, call, idempotencyKey } from '../../tests/support/http';
+import { call, idempotencyKey } from '../../tests/support/http';
 import { buildNotification } from '../../tests/support/notifications';
 import { generateLocalSecrets } from '../../scripts/lib/local-secrets';
-import { putProduct } from '../../scripts/seed/seed';
+import { shopper, testProduct } from '../../tests/support/shop';
 import { orderRepo } from '../src/repositories/order-repo';
 import { publicKeyFromPrivate, verifyMessage } from '../src/providers/wechat-pay/v3-crypto';
 import * as auth from '../src/handlers/auth';
-import * as addresses from '../src/handlers/addresses';
 import * as orders from '../src/handlers/orders';
 import { notify } from '../src/handlers/pay-notify';
 
 let env: Record<string, string>;
 let sandboxKeys: { apiV3Key: string; platformPrivateKey: string; platformSerial: string };
 
-async function shopper(name: string) {
-  const login = await call(auth.login, { body: { code: `demo-${name}` } });
-  const token = login.body.token as string;
-  const address = await call(addresses.createAddress, { token, body: SAMPLE_ADDRESS });
-  return { token, addressId: address.body.id as string };
-}
-
 async function unpaidOrder(name: string, quantity = 1) {
   const b = await shopper(name);
   const order = await call(orders.createOrder, {
     token: b.token,
-    body: { idempotencyKey: idempotencyKey(), source: { type: 'buyNow', productId: 'p-pay-1', skuId: 'sku-pay-1', quantity }, addressId: b.addressId },
+    body: { idempotencyKey: idempotencyKey(), source: { type: 'buyNow', productId: 'p-pay-1', skuId: 'sku-pay-1-sku0', quantity }, addressId: b.addressId },
   });
   expect(order.status).toBe(201);
   return { ...b, order: order.body };
@@ -38,15 +30,7 @@ function deliver(n: { headers: Record<string, string>; body: string }) {
 beforeAll(async () => {
   ({ env } = await freshTable());
   sandboxKeys = { apiV3Key: env.WXPAY_API_V3_KEY, platformPrivateKey: env.SANDBOX_PLATFORM_PRIVATE_KEY, platformSerial: env.SANDBOX_PLATFORM_SERIAL };
-  await putProduct(
-    {
-      id: 'p-pay-1', categoryId: 'home', title: '支付测试商品', subtitle: '', description: '', images: ['/catalog-images/x.svg'],
-      specDimensions: [{ name: '规格', values: ['默认'] }],
-      skus: [{ id: 'sku-pay-1', specs: { 规格: '默认' }, priceFen: 12900, originalPriceFen: null, stock: 1000, image: null }],
-      sales: 0, listedDaysAgo: 1, onShelf: true, keywords: [],
-    },
-    Date.now(),
-  );
+  await testProduct('p-pay-1', 1000, 12900);
 });
 
 describe('paying an order', () => {

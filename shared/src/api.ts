@@ -50,6 +50,8 @@ export const API = {
 
   /** WeChat Pay → us. Not JSON-parsed by zod before the signature over the raw body is verified. */
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false, response: z.unknown() },
+  /** WeChat Pay → us: refund results (REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED). */
+  refundNotify: { method: 'POST', path: '/v1/pay/refund-notify', auth: false, response: z.unknown() },
   sandboxPay: { method: 'POST', path: '/v1/sandbox/pay', auth: true, body: C.SandboxPayRequest, response: C.SandboxPayResponse, localOnly: true },
 } as const satisfies Record<string, RouteDef>;
 

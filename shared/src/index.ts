@@ -4,3 +4,4 @@ export * from './order-state';
 export * from './quote';
 export * from './contracts/index';
 export * from './api';
+export * from './refund';

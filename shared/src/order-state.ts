@@ -13,14 +13,25 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export type OrderEvent = 'PAY' | 'CANCEL' | 'TIMEOUT' | 'SHIP' | 'CONFIRM_RECEIPT' | 'REQUEST_REFUND' | 'REFUND_DONE';
+export type OrderEvent =
+  | 'PAY'
+  | 'CANCEL'
+  | 'TIMEOUT'
+  | 'SHIP'
+  | 'CONFIRM_RECEIPT'
+  | 'REQUEST_REFUND'
+  | 'REFUND_DONE'
+  /** A payment that arrives after the order was cancelled, when every SKU could be reserved again. */
+  | 'LATE_PAYMENT_RESERVED'
+  /** A payment that arrives after the order was cancelled, when stock is gone: the money goes back. */
+  | 'LATE_PAYMENT_REFUND';
 
 const TRANSITIONS: Record<OrderStatus, Partial<Record<OrderEvent, OrderStatus>>> = {
   PENDING_PAYMENT: { PAY: 'PAID', CANCEL: 'CANCELLED', TIMEOUT: 'CANCELLED' },
   PAID: { SHIP: 'SHIPPED', REQUEST_REFUND: 'REFUNDING' },
   SHIPPED: { CONFIRM_RECEIPT: 'COMPLETED', REQUEST_REFUND: 'REFUNDING' },
   COMPLETED: { REQUEST_REFUND: 'REFUNDING' },
-  CANCELLED: {},
+  CANCELLED: { LATE_PAYMENT_RESERVED: 'PAID', LATE_PAYMENT_REFUND: 'REFUNDING' },
   REFUNDING: { REFUND_DONE: 'REFUNDED' },
   REFUNDED: {},
 };

@@ -25,7 +25,7 @@ export async function freshTable(extraEnv: Record<string, string> = {}): Promise
     WECHAT_MCH_ID: TEST_MCH_ID,
     WECHAT_NOTIFY_URL: 'http://127.0.0.1:9/v1/pay/notify',
     PAYMENT_WINDOW_MS: String(15 * 60 * 1000),
-    LOG_LEVEL: 'SILENT',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
     AWS_REGION: 'local',
     ...generateLocalSecrets(),
     ...extraEnv,

@@ -13,9 +13,14 @@
  *   address           USER#<uid>             ADDR#<addressId>     -                                       -                               -
  *   checkout key      USER#<uid>             CHECKOUT#<key>       -                                       -                               -
  *   order             ORDER#<oid>            ORDER                USER#<uid>#ORDERS / <oid>               USER#<uid>#TAB#<tab> / <oid>    DUE#PAYMENT / <deadlineAt>#<oid> (while unpaid)
+ *                     (GSI4PK / GSI4SK: DAY#<yyyy-mm-dd> / <oid>, for the daily reconciliation)
+ *   refund            ORDER#<oid>            REFUND#<outRefundNo> -                                       -                               DUE#REFUND / <createdAt>#<no> (while REFUNDING)
+ *   recon report      RECON#<yyyy-mm-dd>     REPORT               -                                       -                               -
+ *   idempotency rec.  IDEMPOTENCY#notifications <key hash>        -                                       -                               -   (ttl)
  *   pay notification  PAYNOTIFY#<id>         NOTIFICATION         -                                       -                               -
  *   sandbox payment   WXSANDBOX#<outTradeNo> TRANSACTION          -                                       -                               -
  *   sandbox prepay    WXSANDBOX#PREPAY#<id>  PREPAY               -                                       -                               -
+ *   sandbox refund    WXSANDBOX#REFUND#<no>  REFUND               -                                       -                               -
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS } from '@shop/shared';
@@ -58,10 +63,11 @@ export const keys = {
   checkoutKey: (userId: string, idempotencyKey: string): Key => ({ PK: `USER#${userId}`, SK: `CHECKOUT#${idempotencyKey}` }),
 
   order: (orderId: string): Key => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' }),
-  orderIndexes: (userId: string, orderId: string, status: OrderStatus) => ({
+  orderIndexes: (userId: string, orderId: string, status: OrderStatus, createdAt: number) => ({
     GSI1PK: `USER#${userId}#ORDERS`,
     GSI1SK: orderId,
     ...keys.orderTab(userId, orderId, status),
+    ...keys.orderDay(createdAt, orderId),
   }),
   orderTab: (userId: string, orderId: string, status: OrderStatus) => ({
     GSI2PK: `USER#${userId}#TAB#${tabOf(status)}`,
@@ -75,12 +81,35 @@ export const keys = {
     GSI3SK: `${String(deadlineAt).padStart(15, '0')}#${orderId}`,
   }),
 
+  /** A refund of an order: in the order's partition, so one query reads the order with its refunds. */
+  refund: (orderId: string, outRefundNo: string): Key => ({ PK: `ORDER#${orderId}`, SK: `REFUND#${outRefundNo}` }),
+  refundPrefix: 'REFUND#',
+  orderPartition: (orderId: string) => `ORDER#${orderId}`,
+  /** Refunds still waiting for WeChat's answer, oldest first, for reconciliation; removed when settled. */
+  refundDue: (createdAt: number, outRefundNo: string) => ({
+    GSI3PK: 'DUE#REFUND',
+    GSI3SK: `${String(createdAt).padStart(15, '0')}#${outRefundNo}`,
+  }),
+  paymentDuePartition: 'DUE#PAYMENT',
+  refundDuePartition: 'DUE#REFUND',
+  dueBefore: (at: number) => `${String(at).padStart(15, '0')}#~`,
+  /** Orders by UTC day of creation, for the daily reconciliation report. */
+  orderDay: (createdAt: number, orderId: string) => ({ GSI4PK: `DAY#${new Date(createdAt).toISOString().slice(0, 10)}`, GSI4SK: orderId }),
+  dayPartition: (day: string) => `DAY#${day}`,
+  /** Recorded notifications by UTC day of receipt (daily reconciliation lists the unmatched ones). */
+  notificationDay: (receivedAt: number, id: string) => ({ GSI4PK: `NOTIFYDAY#${new Date(receivedAt).toISOString().slice(0, 10)}`, GSI4SK: id }),
+  notificationDayPartition: (day: string) => `NOTIFYDAY#${day}`,
+  reconciliationReport: (day: string): Key => ({ PK: `RECON#${day}`, SK: 'REPORT' }),
+  /** Powertools Idempotency records of notification handling (partition fixed by the library's single-table mode). */
+  idempotencyPartition: 'IDEMPOTENCY#notifications',
+
   /** Every verified payment notification, kept as received (audit, reconciliation of unknown or mismatched ones). */
   payNotification: (notificationId: string): Key => ({ PK: `PAYNOTIFY#${notificationId}`, SK: 'NOTIFICATION' }),
 
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),
   sandboxPrepay: (prepayId: string): Key => ({ PK: `WXSANDBOX#PREPAY#${prepayId}`, SK: 'PREPAY' }),
+  sandboxRefund: (outRefundNo: string): Key => ({ PK: `WXSANDBOX#REFUND#${outRefundNo}`, SK: 'REFUND' }),
 };
 
 /** The order-list tab a status belongs to (one tab per status, 全部 aside). */

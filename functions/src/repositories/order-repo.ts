@@ -36,6 +36,12 @@ export interface OrderItem {
   cancelledAt: number | null;
   cancelReason: string | null;
   transactionId: string | null;
+  /** The amount WeChat says was paid; set with the move to PAID. */
+  paidFen: number | null;
+  /** Refunds started (REFUNDING or REFUNDED); never above paidFen (a condition guards it). */
+  refundedFen: number;
+  /** Per line: units and fen already being given back (exact partial refunds). */
+  refundedLines: Record<string, { quantity: number; fen: number }>;
   prepayId: string | null;
   prepayCreatedAt: number | null;
   timeline: TimelineEntry[];
@@ -50,7 +56,7 @@ export interface StockMove {
 }
 
 function clean(item: Record<string, unknown>): OrderItem {
-  const { PK: _1, SK: _2, GSI1PK: _3, GSI1SK: _4, GSI2PK: _5, GSI2SK: _6, GSI3PK: _7, GSI3SK: _8, type: _9, ...rest } = item;
+  const { PK: _1, SK: _2, GSI1PK: _3, GSI1SK: _4, GSI2PK: _5, GSI2SK: _6, GSI3PK: _7, GSI3SK: _8, GSI4PK: _10, GSI4SK: _11, type: _9, ...rest } = item;
   return rest as unknown as OrderItem;
 }
 
@@ -98,7 +104,7 @@ export const orderRepo = {
           TableName: table(),
           Item: {
             ...keys.order(order.id),
-            ...keys.orderIndexes(order.userId, order.id, order.status),
+            ...keys.orderIndexes(order.userId, order.id, order.status, order.createdAt),
             ...keys.paymentDue(order.deadlineAt, order.id),
             type: 'order',
             ...order,
@@ -145,7 +151,7 @@ export const orderRepo = {
    * of concurrent cancels (shopper, timeout), exactly one returns the stock. Returns false when the order had
    * already left PENDING_PAYMENT.
    */
-  async cancel(order: OrderItem, args: { reason: string; now: number; note: string }): Promise<boolean> {
+  async cancel(order: OrderItem, args: { reason: string; now: number; note: string; onlyAfterDeadline?: boolean }): Promise<boolean> {
     const entry: TimelineEntry = { at: args.now, status: 'CANCELLED', note: args.note };
     try {
       await transact([
@@ -156,7 +162,8 @@ export const orderRepo = {
             Key: keys.order(order.id),
             UpdateExpression:
               'SET #status = :cancelled, cancelledAt = :now, cancelReason = :reason, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
-            ConditionExpression: '#status = :pending AND userId = :uid',
+            // A timeout may only close an order whose deadline has passed, whoever's clock triggered it.
+            ConditionExpression: `#status = :pending AND userId = :uid${args.onlyAfterDeadline ? ' AND deadlineAt <= :now' : ''}`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':cancelled': 'CANCELLED',
@@ -179,7 +186,7 @@ export const orderRepo = {
   },
 
   /** PENDING_PAYMENT → PAID, once. Returns the updated order, or null when the status had already moved. */
-  async markPaid(order: OrderItem, args: { transactionId: string; paidAt: number; now: number }): Promise<OrderItem | null> {
+  async markPaid(order: OrderItem, args: { transactionId: string; paidAt: number; paidFen: number; now: number }): Promise<OrderItem | null> {
     const orderId = order.id;
     const entry: TimelineEntry = { at: args.now, status: 'PAID', note: '支付成功' };
     try {
@@ -188,13 +195,14 @@ export const orderRepo = {
           TableName: table(),
           Key: keys.order(orderId),
           UpdateExpression:
-            'SET #status = :paid, paidAt = :paidAt, transactionId = :tx, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
+            'SET #status = :paid, paidAt = :paidAt, paidFen = :paidFen, transactionId = :tx, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':paid': 'PAID',
             ':pending': 'PENDING_PAYMENT',
             ':paidAt': args.paidAt,
+            ':paidFen': args.paidFen,
             ':tx': args.transactionId,
             ':entry': [entry],
             ':tab': keys.orderTab(order.userId, orderId, 'PAID').GSI2PK,
@@ -207,6 +215,115 @@ export const orderRepo = {
       if (isConditionFailed(e)) return null;
       throw e;
     }
+  },
+
+  /**
+   * A payment that arrived after the order was cancelled: CANCELLED → PAID only if every SKU can be reserved again,
+   * all in one transaction, so an order is never PAID with its stock released.
+   */
+  async reserveLatePayment(
+    order: OrderItem,
+    args: { transactionId: string; paidAt: number; paidFen: number; now: number },
+  ): Promise<'reserved' | 'no_stock' | 'state_changed'> {
+    const entry: TimelineEntry = { at: args.now, status: 'PAID', note: '订单关闭后收到付款，已重新锁定库存' };
+    try {
+      await transact([
+        {
+          label: 'order',
+          Update: {
+            TableName: table(),
+            Key: keys.order(order.id),
+            UpdateExpression:
+              'SET #status = :paid, paidAt = :paidAt, paidFen = :paidFen, transactionId = :tx, timeline = list_append(timeline, :entry), GSI2PK = :tab',
+            ConditionExpression: '#status = :cancelled AND (attribute_not_exists(transactionId) OR transactionId = :null)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':paid': 'PAID',
+              ':cancelled': 'CANCELLED',
+              ':null': null,
+              ':paidAt': args.paidAt,
+              ':paidFen': args.paidFen,
+              ':tx': args.transactionId,
+              ':entry': [entry],
+              ':tab': keys.orderTab(order.userId, order.id, 'PAID').GSI2PK,
+            },
+          },
+        },
+        ...order.lines.map<LabelledItem>((l) => ({
+          label: `sku:${l.skuId}`,
+          Update: {
+            TableName: table(),
+            Key: keys.sku(l.productId, l.skuId),
+            UpdateExpression: 'SET stock = stock - :q, sold = sold + :q',
+            ConditionExpression: 'attribute_exists(PK) AND stock >= :q',
+            ExpressionAttributeValues: { ':q': l.quantity },
+          },
+        })),
+      ]);
+      return 'reserved';
+    } catch (e) {
+      if (!(e instanceof TransactionRefused)) throw e;
+      return e.failed().includes('order') ? 'state_changed' : 'no_stock';
+    }
+  },
+
+  /** Records the money of a late payment on a cancelled order, so it can be refunded (never marks it PAID). */
+  async recordLatePayment(order: OrderItem, args: { transactionId: string; paidAt: number; paidFen: number }): Promise<boolean> {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.order(order.id),
+          UpdateExpression: 'SET paidAt = :paidAt, paidFen = :paidFen, transactionId = :tx',
+          ConditionExpression: '#status = :cancelled AND (attribute_not_exists(transactionId) OR transactionId = :null OR transactionId = :tx)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':null': null, ':paidAt': args.paidAt, ':paidFen': args.paidFen, ':tx': args.transactionId },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  },
+
+  /** Unpaid orders whose deadline is at or before `at`, oldest first (the timeout sweeper's safety net). */
+  async dueForPayment(at: number, limit = 100): Promise<{ orderId: string; deadlineAt: number; prepayCreatedAt: number | null }[]> {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK <= :at',
+        ExpressionAttributeValues: { ':pk': keys.paymentDuePartition, ':at': keys.dueBefore(at) },
+        ProjectionExpression: 'id, deadlineAt, prepayCreatedAt',
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      orderId: i.id as string,
+      deadlineAt: i.deadlineAt as number,
+      prepayCreatedAt: (i.prepayCreatedAt as number | null | undefined) ?? null,
+    }));
+  },
+
+  /** Orders created on one UTC day (daily reconciliation). */
+  async createdOn(day: string): Promise<OrderItem[]> {
+    const items: OrderItem[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await db().send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'GSI4',
+          KeyConditionExpression: 'GSI4PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.dayPartition(day) },
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(out.Items ?? []).map(clean));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
   },
 
   /** Remembers the prepay of an unpaid order (reused while valid, so paying twice never opens two prepays). */
@@ -251,9 +368,28 @@ export const orderRepo = {
   },
 
   /** Durable record of a verified notification (written before WeChat is told to stop retrying). */
-  async recordNotification(id: string, record: Record<string, unknown>): Promise<void> {
+  async recordNotification(id: string, record: Record<string, unknown>, at = Date.now()): Promise<void> {
     await db().send(
-      new PutCommand({ TableName: table(), Item: { ...keys.payNotification(id), type: 'payNotification', ...record } }),
+      new PutCommand({
+        TableName: table(),
+        Item: { ...keys.payNotification(id), ...keys.notificationDay(at, id), type: 'payNotification', recordedAt: at, ...record },
+      }),
     );
+  },
+
+  async notificationsOn(day: string): Promise<Record<string, unknown>[]> {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.notificationDayPartition(day) },
+      }),
+    );
+    return (out.Items ?? []).map(({ PK: _1, SK: _2, GSI4PK: _3, GSI4SK: _4, ...rest }) => rest);
+  },
+
+  async putReport(day: string, report: Record<string, unknown>): Promise<void> {
+    await db().send(new PutCommand({ TableName: table(), Item: { ...keys.reconciliationReport(day), type: 'reconciliationReport', ...report } }));
   },
 };

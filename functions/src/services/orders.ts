@@ -1,8 +1,31 @@
-import { DomainError, ORDER_STATUS_LABEL, type ListOrdersQuery, type OrderPage, type OrderView } from '@shop/shared';
+import {
+  DomainError,
+  ORDER_STATUS_LABEL,
+  REFUND_STATUS_LABEL,
+  type ListOrdersQuery,
+  type OrderPage,
+  type OrderView,
+  type RefundView,
+} from '@shop/shared';
 import { orderRepo, type OrderItem } from '../repositories/order-repo';
+import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { closeUnpaid } from './payment';
+import { REFUND_REASONS, requestRefund, type RefundReason } from './refunds';
 
-export function toOrderView(o: OrderItem): OrderView {
+function toRefundView(r: RefundItem): RefundView {
+  return {
+    outRefundNo: r.outRefundNo,
+    reason: r.reason,
+    reasonLabel: REFUND_REASONS[r.reason as RefundReason] ?? r.reason,
+    amountFen: r.amountFen,
+    status: r.status,
+    statusLabel: REFUND_STATUS_LABEL[r.status],
+    createdAt: r.createdAt,
+    finishedAt: r.finishedAt,
+  };
+}
+
+export function toOrderView(o: OrderItem, refunds: RefundItem[] = []): OrderView {
   return {
     id: o.id,
     status: o.status,
@@ -24,6 +47,9 @@ export function toOrderView(o: OrderItem): OrderView {
     cancelledAt: o.cancelledAt,
     cancelReason: o.cancelReason,
     transactionId: o.transactionId,
+    paidFen: o.paidFen ?? null,
+    refundedFen: o.refundedFen ?? 0,
+    refunds: refunds.map(toRefundView),
     timeline: o.timeline,
   };
 }
@@ -39,7 +65,8 @@ export async function ownOrder(userId: string, orderId: string): Promise<OrderIt
 }
 
 export async function getOrder(userId: string, orderId: string): Promise<OrderView> {
-  return toOrderView(await ownOrder(userId, orderId));
+  const order = await ownOrder(userId, orderId);
+  return toOrderView(order, order.refundedFen ? await refundRepo.forOrder(orderId) : []);
 }
 
 function encodeCursor(key: Record<string, unknown> | undefined): string | null {
@@ -60,22 +87,25 @@ function decodeCursor(userId: string, cursor: string | undefined): Record<string
 
 export async function listOrders(userId: string, q: ListOrdersQuery): Promise<OrderPage> {
   const { items, next } = await orderRepo.listByUser(userId, q.tab as never, q.limit, decodeCursor(userId, q.cursor));
-  return { items: items.map(toOrderView), nextCursor: encodeCursor(next) };
+  return { items: items.map((o) => toOrderView(o)), nextCursor: encodeCursor(next) };
 }
 
 /**
- * The shopper cancels an unpaid order: the WeChat order is closed first (so it can no longer be paid), then the
- * status moves and the stock returns in one transaction. Cancelling twice is not an error: the second sees the
- * order already cancelled.
+ * The shopper cancels. An unpaid order: the WeChat order is closed first (so it can no longer be paid), then the
+ * status moves and the stock returns in one transaction. A paid order that has not shipped: a full refund, with the
+ * stock back. Cancelling twice is not an error: the second sees the order already cancelled or refunding.
  */
 export async function cancelOrder(userId: string, orderId: string, now: number): Promise<OrderView> {
   const order = await ownOrder(userId, orderId);
-  if (order.status === 'CANCELLED') return toOrderView(order);
-  if (order.status !== 'PENDING_PAYMENT') throw new DomainError('ORDER_STATE_CONFLICT', '订单已支付，不能直接取消');
+  if (['CANCELLED', 'REFUNDING', 'REFUNDED'].includes(order.status)) return getOrder(userId, orderId);
+  if (order.status === 'PAID') {
+    await requestRefund(orderId, { reason: 'CANCELLED_AFTER_PAY', restock: true }, now);
+    return getOrder(userId, orderId);
+  }
+  if (order.status !== 'PENDING_PAYMENT') throw new DomainError('ORDER_STATE_CONFLICT', '订单已发货，请申请售后');
   const outcome = await closeUnpaid(order, now);
-  if (outcome === 'paid') return toOrderView(await ownOrder(userId, orderId));
-  const done = await orderRepo.cancel(order, { reason: 'USER_CANCELLED', now, note: '买家取消订单' });
+  if (outcome !== 'paid') await orderRepo.cancel(order, { reason: 'USER_CANCELLED', now, note: '买家取消订单' });
   const latest = await ownOrder(userId, orderId);
-  if (!done && latest.status !== 'CANCELLED') throw new DomainError('ORDER_STATE_CONFLICT');
-  return toOrderView(latest);
+  if (latest.status === 'PENDING_PAYMENT') throw new DomainError('ORDER_STATE_CONFLICT');
+  return getOrder(userId, orderId);
 }

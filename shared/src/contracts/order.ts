@@ -17,6 +17,25 @@ export const ShippingAddress = z.object({
 
 export const TimelineEntry = z.object({ at: EpochMs, status: OrderStatusSchema, note: z.string() });
 
+export const REFUND_STATUSES = ['REFUNDING', 'REFUNDED', 'REFUND_FAILED'] as const;
+export const RefundStatusSchema = z.enum(REFUND_STATUSES);
+export const REFUND_STATUS_LABEL: Record<(typeof REFUND_STATUSES)[number], string> = {
+  REFUNDING: '退款中',
+  REFUNDED: '已退款',
+  REFUND_FAILED: '退款异常，客服处理中',
+};
+export const RefundView = z.object({
+  outRefundNo: z.string(),
+  reason: z.string(),
+  reasonLabel: z.string(),
+  amountFen: FenAmount,
+  status: RefundStatusSchema,
+  statusLabel: z.string(),
+  createdAt: EpochMs,
+  finishedAt: EpochMs.nullable(),
+});
+export type RefundView = z.infer<typeof RefundView>;
+
 export const OrderView = z.object({
   id: Id,
   status: OrderStatusSchema,
@@ -37,6 +56,10 @@ export const OrderView = z.object({
   cancelledAt: EpochMs.nullable(),
   cancelReason: z.string().nullable(),
   transactionId: z.string().nullable(),
+  /** What the shopper actually paid (null while unpaid) and how much of it has been or is being given back. */
+  paidFen: FenAmount.nullable(),
+  refundedFen: FenAmount,
+  refunds: z.array(RefundView),
   timeline: z.array(TimelineEntry),
 });
 export type OrderView = z.infer<typeof OrderView>;

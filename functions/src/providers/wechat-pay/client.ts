@@ -1,7 +1,8 @@
 import { DomainError, type PaymentParams } from '@shop/shared';
 import { z } from 'zod';
-import { parseTransactionNotification, verifySignedBody, wechatpayHeaders } from './notification';
+import { parseRefundNotification, parseTransactionNotification, verifySignedBody, wechatpayHeaders } from './notification';
 import {
+  OUT_REFUND_NO,
   OUT_TRADE_NO,
   authorizationHeader,
   nonce,
@@ -13,8 +14,11 @@ import {
 } from './v3-crypto';
 import {
   NotifyRejected,
+  REFUND_STATUSES,
   TRADE_STATES,
   type PrepayRequest,
+  type RefundRequest,
+  type RefundState,
   type TradeState,
   type TransactionState,
   type WechatPay,
@@ -24,6 +28,8 @@ export interface WechatPayClientOptions {
   appId: string;
   mchId: string;
   notifyUrl: string;
+  /** notify_url of refunds that name none; without it WeChat uses the one configured on the merchant platform. */
+  refundNotifyUrl?: string;
   /** Merchant API private key (PEM) and its certificate serial. */
   mchPrivateKey: string;
   mchSerial: string;
@@ -44,6 +50,8 @@ export interface WechatPayClientOptions {
 
 /** v3 description is string(127). */
 const DESCRIPTION_MAX = 127;
+/** 申请退款 reason is string(80). */
+const REFUND_REASON_MAX = 80;
 
 const PrepayResponse = z.object({ prepay_id: z.string().min(1) });
 const QueryResponse = z.object({
@@ -53,6 +61,15 @@ const QueryResponse = z.object({
   trade_state: z.string(),
   success_time: z.string().optional(),
   amount: z.object({ total: z.number().int().optional() }).optional(),
+});
+/** 申请退款 and 查询单笔退款 answer with the same refund object. */
+const RefundResponse = z.object({
+  refund_id: z.string().min(1).optional(),
+  out_refund_no: z.string(),
+  out_trade_no: z.string(),
+  status: z.string(),
+  success_time: z.string().optional(),
+  amount: z.object({ refund: z.number().int() }),
 });
 const ErrorResponse = z.object({ code: z.string(), message: z.string().optional() });
 
@@ -94,6 +111,7 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
     appId,
     mchId,
     notifyUrl,
+    refundNotifyUrl,
     mchPrivateKey,
     mchSerial,
     apiV3Key,
@@ -217,6 +235,29 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
     return `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}`;
   }
 
+  function assertOutRefundNo(outRefundNo: string): void {
+    if (!OUT_REFUND_NO.test(outRefundNo)) throw new Error(`invalid out_refund_no ${JSON.stringify(outRefundNo)}`);
+  }
+
+  function refundState(operation: string, res: CheckedResponse, outRefundNo: string): RefundState {
+    const r = json(operation, res, RefundResponse);
+    if (r.out_refund_no !== outRefundNo || !(REFUND_STATUSES as readonly string[]).includes(r.status)) {
+      throw new DomainError('PAYMENT_UNAVAILABLE', undefined, {
+        operation,
+        reason: 'UNEXPECTED_RESPONSE',
+        refundStatus: r.status,
+      });
+    }
+    return {
+      outRefundNo,
+      refundId: r.refund_id ?? null,
+      outTradeNo: r.out_trade_no,
+      status: r.status as RefundState['status'],
+      refundFen: r.amount.refund,
+      successTime: r.success_time ? parseRfc3339(r.success_time) : null,
+    };
+  }
+
   return {
     mode,
 
@@ -295,6 +336,57 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
       if (res.status === 204 || res.status === 200) return;
       if (res.status === 400 && res.wechatCode === 'ORDER_CLOSED' && res.signed) return;
       throw failed('close', res);
+    },
+
+    async refund(req: RefundRequest): Promise<RefundState> {
+      assertOutTradeNo(req.outTradeNo);
+      assertOutRefundNo(req.outRefundNo);
+      if (!Number.isSafeInteger(req.totalFen) || req.totalFen <= 0) {
+        throw new Error(`refund total must be a positive number of fen, got ${req.totalFen}`);
+      }
+      if (!Number.isSafeInteger(req.refundFen) || req.refundFen <= 0 || req.refundFen > req.totalFen) {
+        throw new Error(`refund must be 1..${req.totalFen} fen, got ${req.refundFen}`);
+      }
+      const reason = truncate(req.reason, REFUND_REASON_MAX);
+      const notify = req.notifyUrl ?? refundNotifyUrl;
+      // "同一退款单号多次请求只退一笔": WeChat treats a repeated out_refund_no as the same refund, so retrying after a
+      // 5xx or a timeout cannot refund twice (and its docs ask to retry a failed refund with the same number).
+      const res = await call(
+        'refund',
+        'POST',
+        '/v3/refund/domestic/refunds',
+        {
+          out_trade_no: req.outTradeNo,
+          out_refund_no: req.outRefundNo,
+          ...(reason ? { reason } : {}),
+          ...(notify ? { notify_url: notify } : {}),
+          amount: { refund: req.refundFen, total: req.totalFen, currency: 'CNY' },
+        },
+        true,
+      );
+      if (res.status !== 200) throw failed('refund', res);
+      return refundState('refund', res, req.outRefundNo);
+    },
+
+    async queryRefund(outRefundNo: string): Promise<RefundState> {
+      assertOutRefundNo(outRefundNo);
+      const res = await call(
+        'queryRefund',
+        'GET',
+        `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`,
+        undefined,
+        true,
+      );
+      // Only a signed "does not exist" counts: an unsigned one could come from anyone on the path.
+      if (res.status === 404 && res.wechatCode === 'RESOURCE_NOT_EXISTS' && res.signed) {
+        throw new DomainError('NOT_FOUND', '退款单不存在', { operation: 'queryRefund', outRefundNo });
+      }
+      if (res.status !== 200) throw failed('queryRefund', res);
+      return refundState('queryRefund', res, outRefundNo);
+    },
+
+    parseRefundNotification(headers, rawBody, nowMs) {
+      return parseRefundNotification(headers, rawBody, nowMs, { platformPublicKeys, apiV3Key });
     },
   };
 }

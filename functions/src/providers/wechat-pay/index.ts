@@ -12,16 +12,39 @@ export type { SandboxPaymentResult } from './sandbox-server';
 export { outTradeNoFor } from './v3-crypto';
 
 /**
- * Builds the provider for a stage. The sandbox (local stage only, enforced by loadConfig) also needs its own
+ * The refund notify_url derived from the payment one: …/notify → …/refund-notify. Refund results must not reach the
+ * payment endpoint, which refuses REFUND.* events (and WeChat would then retry them for a day).
+ */
+export function refundNotifyUrlFor(payNotifyUrl: string): string {
+  const url = new URL(payNotifyUrl);
+  if (!url.pathname.endsWith('/notify')) {
+    throw new ConfigError(`cannot derive a refund notify URL from ${payNotifyUrl}: set WECHAT_REFUND_NOTIFY_URL`);
+  }
+  url.pathname = `${url.pathname.slice(0, -'/notify'.length)}/refund-notify`;
+  return url.toString();
+}
+
+function autoCompleteRefunds(value: string | undefined): 'SUCCESS' | 'ABNORMAL' | false {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'SUCCESS' || value === 'ABNORMAL') return value;
+  throw new ConfigError(`SANDBOX_AUTO_COMPLETE_REFUNDS must be SUCCESS, ABNORMAL or false, got ${value}`);
+}
+
+/**
+ * Builds the provider for a stage. Refund results go to WECHAT_REFUND_NOTIFY_URL, by default the payment notify URL
+ * with /notify replaced by /refund-notify. The sandbox (local stage only, enforced by loadConfig) also needs its own
  * platform key pair from the environment: SANDBOX_PLATFORM_PRIVATE_KEY and SANDBOX_PLATFORM_SERIAL; its public half
  * is expected among WXPAY_PLATFORM_PUBLIC_KEYS, as WeChat's would be. SANDBOX_NOTIFY_URL optionally redirects its
- * notifications (e.g. to the local API when notify_url names a public host).
+ * notifications (e.g. to the local API when notify_url names a public host), SANDBOX_REFUND_NOTIFY_URL its refund
+ * notifications (default: derived from SANDBOX_NOTIFY_URL as above). SANDBOX_AUTO_COMPLETE_REFUNDS (SUCCESS or
+ * ABNORMAL) makes it finish every refund right after accepting it, as WeChat does on its own.
  */
 export function buildWechatPay(cfg: AppConfig, s: Secrets, env: NodeJS.ProcessEnv = process.env): WechatPay {
   const common = {
     appId: cfg.wechat.appId,
     mchId: cfg.wechat.mchId,
     notifyUrl: cfg.wechat.notifyUrl,
+    refundNotifyUrl: env.WECHAT_REFUND_NOTIFY_URL || refundNotifyUrlFor(cfg.wechat.notifyUrl),
     mchPrivateKey: s.mchPrivateKey,
     mchSerial: s.mchSerial,
     apiV3Key: s.apiV3Key,
@@ -39,6 +62,10 @@ export function buildWechatPay(cfg: AppConfig, s: Secrets, env: NodeJS.ProcessEn
     platformSerial,
     store: dynamoSandboxStore(),
     deliverNotificationsTo: env.SANDBOX_NOTIFY_URL || undefined,
+    deliverRefundNotificationsTo:
+      env.SANDBOX_REFUND_NOTIFY_URL ||
+      (env.SANDBOX_NOTIFY_URL ? refundNotifyUrlFor(env.SANDBOX_NOTIFY_URL) : undefined),
+    autoCompleteRefunds: autoCompleteRefunds(env.SANDBOX_AUTO_COMPLETE_REFUNDS),
   });
 }
 

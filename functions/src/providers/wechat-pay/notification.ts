@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { AEAD_ALGORITHM, decryptResource, parseRfc3339, responseSignatureMessage, verifyMessage } from './v3-crypto';
-import { NotifyRejected, type TransactionNotification } from './types';
+import {
+  NotifyRejected,
+  REFUND_EVENT_TYPES,
+  REFUND_STATUSES,
+  type RefundEventType,
+  type RefundNotification,
+  type TransactionNotification,
+} from './types';
 
 /** WeChat Pay's v3 rule for signed responses and notifications: refuse timestamps more than 5 minutes off. */
 export const MAX_CLOCK_SKEW_SEC = 300;
@@ -32,6 +39,23 @@ const Transaction = z.object({
     total: z.number().int(),
     payer_total: z.number().int().optional(),
     currency: z.string(),
+  }),
+});
+
+/** 退款结果通知's resource (original_type "refund"). */
+const Refund = z.object({
+  mchid: z.string(),
+  out_trade_no: z.string(),
+  transaction_id: z.string(),
+  out_refund_no: z.string(),
+  refund_id: z.string(),
+  refund_status: z.enum(REFUND_STATUSES),
+  success_time: z.string().optional(),
+  amount: z.object({
+    total: z.number().int(),
+    refund: z.number().int(),
+    payer_total: z.number().int().optional(),
+    payer_refund: z.number().int().optional(),
   }),
 });
 
@@ -78,12 +102,22 @@ export function verifySignedBody(
   }
 }
 
-export function parseTransactionNotification(
+interface NotificationKeys {
+  platformPublicKeys: Record<string, string>;
+  apiV3Key: string;
+}
+
+/**
+ * The steps every v3 notification goes through ("回调通知"): the signature over the raw body, the envelope, an
+ * event_type of the expected family, then the AEAD resource. Returns the envelope and the decrypted resource JSON.
+ */
+function openNotification(
   headers: Record<string, string | undefined>,
   rawBody: string,
   nowMs: number,
-  keys: { platformPublicKeys: Record<string, string>; apiV3Key: string },
-): TransactionNotification {
+  keys: NotificationKeys,
+  acceptsEvent: (eventType: string) => boolean,
+): { envelope: z.infer<typeof Envelope>; resource: unknown } {
   verifySignedBody(wechatpayHeaders(headers), rawBody, nowMs, keys.platformPublicKeys);
 
   let json: unknown;
@@ -94,8 +128,9 @@ export function parseTransactionNotification(
   }
   const envelope = Envelope.safeParse(json);
   if (!envelope.success) throw new NotifyRejected('BAD_BODY', 'not a v3 encrypted notification');
-  // Refund results (REFUND.*) carry a different resource and arrive at their own notify_url.
-  if (!envelope.data.event_type.startsWith('TRANSACTION.')) {
+  // Payment (TRANSACTION.*) and refund (REFUND.*) results carry different resources and arrive at their own
+  // notify_url: one parser never reads the other's events.
+  if (!acceptsEvent(envelope.data.event_type)) {
     throw new NotifyRejected('BAD_BODY', `unexpected event_type ${envelope.data.event_type}`);
   }
 
@@ -105,16 +140,27 @@ export function parseTransactionNotification(
   } catch {
     throw new NotifyRejected('DECRYPT_FAILED', 'resource does not decrypt with the APIv3 key');
   }
-  let tx: z.infer<typeof Transaction>;
   try {
-    tx = Transaction.parse(JSON.parse(plaintext));
+    return { envelope: envelope.data, resource: JSON.parse(plaintext) };
   } catch {
-    throw new NotifyRejected('BAD_BODY', 'resource is not a transaction');
+    throw new NotifyRejected('BAD_BODY', 'resource is not JSON');
   }
+}
+
+export function parseTransactionNotification(
+  headers: Record<string, string | undefined>,
+  rawBody: string,
+  nowMs: number,
+  keys: NotificationKeys,
+): TransactionNotification {
+  const { envelope, resource } = openNotification(headers, rawBody, nowMs, keys, (t) => t.startsWith('TRANSACTION.'));
+  const parsed = Transaction.safeParse(resource);
+  if (!parsed.success) throw new NotifyRejected('BAD_BODY', 'resource is not a transaction');
+  const tx = parsed.data;
 
   return {
-    eventId: envelope.data.id,
-    eventType: envelope.data.event_type,
+    eventId: envelope.id,
+    eventType: envelope.event_type,
     outTradeNo: tx.out_trade_no,
     transactionId: tx.transaction_id,
     tradeState: tx.trade_state,
@@ -125,5 +171,33 @@ export function parseTransactionNotification(
     mchid: tx.mchid,
     payerOpenid: tx.payer.openid,
     successTime: tx.success_time ? parseRfc3339(tx.success_time) : null,
+  };
+}
+
+/** 退款结果通知: REFUND.SUCCESS, REFUND.ABNORMAL or REFUND.CLOSED, verified and decrypted as any notification. */
+export function parseRefundNotification(
+  headers: Record<string, string | undefined>,
+  rawBody: string,
+  nowMs: number,
+  keys: NotificationKeys,
+): RefundNotification {
+  const isRefundEvent = (t: string): t is RefundEventType => (REFUND_EVENT_TYPES as readonly string[]).includes(t);
+  const { envelope, resource } = openNotification(headers, rawBody, nowMs, keys, isRefundEvent);
+  const parsed = Refund.safeParse(resource);
+  if (!parsed.success) throw new NotifyRejected('BAD_BODY', 'resource is not a refund');
+  const r = parsed.data;
+
+  return {
+    eventId: envelope.id,
+    eventType: envelope.event_type as RefundEventType,
+    mchid: r.mchid,
+    outTradeNo: r.out_trade_no,
+    transactionId: r.transaction_id,
+    outRefundNo: r.out_refund_no,
+    refundId: r.refund_id,
+    refundStatus: r.refund_status,
+    refundFen: r.amount.refund,
+    totalFen: r.amount.total,
+    successTime: r.success_time ? parseRfc3339(r.success_time) : null,
   };
 }

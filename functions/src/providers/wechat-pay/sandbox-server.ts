@@ -1,13 +1,16 @@
 /**
- * The local twin of WeChat Pay's API v3 server (JSAPI prepay, query, close, and the payment notification), speaking
- * the same signed HTTP protocol so the real client's signing and verification run unchanged on the local stage.
- * Behaviour follows the v3 merchant documents (JSAPI下单 / 查询订单 / 关闭订单 / 支付成功回调通知).
+ * The local twin of WeChat Pay's API v3 server (JSAPI prepay, query, close, refunds, and their notifications),
+ * speaking the same signed HTTP protocol so the real client's signing and verification run unchanged on the local
+ * stage. Behaviour follows the v3 merchant documents (JSAPI下单 / 查询订单 / 关闭订单 / 支付成功回调通知 / 申请退款 /
+ * 查询单笔退款 / 退款结果通知).
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { DomainError } from '@shop/shared';
 import { z } from 'zod';
-import type { SandboxStore, SandboxTransaction } from './sandbox-store';
+import { logger } from '../../lib/http';
+import type { SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
 import {
+  OUT_REFUND_NO,
   OUT_TRADE_NO,
   encryptResource,
   nonce,
@@ -21,7 +24,7 @@ import {
 } from './v3-crypto';
 import { MAX_CLOCK_SKEW_SEC } from './notification';
 
-export type { SandboxStore, SandboxTransaction } from './sandbox-store';
+export type { SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
 export { dynamoSandboxStore, memorySandboxStore } from './sandbox-store';
 
 export interface SandboxWechatPayServerOptions {
@@ -37,6 +40,13 @@ export interface SandboxWechatPayServerOptions {
   store: SandboxStore;
   /** Delivers notifications here instead of each transaction's notify_url. */
   notifyUrl?: string;
+  /** Delivers refund notifications here instead of each refund's notify_url. */
+  refundNotifyUrl?: string;
+  /**
+   * Completes every accepted refund with this outcome right after answering, as WeChat settles refunds on its own
+   * after 申请退款 returned PROCESSING. false (the default): refunds stay PROCESSING until completeRefund.
+   */
+  autoCompleteRefunds?: 'SUCCESS' | 'ABNORMAL' | false;
   /** Used to deliver notifications. */
   fetch?: typeof globalThis.fetch;
   now?: () => number;
@@ -67,6 +77,18 @@ export interface SandboxWechatPayServer {
     payerOpenid?: string,
   ): Promise<SandboxPaymentResult>;
   buildNotification(tx: SandboxTransaction, nowMs: number): SignedNotification;
+  /**
+   * WeChat finishing a PROCESSING refund: sets its final status and POSTs the REFUND.SUCCESS / REFUND.ABNORMAL
+   * notification. Repeating the same outcome re-delivers the same notification (WeChat's retries). Throws DomainError
+   * NOT_FOUND (unknown out_refund_no) or ORDER_STATE_CONFLICT (the refund already ended otherwise).
+   */
+  completeRefund(outRefundNo: string, outcome: 'SUCCESS' | 'ABNORMAL', nowMs: number): Promise<SandboxPaymentResult>;
+  buildRefundNotification(refund: SandboxRefund, nowMs: number): SignedNotification;
+  /**
+   * Fault injection: the next `n` API requests answer `status` with SYSTEM_ERROR. 'before' fails them without doing
+   * anything; 'after' does the work first and loses the answer, as a timeout after WeChat committed would.
+   */
+  failNextRequests(n: number, status?: number, when?: 'before' | 'after'): void;
 }
 
 /** "支付结束时间不能早于下单时间后1分钟": WeChat moves an earlier time_expire to one minute after the prepay. */
@@ -92,10 +114,43 @@ const PrepayBody = z.object({
 
 const CloseBody = z.object({ mchid: z.string().min(1) });
 
-const STATE_DESC: Record<SandboxTransaction['tradeState'], string> = {
+const RefundBody = z.object({
+  transaction_id: z.string().optional(),
+  // The sandbox finds transactions by out_trade_no only; the shop always sends it.
+  out_trade_no: z.string().regex(OUT_TRADE_NO),
+  out_refund_no: z.string().regex(OUT_REFUND_NO),
+  reason: z
+    .string()
+    .refine((r) => Array.from(r).length <= 80, 'reason 长度不能超过80')
+    .optional(),
+  // "通知url必须为外网可访问的url，不能携带参数".
+  notify_url: z
+    .string()
+    .url()
+    .max(256)
+    .refine((u) => !new URL(u).search, 'notify_url 不能携带参数')
+    .optional(),
+  funds_account: z.string().optional(),
+  amount: z.object({
+    refund: z.number().int().positive(),
+    total: z.number().int().positive(),
+    currency: z.literal('CNY'),
+  }),
+});
+
+type TradeStateShown = SandboxTransaction['tradeState'] | 'REFUND';
+
+const STATE_DESC: Record<TradeStateShown, string> = {
   NOTPAY: '订单未支付',
   SUCCESS: '支付成功',
   CLOSED: '订单已关闭',
+  REFUND: '转入退款',
+};
+
+const REFUND_SUMMARY: Record<Exclude<SandboxRefund['status'], 'PROCESSING'>, string> = {
+  SUCCESS: '退款成功',
+  ABNORMAL: '退款异常',
+  CLOSED: '退款关闭',
 };
 
 function beijingDigits(epochMs: number): string {
@@ -118,9 +173,14 @@ function newTransactionId(nowMs: number): string {
   return `4200${beijingDigits(nowMs).slice(0, 8)}${digits(16)}`;
 }
 
+/** Shaped like WeChat's: 29 digits starting 50, the Beijing date in the middle. */
+function newRefundId(nowMs: number): string {
+  return `50${digits(8)}${beijingDigits(nowMs).slice(0, 8)}${digits(11)}`;
+}
+
 /** One event, one id: WeChat's retries of a notification carry the same id, so the re-delivery here does too. */
-function eventIdFor(transactionId: string): string {
-  const h = createHash('sha256').update(`TRANSACTION.SUCCESS:${transactionId}`).digest('hex');
+function eventIdFor(eventType: string, objectId: string): string {
+  const h = createHash('sha256').update(`${eventType}:${objectId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -171,12 +231,56 @@ export function buildNotification(
     'transaction',
   );
   const body = JSON.stringify({
-    id: eventIdFor(tx.transactionId),
+    id: eventIdFor('TRANSACTION.SUCCESS', tx.transactionId),
     create_time: successTime,
     resource_type: 'encrypt-resource',
     event_type: 'TRANSACTION.SUCCESS',
     summary: '支付成功',
     resource: { original_type: 'transaction', algorithm, ciphertext, associated_data, nonce: resourceNonce },
+  });
+  return {
+    headers: {
+      'Content-Type': 'application/json',
+      ...signedHeaders(keys.platformPrivateKey, keys.platformSerial, body, nowMs),
+    },
+    body,
+  };
+}
+
+/** The REFUND.* notification for a finished refund, encrypted (associated_data "refund") and signed as WeChat does. */
+export function buildRefundNotification(
+  keys: { apiV3Key: string; platformPrivateKey: string; platformSerial: string },
+  refund: SandboxRefund,
+  nowMs: number,
+): SignedNotification {
+  if (refund.status === 'PROCESSING') throw new Error(`refund ${refund.outRefundNo} has not finished`);
+  const plaintext = JSON.stringify({
+    mchid: refund.mchid,
+    out_trade_no: refund.outTradeNo,
+    transaction_id: refund.transactionId,
+    out_refund_no: refund.outRefundNo,
+    refund_id: refund.refundId,
+    refund_status: refund.status,
+    // "当退款状态为退款成功时返回此参数".
+    ...(refund.status === 'SUCCESS' && refund.successTime !== null
+      ? { success_time: rfc3339Beijing(refund.successTime) }
+      : {}),
+    user_received_account: '支付用户零钱',
+    amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen },
+  });
+  const { algorithm, ciphertext, associated_data, nonce: resourceNonce } = encryptResource(
+    plaintext,
+    keys.apiV3Key,
+    'refund',
+  );
+  const eventType = `REFUND.${refund.status}`;
+  const body = JSON.stringify({
+    id: eventIdFor(eventType, refund.refundId),
+    create_time: rfc3339Beijing(refund.successTime ?? nowMs),
+    resource_type: 'encrypt-resource',
+    event_type: eventType,
+    summary: REFUND_SUMMARY[refund.status],
+    resource: { original_type: 'refund', algorithm, ciphertext, associated_data, nonce: resourceNonce },
   });
   return {
     headers: {
@@ -198,9 +302,12 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     merchantSerial,
     store,
     notifyUrl,
+    refundNotifyUrl,
+    autoCompleteRefunds = false,
     fetch = globalThis.fetch,
     now = Date.now,
   } = opts;
+  const faults = { remaining: 0, status: 500, when: 'before' as 'before' | 'after' };
 
   function respond(status: number, payload?: unknown): Response {
     const body = payload === undefined ? '' : JSON.stringify(payload);
@@ -296,6 +403,8 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     const tx = await store.get(outTradeNo);
     if (!tx) return fail(404, 'ORDER_NOT_EXIST', '订单不存在');
     const paid = tx.tradeState === 'SUCCESS';
+    // Once a refund succeeded WeChat's query shows REFUND (转入退款) instead of SUCCESS.
+    const shown: TradeStateShown = paid && tx.refundSucceeded ? 'REFUND' : tx.tradeState;
     return respond(200, {
       appid: tx.appid,
       mchid: tx.mchid,
@@ -308,8 +417,8 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
             success_time: rfc3339Beijing(tx.successTime ?? tx.createdAt),
           }
         : {}),
-      trade_state: tx.tradeState,
-      trade_state_desc: STATE_DESC[tx.tradeState],
+      trade_state: shown,
+      trade_state_desc: STATE_DESC[shown],
       attach: '',
       payer: { openid: tx.payerOpenid },
       amount: paid
@@ -328,14 +437,122 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     return respond(204);
   }
 
-  async function handle(request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    const body = await request.text();
-    const denied = authenticate(request, url, body);
-    if (denied) return denied;
+  /** The refund object 申请退款 and 查询单笔退款 both answer with. */
+  function refundResource(r: SandboxRefund): Record<string, unknown> {
+    return {
+      refund_id: r.refundId,
+      out_refund_no: r.outRefundNo,
+      transaction_id: r.transactionId,
+      out_trade_no: r.outTradeNo,
+      channel: 'ORIGINAL',
+      user_received_account: '支付用户零钱',
+      ...(r.status === 'SUCCESS' && r.successTime !== null ? { success_time: rfc3339Beijing(r.successTime) } : {}),
+      create_time: rfc3339Beijing(r.createdAt),
+      status: r.status,
+      funds_account: 'AVAILABLE',
+      amount: {
+        total: r.totalFen,
+        refund: r.refundFen,
+        from: [],
+        payer_total: r.totalFen,
+        payer_refund: r.refundFen,
+        settlement_refund: r.refundFen,
+        settlement_total: r.totalFen,
+        discount_refund: 0,
+        currency: 'CNY',
+        refund_fee: 0,
+      },
+      promotion_detail: [],
+    };
+  }
 
+  async function refund(body: string): Promise<Response> {
+    const parsed = RefundBody.safeParse(parseJson(body));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail(400, 'PARAM_ERROR', `输入源"${issue?.path.join('.') ?? 'body'}"映射到值字段时出错：${issue?.message}`);
+    }
+    const req = parsed.data;
+    const tx = await store.get(req.out_trade_no);
+    if (!tx) return fail(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
+    if (req.transaction_id !== undefined && req.transaction_id !== tx.transactionId) {
+      return fail(400, 'INVALID_REQUEST', 'transaction_id 与 out_trade_no 不匹配');
+    }
+    if (tx.tradeState !== 'SUCCESS' || !tx.transactionId) return fail(400, 'INVALID_REQUEST', '订单未支付，不能退款');
+    if (req.amount.total !== tx.amountFen) return fail(400, 'INVALID_REQUEST', '订单金额与原订单金额不一致');
+    if (req.amount.refund > req.amount.total) return fail(400, 'INVALID_REQUEST', '退款金额不能大于订单金额');
+
+    const nowMs = now();
+    const candidate: SandboxRefund = {
+      outRefundNo: req.out_refund_no,
+      refundId: newRefundId(nowMs),
+      outTradeNo: tx.outTradeNo,
+      transactionId: tx.transactionId,
+      mchid: tx.mchid,
+      reason: req.reason ?? null,
+      notifyUrl: req.notify_url ?? null,
+      refundFen: req.amount.refund,
+      totalFen: req.amount.total,
+      status: 'PROCESSING',
+      createdAt: nowMs,
+      successTime: null,
+    };
+    const result = await store.createRefund(candidate);
+    switch (result.outcome) {
+      case 'NOT_PAID':
+        return fail(400, 'INVALID_REQUEST', '订单未支付，不能退款');
+      // WeChat's answer to a refund beyond what is left ("申请退款总金额不能超过订单金额"). NOT_ENOUGH is another
+      // thing there: the merchant's balance cannot cover the refund (403).
+      case 'NOT_ENOUGH':
+        return fail(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额');
+      case 'EXISTS': {
+        // "同一退款单号多次请求只退一笔": the same refund asked again is answered with its current state; the number
+        // reused for anything else is refused.
+        const r = result.refund;
+        if (r.outTradeNo !== candidate.outTradeNo || r.refundFen !== candidate.refundFen || r.totalFen !== candidate.totalFen) {
+          return fail(400, 'INVALID_REQUEST', '商户退款单号已存在，且与原退款请求的订单或金额不一致');
+        }
+        return respond(200, refundResource(r));
+      }
+      case 'CREATED':
+        if (autoCompleteRefunds) scheduleCompletion(result.refund.outRefundNo, autoCompleteRefunds);
+        return respond(200, refundResource(result.refund));
+    }
+  }
+
+  async function queryRefund(outRefundNo: string): Promise<Response> {
+    const r = await store.getRefund(outRefundNo);
+    if (!r) return fail(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+    return respond(200, refundResource(r));
+  }
+
+  /** After the answer has gone out, as WeChat settles a refund asynchronously. */
+  function scheduleCompletion(outRefundNo: string, outcome: 'SUCCESS' | 'ABNORMAL'): void {
+    setTimeout(() => {
+      completeRefund(outRefundNo, outcome, now()).then(
+        (r) => {
+          if (!r.delivered) logger.warn('sandbox refund notification not received', { outRefundNo, ...r });
+        },
+        (e: unknown) => logger.error('sandbox refund completion failed', { outRefundNo, error: e as Error }),
+      );
+    }, 0);
+  }
+
+  async function route(request: Request, url: URL, body: string): Promise<Response> {
     const path = url.pathname;
     if (request.method === 'POST' && path === '/v3/pay/transactions/jsapi') return prepay(body);
+    if (request.method === 'POST' && path === '/v3/refund/domestic/refunds') return refund(body);
+    const refundQuery = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
+    if (refundQuery && request.method === 'GET') {
+      let outRefundNo: string;
+      try {
+        outRefundNo = decodeURIComponent(refundQuery[1]);
+      } catch {
+        return fail(400, 'PARAM_ERROR', 'out_refund_no 格式错误');
+      }
+      if (!OUT_REFUND_NO.test(outRefundNo)) return fail(400, 'PARAM_ERROR', 'out_refund_no 格式错误');
+      return queryRefund(outRefundNo);
+    }
     const trade = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)(\/close)?$/.exec(path);
     if (trade) {
       let outTradeNo: string;
@@ -351,14 +568,40 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     return fail(404, 'NOT_FOUND', '请求的资源不存在');
   }
 
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const body = await request.text();
+    let injected: number | undefined;
+    if (faults.remaining > 0) {
+      faults.remaining -= 1;
+      if (faults.when === 'before') return fail(faults.status, 'SYSTEM_ERROR', '系统错误');
+      injected = faults.status;
+    }
+    const denied = authenticate(request, url, body);
+    if (denied) return denied;
+    const res = await route(request, url, body);
+    return injected === undefined ? res : fail(injected, 'SYSTEM_ERROR', '系统错误');
+  }
+
+  function failNextRequests(n: number, status = 500, when: 'before' | 'after' = 'before'): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`failNextRequests needs a count >= 0, got ${n}`);
+    if (!Number.isInteger(status) || status < 500 || status > 599) throw new Error(`not a 5xx status: ${status}`);
+    Object.assign(faults, { remaining: n, status, when });
+  }
+
   function notificationFor(tx: SandboxTransaction, nowMs: number): SignedNotification {
     return buildNotification({ apiV3Key, platformPrivateKey, platformSerial }, tx, nowMs);
   }
 
-  async function deliver(tx: SandboxTransaction, nowMs: number): Promise<SandboxPaymentResult> {
-    const { headers, body } = notificationFor(tx, nowMs);
+  function refundNotificationFor(refund: SandboxRefund, nowMs: number): SignedNotification {
+    return buildRefundNotification({ apiV3Key, platformPrivateKey, platformSerial }, refund, nowMs);
+  }
+
+  async function deliver(url: string | null, { headers, body }: SignedNotification): Promise<SandboxPaymentResult> {
+    // A refund without notify_url is notified at the URL set on the merchant platform; the sandbox has none.
+    if (!url) return { delivered: false, notifyStatus: null };
     try {
-      const res = await fetch(notifyUrl ?? tx.notifyUrl, {
+      const res = await fetch(url, {
         method: 'POST',
         headers,
         body,
@@ -406,8 +649,36 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
         paid = current;
       }
     }
-    return deliver(paid, nowMs);
+    return deliver(notifyUrl ?? paid.notifyUrl, notificationFor(paid, nowMs));
   }
 
-  return { handle, simulateUserPayment, buildNotification: notificationFor };
+  async function completeRefund(
+    outRefundNo: string,
+    outcome: 'SUCCESS' | 'ABNORMAL',
+    nowMs: number,
+  ): Promise<SandboxPaymentResult> {
+    let refund = await store.getRefund(outRefundNo);
+    if (!refund) throw new DomainError('NOT_FOUND', '退款单不存在', { outRefundNo });
+    if (refund.status === 'PROCESSING') {
+      const finished = await store.finishRefund(outRefundNo, {
+        status: outcome,
+        successTime: outcome === 'SUCCESS' ? Math.floor(nowMs / 1000) * 1000 : null,
+      });
+      // undefined: a concurrent completion got there first; its result is what counts.
+      refund = finished ?? (await store.getRefund(outRefundNo)) ?? refund;
+    }
+    if (refund.status !== outcome) {
+      throw new DomainError('ORDER_STATE_CONFLICT', '退款已有其他结果', { outRefundNo, status: refund.status });
+    }
+    return deliver(refundNotifyUrl ?? refund.notifyUrl, refundNotificationFor(refund, nowMs));
+  }
+
+  return {
+    handle,
+    simulateUserPayment,
+    buildNotification: notificationFor,
+    completeRefund,
+    buildRefundNotification: refundNotificationFor,
+    failNextRequests,
+  };
 }

@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, table } from '../../lib/dynamo';
 import { keys } from '../../repositories/keys';
+import { TransactionRefused, transact } from '../../repositories/transactions';
 
 /** One transaction as the sandbox's WeChat Pay keeps it (its side of the world, not the shop's order). */
 export interface SandboxTransaction {
@@ -20,7 +21,38 @@ export interface SandboxTransaction {
   tradeState: 'NOTPAY' | 'SUCCESS' | 'CLOSED';
   transactionId: string | null;
   successTime: number | null;
+  /**
+   * Fen promised to this transaction's refunds that are not CLOSED (PROCESSING, SUCCESS, ABNORMAL): what is left to
+   * refund is amountFen − refundedFen. Absent until the first refund.
+   */
+  refundedFen?: number;
+  /** Set once a refund succeeded: WeChat's query then shows trade_state REFUND (转入退款). */
+  refundSucceeded?: boolean;
 }
+
+export type SandboxRefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+
+/** One refund as the sandbox's WeChat Pay keeps it. */
+export interface SandboxRefund {
+  outRefundNo: string;
+  refundId: string;
+  outTradeNo: string;
+  transactionId: string;
+  mchid: string;
+  /** reason and notify_url as the merchant sent them (null when absent). */
+  reason: string | null;
+  notifyUrl: string | null;
+  refundFen: number;
+  totalFen: number;
+  status: SandboxRefundStatus;
+  createdAt: number;
+  successTime: number | null;
+}
+
+export type CreateRefundResult =
+  | { outcome: 'CREATED' | 'EXISTS'; refund: SandboxRefund }
+  /** NOT_PAID: the transaction is missing or not SUCCESS; NOT_ENOUGH: the refund exceeds what is left to refund. */
+  | { outcome: 'NOT_PAID' | 'NOT_ENOUGH' };
 
 export interface SandboxStore {
   get(outTradeNo: string): Promise<SandboxTransaction | undefined>;
@@ -34,11 +66,27 @@ export interface SandboxStore {
   ): Promise<SandboxTransaction | undefined>;
   /** NOTPAY → CLOSED, atomically; undefined when the transaction is not NOTPAY. */
   markClosed(outTradeNo: string): Promise<SandboxTransaction | undefined>;
+  getRefund(outRefundNo: string): Promise<SandboxRefund | undefined>;
+  /**
+   * Stores `refund` (status PROCESSING) and adds its amount to its transaction's refundedFen, atomically, when the
+   * out_refund_no is new, the transaction is SUCCESS and refundedFen + refundFen ≤ amountFen. An existing
+   * out_refund_no wins over every other check: it is the same refund asked again.
+   */
+  createRefund(refund: SandboxRefund): Promise<CreateRefundResult>;
+  /**
+   * PROCESSING → SUCCESS or ABNORMAL, atomically, marking the transaction refundSucceeded on SUCCESS; undefined
+   * when the refund is not PROCESSING.
+   */
+  finishRefund(
+    outRefundNo: string,
+    result: { status: 'SUCCESS' | 'ABNORMAL'; successTime: number | null },
+  ): Promise<SandboxRefund | undefined>;
 }
 
 export function memorySandboxStore(): SandboxStore {
   const byNo = new Map<string, SandboxTransaction>();
   const byPrepay = new Map<string, string>();
+  const refunds = new Map<string, SandboxRefund>();
   const copy = (tx: SandboxTransaction | undefined) => (tx ? { ...tx } : undefined);
   return {
     async get(outTradeNo) {
@@ -67,17 +115,45 @@ export function memorySandboxStore(): SandboxStore {
       tx.tradeState = 'CLOSED';
       return { ...tx };
     },
+    async getRefund(outRefundNo) {
+      const refund = refunds.get(outRefundNo);
+      return refund ? { ...refund } : undefined;
+    },
+    // No await between the checks and the writes: atomic within the event loop.
+    async createRefund(refund) {
+      const existing = refunds.get(refund.outRefundNo);
+      if (existing) return { outcome: 'EXISTS', refund: { ...existing } };
+      const tx = byNo.get(refund.outTradeNo);
+      if (!tx || tx.tradeState !== 'SUCCESS') return { outcome: 'NOT_PAID' };
+      const refunded = tx.refundedFen ?? 0;
+      if (refunded + refund.refundFen > tx.amountFen) return { outcome: 'NOT_ENOUGH' };
+      tx.refundedFen = refunded + refund.refundFen;
+      refunds.set(refund.outRefundNo, { ...refund });
+      return { outcome: 'CREATED', refund: { ...refund } };
+    },
+    async finishRefund(outRefundNo, result) {
+      const refund = refunds.get(outRefundNo);
+      if (!refund || refund.status !== 'PROCESSING') return undefined;
+      Object.assign(refund, result);
+      const tx = byNo.get(refund.outTradeNo);
+      if (tx && result.status === 'SUCCESS') tx.refundSucceeded = true;
+      return { ...refund };
+    },
   };
 }
 
 const TX_ENTITY = 'WXSANDBOX_TRANSACTION';
 const PREPAY_ENTITY = 'WXSANDBOX_PREPAY';
+const REFUND_ENTITY = 'WXSANDBOX_REFUND';
 
-function toTransaction(item: Record<string, unknown> | undefined): SandboxTransaction | undefined {
+function withoutKeys<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
-  const { PK: _pk, SK: _sk, entity: _entity, ...tx } = item;
-  return tx as unknown as SandboxTransaction;
+  const { PK: _pk, SK: _sk, entity: _entity, ...rest } = item;
+  return rest as unknown as T;
 }
+
+const toTransaction = (item: Record<string, unknown> | undefined) => withoutKeys<SandboxTransaction>(item);
+const toRefund = (item: Record<string, unknown> | undefined) => withoutKeys<SandboxRefund>(item);
 
 function isConditionFailure(e: unknown): boolean {
   const name = (e as { name?: string } | null)?.name;
@@ -90,6 +166,13 @@ export function dynamoSandboxStore(): SandboxStore {
       new GetCommand({ TableName: table(), Key: keys.sandboxPayment(outTradeNo), ConsistentRead: true }),
     );
     return toTransaction(out.Item);
+  };
+
+  const getRefund = async (outRefundNo: string) => {
+    const out = await db().send(
+      new GetCommand({ TableName: table(), Key: keys.sandboxRefund(outRefundNo), ConsistentRead: true }),
+    );
+    return toRefund(out.Item);
   };
 
   const update = async (input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>) => {
@@ -175,6 +258,96 @@ export function dynamoSandboxStore(): SandboxStore {
         ExpressionAttributeNames: { '#state': 'tradeState' },
         ExpressionAttributeValues: { ':closed': 'CLOSED', ':notpay': 'NOTPAY' },
       });
+    },
+
+    getRefund,
+
+    async createRefund(refund) {
+      // The refund and the transaction's refundedFen change together: two refunds racing for the last fen cannot
+      // both pass the condition ("申请退款总金额不能超过订单金额").
+      try {
+        await transact([
+          {
+            label: 'refund',
+            Put: {
+              TableName: table(),
+              Item: { ...keys.sandboxRefund(refund.outRefundNo), entity: REFUND_ENTITY, ...refund },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            label: 'transaction',
+            Update: {
+              TableName: table(),
+              Key: keys.sandboxPayment(refund.outTradeNo),
+              UpdateExpression: 'SET #refunded = if_not_exists(#refunded, :zero) + :refund',
+              ConditionExpression:
+                '#state = :success AND #amount = :total AND (attribute_not_exists(#refunded) OR #refunded <= :room)',
+              ExpressionAttributeNames: { '#refunded': 'refundedFen', '#state': 'tradeState', '#amount': 'amountFen' },
+              ExpressionAttributeValues: {
+                ':zero': 0,
+                ':refund': refund.refundFen,
+                ':success': 'SUCCESS',
+                ':total': refund.totalFen,
+                ':room': refund.totalFen - refund.refundFen,
+              },
+            },
+          },
+        ]);
+        return { outcome: 'CREATED', refund };
+      } catch (e) {
+        if (!(e instanceof TransactionRefused)) throw e;
+        const failed = e.failed();
+        if (failed.includes('refund')) {
+          const existing = await getRefund(refund.outRefundNo);
+          if (existing) return { outcome: 'EXISTS', refund: existing };
+        }
+        if (!failed.includes('transaction')) throw e;
+        const tx = await get(refund.outTradeNo);
+        return { outcome: tx?.tradeState === 'SUCCESS' ? 'NOT_ENOUGH' : 'NOT_PAID' };
+      }
+    },
+
+    async finishRefund(outRefundNo, result) {
+      const current = await getRefund(outRefundNo);
+      if (!current) return undefined;
+      try {
+        await transact([
+          {
+            label: 'refund',
+            Update: {
+              TableName: table(),
+              Key: keys.sandboxRefund(outRefundNo),
+              UpdateExpression: 'SET #status = :status, #successTime = :successTime',
+              ConditionExpression: '#status = :processing',
+              ExpressionAttributeNames: { '#status': 'status', '#successTime': 'successTime' },
+              ExpressionAttributeValues: {
+                ':status': result.status,
+                ':successTime': result.successTime,
+                ':processing': 'PROCESSING',
+              },
+            },
+          },
+          ...(result.status === 'SUCCESS'
+            ? [
+                {
+                  label: 'transaction',
+                  Update: {
+                    TableName: table(),
+                    Key: keys.sandboxPayment(current.outTradeNo),
+                    UpdateExpression: 'SET #refundSucceeded = :true',
+                    ExpressionAttributeNames: { '#refundSucceeded': 'refundSucceeded' },
+                    ExpressionAttributeValues: { ':true': true },
+                  },
+                },
+              ]
+            : []),
+        ]);
+      } catch (e) {
+        if (e instanceof TransactionRefused && e.failed().includes('refund')) return undefined;
+        throw e;
+      }
+      return { ...current, ...result };
     },
   };
 }

@@ -12,6 +12,7 @@ export interface SandboxWechatPayOptions {
   appId: string;
   mchId: string;
   notifyUrl: string;
+  refundNotifyUrl?: string;
   mchPrivateKey: string;
   mchSerial: string;
   apiV3Key: string;
@@ -22,6 +23,10 @@ export interface SandboxWechatPayOptions {
   store: SandboxStore;
   /** Where the sandbox delivers notifications, instead of notify_url. */
   deliverNotificationsTo?: string;
+  /** Where the sandbox delivers refund notifications, instead of each refund's notify_url. */
+  deliverRefundNotificationsTo?: string;
+  /** See SandboxWechatPayServerOptions.autoCompleteRefunds; off by default. */
+  autoCompleteRefunds?: 'SUCCESS' | 'ABNORMAL' | false;
   /** Used by the sandbox to deliver notifications. */
   notifyFetch?: typeof globalThis.fetch;
   now?: () => number;
@@ -36,6 +41,8 @@ export interface SandboxWechatPay extends WechatPay {
     nowMs: number,
     payerOpenid?: string,
   ): Promise<SandboxPaymentResult>;
+  /** WeChat finishing a refund; see SandboxWechatPayServer.completeRefund. */
+  completeRefund(outRefundNo: string, outcome: 'SUCCESS' | 'ABNORMAL', nowMs: number): Promise<SandboxPaymentResult>;
 }
 
 /**
@@ -53,6 +60,8 @@ export function createSandboxWechatPay(opts: SandboxWechatPayOptions): SandboxWe
     merchantSerial: opts.mchSerial,
     store: opts.store,
     notifyUrl: opts.deliverNotificationsTo,
+    refundNotifyUrl: opts.deliverRefundNotificationsTo,
+    autoCompleteRefunds: opts.autoCompleteRefunds ?? false,
     fetch: opts.notifyFetch,
     now: opts.now,
   });
@@ -60,6 +69,7 @@ export function createSandboxWechatPay(opts: SandboxWechatPayOptions): SandboxWe
     appId: opts.appId,
     mchId: opts.mchId,
     notifyUrl: opts.notifyUrl,
+    refundNotifyUrl: opts.refundNotifyUrl,
     mchPrivateKey: opts.mchPrivateKey,
     mchSerial: opts.mchSerial,
     apiV3Key: opts.apiV3Key,
@@ -77,5 +87,6 @@ export function createSandboxWechatPay(opts: SandboxWechatPayOptions): SandboxWe
     server,
     simulateUserPayment: (prepayId, action, nowMs, payerOpenid) =>
       server.simulateUserPayment(prepayId, action, nowMs, payerOpenid),
+    completeRefund: (outRefundNo, outcome, nowMs) => server.completeRefund(outRefundNo, outcome, nowMs),
   };
 }

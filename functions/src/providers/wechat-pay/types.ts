@@ -43,6 +43,48 @@ export interface TransactionState {
   successTime: number | null;
 }
 
+/** A refund of (part of) a paid transaction. out_refund_no names it: the same number again is the same refund. */
+export interface RefundRequest {
+  outTradeNo: string;
+  outRefundNo: string;
+  /** Shown to the payer in WeChat's refund message; cut to 80 characters. */
+  reason: string;
+  refundFen: number;
+  /** The transaction's total, as paid. */
+  totalFen: number;
+  /** Defaults to the client's refundNotifyUrl. */
+  notifyUrl?: string;
+}
+
+export type RefundStatus = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL';
+export const REFUND_STATUSES = ['SUCCESS', 'CLOSED', 'PROCESSING', 'ABNORMAL'] as const satisfies readonly RefundStatus[];
+
+export interface RefundState {
+  outRefundNo: string;
+  refundId: string | null;
+  outTradeNo: string;
+  status: RefundStatus;
+  refundFen: number;
+  successTime: number | null;
+}
+
+export type RefundEventType = 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED';
+export const REFUND_EVENT_TYPES: readonly RefundEventType[] = ['REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED'];
+
+export interface RefundNotification {
+  eventId: string;
+  eventType: RefundEventType;
+  mchid: string;
+  outTradeNo: string;
+  transactionId: string;
+  outRefundNo: string;
+  refundId: string;
+  refundStatus: RefundStatus;
+  refundFen: number;
+  totalFen: number;
+  successTime: number | null;
+}
+
 export type NotifyRejectReason =
   | 'BAD_SIGNATURE'
   | 'STALE_TIMESTAMP'
@@ -84,4 +126,19 @@ export interface WechatPay {
    * completing at the same moment, so a caller deciding an order's fate queries afterwards.
    */
   close(outTradeNo: string): Promise<void>;
+  /**
+   * 申请退款. WeChat answers PROCESSING (or an already final status when the out_refund_no was used before); the
+   * outcome arrives as a REFUND.* notification or through queryRefund. Refused refunds (more than is left to refund,
+   * unpaid transaction, a used out_refund_no with another amount) fail with DomainError PAYMENT_UNAVAILABLE,
+   * details.wechatCode telling why.
+   */
+  refund(req: RefundRequest): Promise<RefundState>;
+  /** 查询单笔退款. An out_refund_no WeChat does not know (RESOURCE_NOT_EXISTS) throws DomainError NOT_FOUND. */
+  queryRefund(outRefundNo: string): Promise<RefundState>;
+  /** Verifies and decrypts a refund result notification exactly as parseNotification does. Throws NotifyRejected. */
+  parseRefundNotification(
+    headers: Record<string, string | undefined>,
+    rawBody: string,
+    nowMs: number,
+  ): RefundNotification;
 }

@@ -154,6 +154,9 @@ export function nonce(length = 32): string {
 /** out_trade_no: 6–32 characters of [0-9A-Za-z_-|*], unique per merchant (JSAPI 下单, out_trade_no). */
 export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
 
+/** out_refund_no: 1–64 characters of [0-9A-Za-z_-|*@], unique per merchant (申请退款, out_refund_no). */
+export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
+
 /** Order ids are ULIDs (26 × [0-9A-Z]) and so already valid, stable out_trade_no values: one order, one number. */
 export function outTradeNoFor(orderId: string): string {
   if (!OUT_TRADE_NO.test(orderId)) throw new Error(`order id ${JSON.stringify(orderId)} is not a valid out_trade_no`);

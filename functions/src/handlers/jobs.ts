@@ -1,0 +1,63 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { logger } from '../lib/http';
+import { scheduleOrderTimeout } from '../providers/scheduler';
+import { expireOrder, sweepExpiredOrders } from '../services/payment';
+import { dailyReport, reconcile } from '../services/reconcile';
+
+/** Invoked by the order's own EventBridge Scheduler schedule at its payment deadline. */
+export async function orderTimeout(event: { orderId: string }) {
+  const result = await expireOrder(event.orderId, Date.now());
+  logger.info('order timeout', { orderId: event.orderId, result });
+  // A schedule that fires a moment early must not be lost: failing makes the scheduler retry.
+  if (result === 'not_due') throw new Error(`order ${event.orderId} is not due yet`);
+  return { orderId: event.orderId, result };
+}
+
+/** Every minute: the safety net for timeouts whose schedule did not fire. */
+export async function sweepOrders() {
+  const counts = await sweepExpiredOrders(Date.now());
+  if (counts.cancelled || counts.paid || counts.failed) logger.info('timeout sweep', counts);
+  return counts;
+}
+
+/** Every ten minutes: converge unsettled orders and refunds with WeChat Pay. */
+export async function reconcileJob() {
+  const summary = await reconcile(Date.now());
+  logger.info('reconciliation', { ...summary });
+  return summary;
+}
+
+/** Daily: yesterday's report (UTC day) of every difference between our orders and WeChat Pay's. */
+export async function dailyReconciliation(event: { day?: string } = {}) {
+  const day = event.day ?? new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const { report, summary } = await dailyReport(day, Date.now());
+  (report.mismatchCount ? logger.warn : logger.info).call(logger, summary, { day, mismatchCount: report.mismatchCount });
+  return report;
+}
+
+interface StreamRecord {
+  eventName?: string;
+  dynamodb?: { NewImage?: Record<string, unknown> };
+}
+
+/** Table stream: each new unpaid order gets its exact timeout schedule (kept off the checkout path). */
+export async function scheduleTimeouts(event: { Records?: StreamRecord[] }) {
+  const target = {
+    targetArn: process.env.TIMEOUT_TARGET_ARN ?? '',
+    roleArn: process.env.SCHEDULER_ROLE_ARN ?? '',
+    groupName: process.env.SCHEDULE_GROUP ?? 'default',
+  };
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of event.Records ?? []) {
+    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
+    const item = unmarshall(record.dynamodb.NewImage as never);
+    if (item.type !== 'order' || item.status !== 'PENDING_PAYMENT') continue;
+    try {
+      await scheduleOrderTimeout(item.id, item.deadlineAt, target);
+    } catch (e) {
+      logger.error('could not schedule order timeout (the sweeper will still close it)', { orderId: item.id, error: e as Error });
+      failures.push({ itemIdentifier: (record as { dynamodb?: { SequenceNumber?: string } }).dynamodb?.SequenceNumber ?? '' });
+    }
+  }
+  return { batchItemFailures: failures };
+}

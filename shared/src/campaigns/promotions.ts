@@ -1,0 +1,236 @@
+/**
+ * Promotions on a cart, before coupons. The order, and why:
+ *   1. 限时抢购 replaces the unit price of its SKU. The flash price is the final price of that line: the line takes
+ *      part in no other promotion and no coupon (so a quota-limited price cannot be pushed lower still).
+ *   2. 会员日 takes its percent off the remaining lines in its scope (one member day per order, highest priority).
+ *   3. 满减 looks at what is left after the member-day price; each line counts towards at most one 满减 campaign
+ *      (highest priority first), and the best tier reached applies.
+ *   4. 满赠 compares the same post-promotion amount with its threshold and adds a gift line (price 0, not charged).
+ *   5. Coupons come last, on what is left of each line (coupons/rules.ts).
+ * Every discount is split over the lines it came from, in whole fen, so a partial refund returns exactly what the
+ * shopper paid for that line.
+ */
+import { allocateDiscount, mergeSameSku, type QuoteDiscount, type QuoteInputLine } from '../quote';
+import { lineTotalFen, type Fen } from '../money';
+import { MEMBER_LEVEL_NAMES, type Campaign, type CampaignOf, type GroupDealCampaign } from './schema';
+import type { CampaignUser } from './live';
+import { yuan, zheLabel } from './format';
+import { inScope } from '../coupons/rules';
+
+/** A checkout line as the server prices it: the quote line plus the category coupons and 满减 scopes need. */
+export interface PricingLine extends QuoteInputLine {
+  categoryId: string;
+}
+
+/** Counters the server reads before pricing; the conditional writes at checkout remain the real guard. */
+export interface PromotionUsage {
+  /** Units sold so far per `flashKey(campaignId, skuId)`. */
+  flashSold?: Record<string, number>;
+  /** Units this shopper already bought per `flashKey(campaignId, skuId)`. */
+  flashBoughtByUser?: Record<string, number>;
+  /** Gifts handed out so far per gift campaign id. */
+  giftsGiven?: Record<string, number>;
+}
+
+export const flashKey = (campaignId: string, skuId: string) => `${campaignId}#${skuId}`;
+
+export interface FlashSaleLine {
+  /** Index into the (merged) lines. */
+  lineIndex: number;
+  skuId: string;
+  campaignId: string;
+  originalPriceFen: Fen;
+  flashPriceFen: Fen;
+  quantity: number;
+  /** False when the quota or the per-user limit does not allow this quantity: the line stays at its normal price. */
+  applied: boolean;
+  reason?: string;
+  /** For the countdown. */
+  endsAt: number;
+  showCountdown: boolean;
+}
+
+export interface GiftLine {
+  campaignId: string;
+  label: string;
+  productId: string;
+  skuId: string;
+  quantity: number;
+  given: boolean;
+  reason?: string;
+}
+
+/** A discount with its source and its split over the lines; `kind`, `label`, `amountFen` are quote()'s QuoteDiscount. */
+export interface DiscountDetail extends QuoteDiscount {
+  kind: 'member_day' | 'spend_and_save' | 'coupon';
+  campaignId?: string;
+  couponId?: string;
+  /** Aligned with the merged lines; sums to amountFen. */
+  perLineFen: Fen[];
+}
+
+export interface PromotionHint {
+  campaignId: string;
+  /** 凑单 hint for the cart, e.g. 再买 ¥20.01 可减 ¥20. */
+  message: string;
+}
+
+export interface PromotionResult {
+  /** Same-SKU lines merged (as quote() does), flash prices applied. */
+  lines: PricingLine[];
+  flashSaleLines: FlashSaleLine[];
+  discounts: DiscountDetail[];
+  /** What is left to pay on each line after promotions. */
+  remainingFen: Fen[];
+  /** False for flash-sale lines. */
+  couponEligible: boolean[];
+  gifts: GiftLine[];
+  hints: PromotionHint[];
+  /** Highest live points multiplier for this shopper, 1 when none. */
+  pointsMultiplier: number;
+}
+
+const byPriority = <T extends Campaign>(cs: T[]) =>
+  [...cs].sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+function ofType<T extends Campaign['type']>(campaigns: Campaign[], type: T): CampaignOf<T>[] {
+  return byPriority(campaigns.filter((c): c is CampaignOf<T> => c.type === type));
+}
+
+/**
+ * Applies the live campaigns' promotions to a cart. `campaigns` must already be the ones live for this shopper now
+ * (liveCampaigns); coupon drops, points and group deals in it are ignored here except for the points multiplier.
+ */
+export function applyPromotions(
+  input: PricingLine[],
+  campaigns: Campaign[],
+  user: Pick<CampaignUser, 'level'>,
+  options: { usage?: PromotionUsage } = {},
+): PromotionResult {
+  const usage = options.usage ?? {};
+  const lines = mergeSameSku(input);
+  const flashSaleLines: FlashSaleLine[] = [];
+  const couponEligible = lines.map(() => true);
+
+  // 1. Flash sale: the highest-priority live sale of a SKU sets its price.
+  const flashSales = ofType(campaigns, 'flash_sale');
+  lines.forEach((line, i) => {
+    for (const sale of flashSales) {
+      const item = sale.items.find((it) => it.skuId === line.skuId);
+      if (!item) continue;
+      const key = flashKey(sale.id, item.skuId);
+      const left = item.quota - (usage.flashSold?.[key] ?? 0);
+      const bought = usage.flashBoughtByUser?.[key] ?? 0;
+      const reason =
+        left <= 0
+          ? '已抢光'
+          : line.quantity > item.perUserLimit - bought
+            ? `每人限购 ${item.perUserLimit} 件${bought > 0 ? `，您已购买 ${bought} 件` : ''}`
+            : line.quantity > left
+              ? `秒杀库存仅剩 ${left} 件`
+              : undefined;
+      flashSaleLines.push({
+        lineIndex: i,
+        skuId: line.skuId,
+        campaignId: sale.id,
+        originalPriceFen: line.unitPriceFen,
+        flashPriceFen: item.priceFen,
+        quantity: line.quantity,
+        applied: reason === undefined,
+        ...(reason ? { reason } : {}),
+        endsAt: sale.window.endAt,
+        showCountdown: sale.showCountdown,
+      });
+      if (reason === undefined) {
+        lines[i] = { ...line, unitPriceFen: item.priceFen };
+        couponEligible[i] = false;
+      }
+      break;
+    }
+  });
+
+  const remaining = lines.map((l) => lineTotalFen(l.unitPriceFen, l.quantity));
+  const discounts: DiscountDetail[] = [];
+  const hints: PromotionHint[] = [];
+  const promotable = (i: number) => couponEligible[i];
+
+  const take = (idx: number[], amountFen: Fen): Fen[] => {
+    const parts = allocateDiscount(idx.map((i) => remaining[i]), amountFen);
+    const perLineFen = lines.map(() => 0);
+    idx.forEach((i, k) => {
+      perLineFen[i] = parts[k];
+      remaining[i] -= parts[k];
+    });
+    return perLineFen;
+  };
+
+  // 2. Member day.
+  const memberDay = ofType(campaigns, 'member_day').find((c) => c.percentByLevel[user.level] !== undefined);
+  if (memberDay) {
+    const percent = memberDay.percentByLevel[user.level]!;
+    const idx = lines.flatMap((l, i) => (promotable(i) && inScope(memberDay.scope, l) ? [i] : []));
+    const base = idx.reduce((s, i) => s + remaining[i], 0);
+    const amountFen = Math.floor((base * (100 - percent)) / 100);
+    if (amountFen > 0)
+      discounts.push({
+        kind: 'member_day',
+        label: `${memberDay.name} ${MEMBER_LEVEL_NAMES[user.level]}${zheLabel(percent)}`,
+        amountFen,
+        campaignId: memberDay.id,
+        perLineFen: take(idx, amountFen),
+      });
+  }
+
+  // 3. 满减: a line joins the first (highest-priority) campaign whose best tier its group reaches.
+  const claimed = lines.map(() => false);
+  for (const c of ofType(campaigns, 'spend_and_save')) {
+    const idx = lines.flatMap((l, i) => (promotable(i) && !claimed[i] && inScope(c.scope, l) ? [i] : []));
+    if (idx.length === 0) continue;
+    const base = idx.reduce((s, i) => s + remaining[i], 0);
+    const tier = [...c.tiers].reverse().find((t) => base >= t.thresholdFen);
+    const next = c.tiers.find((t) => base < t.thresholdFen);
+    if (next) hints.push({ campaignId: c.id, message: `再买 ${yuan(next.thresholdFen - base)} 可减 ${yuan(next.offFen)}` });
+    if (!tier) continue;
+    const amountFen = Math.min(tier.offFen, base);
+    idx.forEach((i) => (claimed[i] = true));
+    discounts.push({
+      kind: 'spend_and_save',
+      label: `${c.name} 满${yuan(tier.thresholdFen).slice(1)}减${yuan(tier.offFen).slice(1)}`,
+      amountFen,
+      campaignId: c.id,
+      perLineFen: take(idx, amountFen),
+    });
+  }
+
+  // 4. 满赠.
+  const gifts: GiftLine[] = [];
+  for (const c of ofType(campaigns, 'gift_with_purchase')) {
+    const base = lines.reduce((s, l, i) => s + (promotable(i) && inScope(c.scope, l) ? remaining[i] : 0), 0);
+    if (base < c.thresholdFen) {
+      hints.push({ campaignId: c.id, message: `再买 ${yuan(c.thresholdFen - base)} 可获赠品` });
+      continue;
+    }
+    const soldOut = c.quota !== undefined && (usage.giftsGiven?.[c.id] ?? 0) + c.gift.quantity > c.quota;
+    gifts.push({
+      campaignId: c.id,
+      label: c.name,
+      productId: c.gift.productId,
+      skuId: c.gift.skuId,
+      quantity: c.gift.quantity,
+      given: !soldOut,
+      ...(soldOut ? { reason: '赠品已送完' } : {}),
+    });
+  }
+
+  const pointsMultiplier = ofType(campaigns, 'points_multiplier').reduce((m, c) => Math.max(m, c.multiplier), 1);
+  return { lines, flashSaleLines, discounts, remainingFen: remaining, couponEligible, gifts, hints, pointsMultiplier };
+}
+
+/** The price of one SKU in a group deal, for the leader (who may ride free) or a member; undefined if not in the deal. */
+export function groupDealPrice(deal: GroupDealCampaign, skuId: string, role: 'leader' | 'member'): Fen | undefined {
+  const sku = deal.skus.find((s) => s.skuId === skuId);
+  if (!sku) return undefined;
+  if (role === 'member') return sku.groupPriceFen;
+  if (deal.leaderFree) return 0;
+  return sku.leaderPriceFen ?? sku.groupPriceFen;
+}

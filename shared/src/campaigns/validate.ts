@@ -1,0 +1,316 @@
+/**
+ * Checks a stage's campaign files as a whole: YAML syntax, each campaign and coupon template against the schema, and
+ * the rules that span files (unique ids, templates a drop refers to, one flash price per SKU at a time) or need the
+ * catalog. The same function guards `campaigns:check`, the local reload and the AppConfig push, so an operator sees
+ * the same message everywhere.
+ */
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import {
+  CampaignSchema,
+  CouponTemplateSchema,
+  KNOWN_FIELDS,
+  campaignErrorMap,
+  type Campaign,
+  type CampaignConfig,
+  type CouponTemplate,
+  type PromotionScope,
+} from './schema';
+import { formatShanghaiTime } from './time';
+import { yuan } from './format';
+
+export interface CampaignFileText {
+  /** Shown in messages as written, e.g. `campaigns/prod/promotions.yaml`. */
+  path: string;
+  text: string;
+}
+
+export interface CampaignError {
+  file: string;
+  /** The campaign's or coupon template's id, when the entry has one. */
+  campaignId?: string;
+  /** Path inside the campaign (`tiers[1].offFen`), or inside the file when the entry has no id (`campaigns[2].id`). */
+  field: string;
+  message: string;
+}
+
+export type CampaignValidation = { ok: true; config: CampaignConfig } | { ok: false; errors: CampaignError[] };
+
+/** What the catalog checks need: which categories, products and SKUs exist, and the SKUs' prices. */
+export interface CatalogIndex {
+  categoryIds: string[];
+  products: { id: string; categoryId: string; skus: { id: string; priceFen: number }[] }[];
+}
+
+export interface ValidateOptions {
+  stage?: string;
+  /** When given, product, SKU and category ids are checked against it, and sale prices against list prices. */
+  catalog?: CatalogIndex;
+}
+
+type Path = (string | number)[];
+
+export function formatPath(path: Path): string {
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
+}
+
+/** Closest known field name within two edits, for "是否应为 …？". */
+function suggestField(key: string): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of KNOWN_FIELDS) {
+    // Also against the name without its unit, so `treshold` finds `thresholdFen`.
+    const lower = name.toLowerCase();
+    const d = Math.min(editDistance(key.toLowerCase(), lower), editDistance(key.toLowerCase(), lower.replace(/fen$/, '')));
+    if (d <= 2 && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length];
+}
+
+function unknownFieldMessage(key: string): string {
+  const guess = suggestField(key);
+  return guess && guess !== key ? `未知字段（是否应为 ${guess}？）` : '未知字段';
+}
+
+/** zod issues → one error per problem; an unknown key becomes an error on that key, with a spelling suggestion. */
+function issuesToErrors(issues: z.ZodIssue[], file: string, campaignId: string | undefined, prefix: Path): CampaignError[] {
+  const out: CampaignError[] = [];
+  for (const issue of issues) {
+    const where = campaignId === undefined ? [...prefix, ...issue.path] : issue.path;
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ file, campaignId, field: formatPath([...where, key]), message: unknownFieldMessage(key) });
+    } else {
+      out.push({ file, campaignId, field: formatPath(where) || '(文件)', message: issue.message });
+    }
+  }
+  return out;
+}
+
+const YAML_CODES: Record<string, string> = {
+  DUPLICATE_KEY: '同一层级出现了重复的字段',
+  BAD_INDENT: '缩进不正确',
+  TAB_AS_INDENT: '不能用 Tab 缩进，请用空格',
+  MULTILINE_IMPLICIT_KEY: '字段名不能跨行（是否少了冒号或缩进不对？）',
+  BLOCK_AS_IMPLICIT_KEY: '字段名位置出现了嵌套内容（是否缩进不对？）',
+  MISSING_CHAR: '缺少必要的符号（如引号、括号未闭合）',
+  UNEXPECTED_TOKEN: '出现了无法识别的内容',
+  BAD_SCALAR_START: '值的开头字符无效（含特殊字符的文本请加引号）',
+};
+
+const FileShape = z
+  .object({ campaigns: z.array(z.unknown()).optional(), couponTemplates: z.array(z.unknown()).optional() })
+  .strict();
+
+interface Entry<T> {
+  file: string;
+  index: number;
+  rawId?: string;
+  value?: T;
+}
+
+const idOf = (raw: unknown): string | undefined => {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+};
+
+export function validateCampaignFiles(files: CampaignFileText[], options: ValidateOptions = {}): CampaignValidation {
+  const errors: CampaignError[] = [];
+  const campaigns: Entry<Campaign>[] = [];
+  const templates: Entry<CouponTemplate>[] = [];
+
+  for (const { path: file, text } of files) {
+    const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: true });
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const pos = e.linePos?.[0];
+        const where = pos ? `第 ${pos.line} 行第 ${pos.col} 列：` : '';
+        const why = YAML_CODES[e.code] ?? e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        errors.push({ file, field: 'YAML', message: `${where}${why}` });
+      }
+      continue;
+    }
+    const raw: unknown = doc.toJS();
+    if (raw === null || raw === undefined) {
+      errors.push({ file, field: '(文件)', message: '文件为空，应包含 campaigns 和/或 couponTemplates 列表' });
+      continue;
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      errors.push({ file, field: '(文件)', message: '文件顶层应为对象，包含 campaigns 和/或 couponTemplates 列表' });
+      continue;
+    }
+    const shape = FileShape.safeParse(raw, { errorMap: campaignErrorMap });
+    if (!shape.success) {
+      errors.push(...issuesToErrors(shape.error.issues, file, undefined, []));
+      continue;
+    }
+    (shape.data.campaigns ?? []).forEach((item, index) => {
+      const rawId = idOf(item);
+      const parsed = CampaignSchema.safeParse(item, { errorMap: campaignErrorMap });
+      if (parsed.success) campaigns.push({ file, index, rawId, value: parsed.data });
+      else {
+        campaigns.push({ file, index, rawId });
+        errors.push(...issuesToErrors(parsed.error.issues, file, rawId, ['campaigns', index]));
+      }
+    });
+    (shape.data.couponTemplates ?? []).forEach((item, index) => {
+      const rawId = idOf(item);
+      const parsed = CouponTemplateSchema.safeParse(item, { errorMap: campaignErrorMap });
+      if (parsed.success) templates.push({ file, index, rawId, value: parsed.data });
+      else {
+        templates.push({ file, index, rawId });
+        errors.push(...issuesToErrors(parsed.error.issues, file, rawId, ['couponTemplates', index]));
+      }
+    });
+  }
+
+  errors.push(...stageErrors(campaigns, templates, options));
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    config: {
+      ...(options.stage ? { stage: options.stage } : {}),
+      campaigns: campaigns.map((c) => c.value!),
+      couponTemplates: templates.map((t) => t.value!),
+    },
+  };
+}
+
+function duplicateIds<T>(entries: Entry<T>[], what: string): CampaignError[] {
+  const firstFile = new Map<string, string>();
+  const out: CampaignError[] = [];
+  for (const e of entries) {
+    if (e.rawId === undefined) continue;
+    const seen = firstFile.get(e.rawId);
+    if (seen !== undefined) out.push({ file: e.file, campaignId: e.rawId, field: 'id', message: `${what} id "${e.rawId}" 重复（已在 ${seen} 中使用）` });
+    else firstFile.set(e.rawId, e.file);
+  }
+  return out;
+}
+
+function stageErrors(campaigns: Entry<Campaign>[], templates: Entry<CouponTemplate>[], options: ValidateOptions): CampaignError[] {
+  const out: CampaignError[] = [...duplicateIds(campaigns, '活动'), ...duplicateIds(templates, '券模板')];
+  const stage = options.stage ? `（${options.stage}）` : '';
+  const templateIds = new Set(templates.map((t) => t.rawId).filter((id): id is string => id !== undefined));
+  const templateById = new Map(templates.filter((t) => t.value).map((t) => [t.value!.id, t.value!]));
+  const parsed = campaigns.filter((c): c is Entry<Campaign> & { value: Campaign } => c.value !== undefined);
+  const err = (c: Entry<Campaign> & { value: Campaign }, field: Path, message: string) =>
+    out.push({ file: c.file, campaignId: c.value.id, field: formatPath(field), message });
+
+  for (const c of parsed) {
+    if (c.value.type !== 'coupon_drop') continue;
+    c.value.templateIds.forEach((tid, i) => {
+      if (!templateIds.has(tid)) return err(c, ['templateIds', i], `券模板 "${tid}" 在本环境${stage}中不存在`);
+      const t = templateById.get(tid);
+      if (t?.validity.type === 'window' && t.validity.endAt <= c.value.window.startAt)
+        err(c, ['templateIds', i], `券模板 "${tid}" 的有效期在 ${formatShanghaiTime(t.validity.endAt)} 已结束，早于发券开始时间`);
+    });
+  }
+
+  // A SKU with two flash prices at once would make the price depend on evaluation order.
+  const flash = parsed.filter((c) => c.value.type === 'flash_sale' && c.value.enabled);
+  flash.forEach((c, i) => {
+    if (c.value.type !== 'flash_sale') return;
+    for (const earlier of flash.slice(0, i)) {
+      if (earlier.value.type !== 'flash_sale') continue;
+      const overlap = earlier.value.window.startAt < c.value.window.endAt && c.value.window.startAt < earlier.value.window.endAt;
+      if (!overlap) continue;
+      const skus = new Set(earlier.value.items.map((it) => it.skuId));
+      c.value.items.forEach((it, j) => {
+        if (skus.has(it.skuId)) err(c, ['items', j, 'skuId'], `SKU "${it.skuId}" 同时参加秒杀活动 "${earlier.value.id}"（时间重叠）`);
+      });
+    }
+  });
+
+  // One experiment must split users the same way wherever it is used, or a shopper lands in two variants.
+  const experiments = new Map<string, { id: string; key: string }>();
+  for (const c of parsed) {
+    const ab = c.value.targeting.ab;
+    if (!ab) continue;
+    const key = JSON.stringify(ab.variants.map((v) => [v.name, v.weight]));
+    const first = experiments.get(ab.experiment);
+    if (!first) experiments.set(ab.experiment, { id: c.value.id, key });
+    else if (first.key !== key)
+      err(c, ['targeting', 'ab', 'variants'], `实验 "${ab.experiment}" 的分组与活动 "${first.id}" 中的定义不一致（同一实验须使用相同的分组和权重）`);
+  }
+
+  if (options.catalog) out.push(...catalogErrors(parsed, templates, options.catalog));
+  return out;
+}
+
+function catalogErrors(
+  campaigns: (Entry<Campaign> & { value: Campaign })[],
+  templates: Entry<CouponTemplate>[],
+  catalog: CatalogIndex,
+): CampaignError[] {
+  const out: CampaignError[] = [];
+  const categories = new Set(catalog.categoryIds);
+  const products = new Map(catalog.products.map((p) => [p.id, new Map(p.skus.map((s) => [s.id, s.priceFen]))]));
+
+  const check = (file: string, id: string) => {
+    const push = (field: Path, message: string) => out.push({ file, campaignId: id, field: formatPath(field), message });
+    return {
+      scope(scope: PromotionScope, at: Path) {
+        if (scope.type === 'categories')
+          scope.categoryIds.forEach((cid, i) => categories.has(cid) || push([...at, 'categoryIds', i], `类目 "${cid}" 不存在`));
+        if (scope.type === 'products')
+          scope.productIds.forEach((pid, i) => products.has(pid) || push([...at, 'productIds', i], `商品 "${pid}" 不存在`));
+      },
+      /** Returns the SKU's list price when the pair exists. */
+      sku(productId: string, skuId: string, productAt: Path, skuAt: Path): number | undefined {
+        const skus = products.get(productId);
+        if (!skus) return void push(productAt, `商品 "${productId}" 不存在`);
+        const price = skus.get(skuId);
+        if (price === undefined) push(skuAt, `SKU "${skuId}" 不属于商品 "${productId}"`);
+        return price;
+      },
+      push,
+    };
+  };
+
+  for (const { file, value: c } of campaigns) {
+    const at = check(file, c.id);
+    switch (c.type) {
+      case 'spend_and_save':
+      case 'member_day':
+        at.scope(c.scope, ['scope']);
+        break;
+      case 'gift_with_purchase':
+        at.scope(c.scope, ['scope']);
+        at.sku(c.gift.productId, c.gift.skuId, ['gift', 'productId'], ['gift', 'skuId']);
+        break;
+      case 'flash_sale':
+        c.items.forEach((item, i) => {
+          const price = at.sku(item.productId, item.skuId, ['items', i, 'productId'], ['items', i, 'skuId']);
+          if (price !== undefined && item.priceFen >= price) at.push(['items', i, 'priceFen'], `秒杀价应低于售价（${yuan(price)}）`);
+        });
+        break;
+      case 'group_deal':
+        if (!products.has(c.productId)) {
+          at.push(['productId'], `商品 "${c.productId}" 不存在`);
+          break;
+        }
+        c.skus.forEach((s, i) => {
+          const price = at.sku(c.productId, s.skuId, ['productId'], ['skus', i, 'skuId']);
+          if (price !== undefined && s.groupPriceFen >= price) at.push(['skus', i, 'groupPriceFen'], `拼团价应低于售价（${yuan(price)}）`);
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  for (const t of templates) if (t.value) check(t.file, t.value.id).scope(t.value.scope, ['scope']);
+  return out;
+}
