@@ -1,0 +1,42 @@
+import type { API, ApiName } from '@shop/shared/src/api';
+
+/**
+ * Method and path of every route, without the zod schemas (they stay out of the mini-program's main package).
+ * The type ties each entry to `API` in @shop/shared: a route whose method or path changes there stops compiling
+ * here, and test/routes.test.ts compares the two tables at run time too.
+ */
+export type RouteTable = { readonly [N in ApiName]: Pick<(typeof API)[N], 'method' | 'path' | 'auth'> };
+
+export const ROUTES: RouteTable = {
+  login: { method: 'POST', path: '/v1/auth/login', auth: false },
+  demoUsers: { method: 'GET', path: '/v1/auth/demo-users', auth: false },
+  me: { method: 'GET', path: '/v1/me', auth: true },
+
+  categories: { method: 'GET', path: '/v1/categories', auth: false },
+  listProducts: { method: 'GET', path: '/v1/products', auth: false },
+  searchProducts: { method: 'GET', path: '/v1/search', auth: false },
+  suggest: { method: 'GET', path: '/v1/search/suggest', auth: false },
+  getProduct: { method: 'GET', path: '/v1/products/{productId}', auth: false },
+
+  getCart: { method: 'GET', path: '/v1/cart', auth: true },
+  addCartLine: { method: 'POST', path: '/v1/cart/lines', auth: true },
+  updateCartLine: { method: 'PUT', path: '/v1/cart/lines/{skuId}', auth: true },
+  removeCartLine: { method: 'DELETE', path: '/v1/cart/lines/{skuId}', auth: true },
+  selectCartLines: { method: 'POST', path: '/v1/cart/select', auth: true },
+
+  listAddresses: { method: 'GET', path: '/v1/addresses', auth: true },
+  createAddress: { method: 'POST', path: '/v1/addresses', auth: true },
+  updateAddress: { method: 'PUT', path: '/v1/addresses/{addressId}', auth: true },
+  deleteAddress: { method: 'DELETE', path: '/v1/addresses/{addressId}', auth: true },
+
+  quote: { method: 'POST', path: '/v1/checkout/quote', auth: true },
+  createOrder: { method: 'POST', path: '/v1/orders', auth: true },
+  listOrders: { method: 'GET', path: '/v1/orders', auth: true },
+  getOrder: { method: 'GET', path: '/v1/orders/{orderId}', auth: true },
+  cancelOrder: { method: 'POST', path: '/v1/orders/{orderId}/cancel', auth: true },
+  payOrder: { method: 'POST', path: '/v1/orders/{orderId}/pay', auth: true },
+
+  payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false },
+  refundNotify: { method: 'POST', path: '/v1/pay/refund-notify', auth: false },
+  sandboxPay: { method: 'POST', path: '/v1/sandbox/pay', auth: true },
+};

@@ -1,0 +1,52 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/category/index', 'pages/cart/index', 'pages/mine/index'],
+  subPackages: [
+    { root: 'packageProduct', pages: ['pages/detail/index', 'pages/search/index'] },
+    { root: 'packageOrder', pages: ['pages/checkout/index', 'pages/list/index', 'pages/detail/index'] },
+    { root: 'packageUser', pages: ['pages/login/index', 'pages/addresses/index', 'pages/address-edit/index'] },
+  ],
+  preloadRule: {
+    'pages/index/index': { network: 'all', packages: ['packageProduct'] },
+    'pages/cart/index': { network: 'all', packages: ['packageOrder'] },
+    'pages/mine/index': { network: 'all', packages: ['packageUser', 'packageOrder'] },
+  },
+  window: {
+    backgroundTextStyle: 'dark',
+    backgroundColor: '#f5f5f5',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '好物商城',
+    navigationBarTextStyle: 'black',
+  },
+  tabBar: {
+    color: '#999999',
+    selectedColor: '#e93b3d',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      {
+        pagePath: 'pages/index/index',
+        text: '首页',
+        iconPath: 'assets/tabbar/home.png',
+        selectedIconPath: 'assets/tabbar/home-active.png',
+      },
+      {
+        pagePath: 'pages/category/index',
+        text: '分类',
+        iconPath: 'assets/tabbar/category.png',
+        selectedIconPath: 'assets/tabbar/category-active.png',
+      },
+      {
+        pagePath: 'pages/cart/index',
+        text: '购物车',
+        iconPath: 'assets/tabbar/cart.png',
+        selectedIconPath: 'assets/tabbar/cart-active.png',
+      },
+      {
+        pagePath: 'pages/mine/index',
+        text: '我的',
+        iconPath: 'assets/tabbar/mine.png',
+        selectedIconPath: 'assets/tabbar/mine-active.png',
+      },
+    ],
+  },
+});

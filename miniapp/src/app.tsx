@@ -1,0 +1,27 @@
+/*
+ * Stable hooks for browser tests of the H5 build (visible Chinese text is the first choice of selector;
+ * these classes are for elements whose text repeats or is data). The full list, page by page, is in
+ * miniapp/E2E-HOOKS.md; keep the two in step.
+ *   .e2e-demo-user  .e2e-wechat-login  .e2e-login-button  .e2e-home-search  .e2e-search-input
+ *   .e2e-search-submit  .e2e-suggestion  .e2e-product-card  .e2e-category-item  .e2e-sort-tab
+ *   .e2e-open-spec  .e2e-spec-value  .e2e-spec-confirm  .e2e-add-to-cart  .e2e-buy-now
+ *   .e2e-cart-line  .e2e-cart-check  .e2e-cart-select-all  .e2e-cart-delete  .e2e-checkout
+ *   .e2e-address-card  .e2e-address-item  .e2e-address-add  .e2e-address-save  .e2e-submit-order
+ *   .e2e-payable  .e2e-sandbox-pay  .e2e-sandbox-cancel  .e2e-order-status  .e2e-order-tab
+ *   .e2e-order-card  .e2e-pay-order  .e2e-cancel-order  .e2e-pay-countdown  .e2e-logout
+ */
+import type { PropsWithChildren } from 'react';
+import { useLaunch } from '@tarojs/taro';
+import { useShop } from './store';
+import '@nutui/icons-react-taro/dist/style_icon.css';
+import './app.scss';
+
+function App({ children }: PropsWithChildren) {
+  useLaunch(() => {
+    // A stored session may be stale: refresh the profile quietly (a 401 clears it).
+    if (useShop.getState().isLoggedIn()) void useShop.getState().refreshMe().catch(() => undefined);
+  });
+  return children;
+}
+
+export default App;

@@ -1,0 +1,233 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { useEffect, useRef } from 'react';
+import { ORDER_STATUS_LABEL } from '@shop/shared/src/order-state';
+import { EmptyState, ListSkeleton } from '../../../components/States';
+import { useShop } from '../../../store';
+import { formatFen, formatRemaining, formatTime } from '../../../utils/format';
+import { useCountdown, useRequireLogin } from '../../../utils/hooks';
+import { AmountBreakdown, LineList } from '../../components/LineList';
+import { SandboxPaySheet } from '../../components/SandboxPaySheet';
+import { payOrder } from '../../components/payFlow';
+import '../../components/order.scss';
+import './index.scss';
+
+export default function OrderDetailPage() {
+  const loggedIn = useRequireLogin();
+  const { params } = useRouter();
+  const id = params.id ?? '';
+  const order = useShop((s) => s.orders[id]);
+  const status = useShop((s) => s.orderStatus[id]);
+  const polling = useShop((s) => !!s.polling[id]);
+  const payBusy = useShop((s) => s.payment.busy);
+  const { loadOrder, pollOrder, cancelOrder } = useShop.getState();
+  const remaining = useCountdown(order?.status === 'PENDING_PAYMENT' ? order.deadlineAt : null);
+  const firstShow = useRef(true);
+  const expiredReload = useRef(false);
+
+  useDidShow(() => {
+    if (!id || !useShop.getState().isLoggedIn()) return;
+    const first = firstShow.current;
+    firstShow.current = false;
+    if (first && params.paying === '1') {
+      // Back from paying: whatever the client saw, only the server's order status says whether it is paid.
+      void pollOrder(id).then((o) => {
+        if (o?.status === 'PENDING_PAYMENT') void Taro.showToast({ title: '暂未查询到支付结果，请稍后刷新', icon: 'none' });
+      });
+      return;
+    }
+    void loadOrder(id).then((o) => {
+      if (first && params.pay === '1' && o?.status === 'PENDING_PAYMENT') void startPay();
+    });
+  });
+  usePullDownRefresh(async () => {
+    await loadOrder(id);
+    Taro.stopPullDownRefresh();
+  });
+
+  // When the payment window closes, read the order again once (the server cancels it).
+  useEffect(() => {
+    if (order?.status === 'PENDING_PAYMENT' && remaining === 0 && order.deadlineAt <= Date.now() && !expiredReload.current) {
+      expiredReload.current = true;
+      const t = setTimeout(() => void loadOrder(id, { silent: true }), 1500);
+      return () => clearTimeout(t);
+    }
+    return undefined;
+  }, [order?.status, order?.deadlineAt, remaining, id, loadOrder]);
+
+  const startPay = async () => {
+    if (useShop.getState().payment.busy) return;
+    await payOrder(id, (url) => {
+      if (url.includes('paying=1')) void pollOrder(id);
+      else void loadOrder(id);
+    });
+  };
+
+  const cancel = async () => {
+    const res = await Taro.showModal({
+      title: '取消订单',
+      content: '确定要取消该订单吗？',
+      confirmText: '取消订单',
+      cancelText: '再想想',
+      confirmColor: '#e93b3d',
+    });
+    if (res.confirm) await cancelOrder(id);
+  };
+
+  if (!id) return <EmptyState text="订单不存在" />;
+  if (!loggedIn || (!order && status !== 'error')) return <ListSkeleton count={3} rows={4} />;
+  if (!order)
+    return <EmptyState status="error" text="订单加载失败" actionText="重新加载" onAction={() => loadOrder(id)} />;
+
+  const pending = order.status === 'PENDING_PAYMENT';
+  const a = order.address;
+
+  return (
+    <View className={`page ${pending ? 'page--with-bar' : ''} order-detail`}>
+      <View className="order-detail__header">
+        <View className="order-detail__status e2e-order-status" data-status={order.status}>
+          {order.statusLabel || ORDER_STATUS_LABEL[order.status]}
+        </View>
+        {polling && <View className="order-detail__hint e2e-pay-confirming">支付结果确认中…</View>}
+        {!polling && pending && (
+          <View className="order-detail__hint e2e-pay-countdown">
+            {remaining > 0 ? `剩余支付时间 ${formatRemaining(remaining)}，超时订单将自动取消` : '支付时间已过'}
+          </View>
+        )}
+        {order.status === 'CANCELLED' && order.cancelReason && (
+          <View className="order-detail__hint">{order.cancelReason}</View>
+        )}
+      </View>
+
+      <View className="card">
+        <View className="address-card__who">
+          {a.name}
+          <Text className="address-card__phone">{a.phone}</Text>
+        </View>
+        <View className="address-card__detail">
+          {a.province} {a.city} {a.district} {a.detail}
+        </View>
+      </View>
+
+      <View className="card">
+        <View className="card__title">商品（共 {order.itemCount} 件）</View>
+        <LineList lines={order.lines} />
+      </View>
+
+      <View className="card">
+        <AmountBreakdown amounts={order} />
+      </View>
+
+      <View className="card order-info">
+        <View className="card__title">订单信息</View>
+        <View className="order-info__row">
+          <Text className="muted">订单编号</Text>
+          <Text
+            className="e2e-order-id"
+            onClick={() => Taro.setClipboardData({ data: order.id }).catch(() => undefined)}
+          >
+            {order.id}
+          </Text>
+        </View>
+        <View className="order-info__row">
+          <Text className="muted">下单时间</Text>
+          <Text>{formatTime(order.createdAt)}</Text>
+        </View>
+        {order.paidAt && (
+          <View className="order-info__row">
+            <Text className="muted">支付时间</Text>
+            <Text>{formatTime(order.paidAt)}</Text>
+          </View>
+        )}
+        {order.paidFen !== null && (
+          <View className="order-info__row">
+            <Text className="muted">实付金额</Text>
+            <Text>{formatFen(order.paidFen)}</Text>
+          </View>
+        )}
+        {order.transactionId && (
+          <View className="order-info__row">
+            <Text className="muted">支付流水</Text>
+            <Text>{order.transactionId}</Text>
+          </View>
+        )}
+        {order.cancelledAt && (
+          <View className="order-info__row">
+            <Text className="muted">取消时间</Text>
+            <Text>{formatTime(order.cancelledAt)}</Text>
+          </View>
+        )}
+        <View className="order-info__row">
+          <Text className="muted">订单备注</Text>
+          <Text>{order.remark || '无'}</Text>
+        </View>
+      </View>
+
+      {(order.refunds ?? []).length > 0 && (
+        <View className="card">
+          <View className="card__title">退款信息</View>
+          {order.refunds.map((r) => (
+            <View className="refund" key={r.outRefundNo}>
+              <View className="order-info__row">
+                <Text>{r.reasonLabel || r.reason}</Text>
+                <Text className="price">{formatFen(r.amountFen)}</Text>
+              </View>
+              <View className="order-info__row">
+                <Text className="muted">{formatTime(r.finishedAt ?? r.createdAt)}</Text>
+                <Text className="e2e-refund-status">{r.statusLabel}</Text>
+              </View>
+            </View>
+          ))}
+          {order.refundedFen > 0 && (
+            <View className="order-info__row">
+              <Text className="muted">已退款</Text>
+              <Text>{formatFen(order.refundedFen)}</Text>
+            </View>
+          )}
+        </View>
+      )}
+
+      {order.timeline.length > 0 && (
+        <View className="card">
+          <View className="card__title">订单进度</View>
+          {[...order.timeline]
+            .sort((x, y) => y.at - x.at)
+            .map((t, i) => (
+              <View className={`timeline__item ${i === 0 ? 'timeline__item--latest' : ''}`} key={`${t.at}-${t.status}`}>
+                <View className="timeline__dot" />
+                <View className="timeline__body">
+                  <View>
+                    {ORDER_STATUS_LABEL[t.status]}
+                    {t.note ? ` · ${t.note}` : ''}
+                  </View>
+                  <View className="muted">{formatTime(t.at)}</View>
+                </View>
+              </View>
+            ))}
+        </View>
+      )}
+
+      {pending && (
+        <View className="bottom-bar order-detail__bar">
+          <View className="grow" />
+          <View className="btn btn--ghost e2e-cancel-order" onClick={cancel}>
+            取消订单
+          </View>
+          <View
+            className={`btn e2e-pay-order ${payBusy || remaining === 0 ? 'btn--disabled' : ''}`}
+            onClick={() => remaining > 0 && startPay()}
+          >
+            去支付
+          </View>
+        </View>
+      )}
+
+      <SandboxPaySheet
+        onFinished={(r) => {
+          if (r === 'pay') void pollOrder(id);
+          else void loadOrder(id);
+        }}
+      />
+    </View>
+  );
+}

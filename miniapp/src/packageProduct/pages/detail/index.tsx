@@ -1,0 +1,191 @@
+import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
+import { Cart } from '@nutui/icons-react-taro';
+import { resolveAsset } from '../../../api/assets';
+import { EmptyState, ListSkeleton } from '../../../components/States';
+import { useShop } from '../../../store';
+import { formatCount, formatFen, formatFenRange } from '../../../utils/format';
+import { PAGES, goLogin, withQuery } from '../../../utils/nav';
+import { clampQuantity, findSku, initialSelection, maxQuantity, priceRange, selectionText, type SpecSelection } from '../../../utils/sku';
+import { SpecSheet, type SpecSheetMode } from '../../components/SpecSheet';
+import './index.scss';
+
+export default function ProductDetailPage() {
+  const { params } = useRouter();
+  const id = params.id ?? '';
+  const product = useShop((s) => s.products[id]);
+  const status = useShop((s) => s.productStatus[id] ?? 'idle');
+  const busy = useShop((s) => s.cartBusySku !== null);
+  const { loadProduct, addToCart } = useShop.getState();
+
+  const [sheet, setSheet] = useState<{ visible: boolean; mode: SpecSheetMode }>({ visible: false, mode: 'both' });
+  const [selection, setSelection] = useState<SpecSelection>({});
+  const [quantity, setQuantity] = useState(1);
+  const [current, setCurrent] = useState(0);
+
+  useEffect(() => {
+    if (id) void loadProduct(id, true);
+  }, [id, loadProduct]);
+  useEffect(() => {
+    if (product) setSelection(initialSelection(product));
+  }, [product?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (product) Taro.setNavigationBarTitle({ title: product.title }).catch(() => undefined);
+  }, [product?.title]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!id) return <EmptyState text="商品不存在" />;
+  if (!product) {
+    if (status === 'error')
+      return (
+        <View className="page">
+          <EmptyState status="error" text="商品加载失败" actionText="重新加载" onAction={() => loadProduct(id, true)} />
+        </View>
+      );
+    return (
+      <View className="page">
+        <ListSkeleton count={2} rows={4} />
+      </View>
+    );
+  }
+
+  const sku = findSku(product, selection);
+  const range = priceRange(product);
+  const unavailable = !product.onShelf || product.stock === 0;
+
+  const openSheet = (mode: SpecSheetMode) => setSheet({ visible: true, mode });
+  const changeSelection = (s: SpecSelection) => {
+    setSelection(s);
+    setQuantity((q) => clampQuantity(q, maxQuantity(findSku(product, s))));
+  };
+
+  /** The SKU to act on, or a toast saying what is missing. */
+  const chosenSku = () => {
+    if (!sku) {
+      void Taro.showToast({ title: selectionText(product, selection), icon: 'none' });
+      return undefined;
+    }
+    if (sku.stock === 0) {
+      void Taro.showToast({ title: '该规格已售罄', icon: 'none' });
+      return undefined;
+    }
+    return sku;
+  };
+
+  const onAddToCart = async () => {
+    const s = chosenSku();
+    if (!s) return;
+    if (!useShop.getState().isLoggedIn()) {
+      setSheet((v) => ({ ...v, visible: false }));
+      goLogin();
+      return;
+    }
+    const ok = await addToCart({ productId: product.id, skuId: s.id, quantity: clampQuantity(quantity, maxQuantity(s)) });
+    if (ok) setSheet((v) => ({ ...v, visible: false }));
+  };
+
+  const onBuyNow = () => {
+    const s = chosenSku();
+    if (!s) return;
+    setSheet((v) => ({ ...v, visible: false }));
+    const url = withQuery(PAGES.checkout, {
+      source: 'buyNow',
+      productId: product.id,
+      skuId: s.id,
+      quantity: clampQuantity(quantity, maxQuantity(s)),
+    });
+    if (!useShop.getState().isLoggedIn()) {
+      goLogin({ redirect: url });
+      return;
+    }
+    void Taro.navigateTo({ url });
+  };
+
+  const images = product.images.length ? product.images : [product.image];
+
+  return (
+    <View className="page page--with-bar product">
+      <View className="product__gallery">
+        <Swiper className="product__swiper" circular={images.length > 1} onChange={(e) => setCurrent(e.detail.current)}>
+          {images.map((src, i) => (
+            <SwiperItem key={`${src}-${i}`}>
+              <Image
+                className="product__image"
+                src={resolveAsset(src)}
+                mode="aspectFill"
+                onClick={() =>
+                  Taro.previewImage({ urls: images.map((u) => resolveAsset(u)), current: resolveAsset(src) }).catch(
+                    () => undefined,
+                  )
+                }
+              />
+            </SwiperItem>
+          ))}
+        </Swiper>
+        {images.length > 1 && (
+          <View className="product__indicator">
+            {current + 1}/{images.length}
+          </View>
+        )}
+      </View>
+
+      <View className="card product__info">
+        <View className="row row--between">
+          <View>
+            <Text className="price price--large e2e-product-price">{formatFenRange(range.minFen, range.maxFen)}</Text>
+            {product.originalPriceFen !== null && product.originalPriceFen > range.minFen && (
+              <Text className="price--origin">{formatFen(product.originalPriceFen)}</Text>
+            )}
+          </View>
+          <Text className="muted">已售 {formatCount(product.sales)}</Text>
+        </View>
+        <View className="product__title e2e-product-title">{product.title}</View>
+        {product.subtitle && <View className="product__subtitle">{product.subtitle}</View>}
+      </View>
+
+      <View className="card product__spec row row--between e2e-open-spec" onClick={() => openSheet('both')}>
+        <Text className="muted product__spec-label">规格</Text>
+        <Text className="grow ellipsis">{selectionText(product, selection)}</Text>
+        <Text className="muted">›</Text>
+      </View>
+
+      <View className="card">
+        <View className="card__title">商品详情</View>
+        <View className="product__desc">{product.description || '暂无详情'}</View>
+      </View>
+
+      <View className="bottom-bar product__bar">
+        <View className="product__bar-icon" onClick={() => Taro.switchTab({ url: PAGES.cart })}>
+          <Cart size={20} />
+          <Text className="product__bar-icon-text">购物车</Text>
+        </View>
+        {unavailable ? (
+          <View className="btn btn--disabled grow">{product.onShelf ? '已售罄' : '商品已下架'}</View>
+        ) : (
+          <View className="row grow">
+            <View className="btn btn--orange grow e2e-add-to-cart" onClick={() => openSheet('cart')}>
+              加入购物车
+            </View>
+            <View className="btn grow e2e-buy-now" onClick={() => openSheet('buy')}>
+              立即购买
+            </View>
+          </View>
+        )}
+      </View>
+
+      <SpecSheet
+        product={product}
+        visible={sheet.visible}
+        mode={sheet.mode}
+        selection={selection}
+        quantity={quantity}
+        busy={busy}
+        onSelectionChange={changeSelection}
+        onQuantityChange={setQuantity}
+        onClose={() => setSheet((v) => ({ ...v, visible: false }))}
+        onAddToCart={onAddToCart}
+        onBuyNow={onBuyNow}
+      />
+    </View>
+  );
+}

@@ -1,0 +1,99 @@
+import { Image, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { ArrowRight, Received, Refund, ToPay, Transit, WaitReceive } from '@nutui/icons-react-taro';
+import { ORDER_TABS } from '@shop/shared/src/order-state';
+import { resolveAsset } from '../../api/assets';
+import { useCartBadge } from '../../components/useCartBadge';
+import { useShop } from '../../store';
+import { PAGES, goLogin, withQuery } from '../../utils/nav';
+import './index.scss';
+
+const SHORTCUTS = ORDER_TABS.filter((t) => t.key !== 'ALL');
+const SHORTCUT_ICON: Record<string, typeof ToPay> = {
+  PENDING_PAYMENT: ToPay,
+  PAID: WaitReceive,
+  SHIPPED: Transit,
+  COMPLETED: Received,
+  CANCELLED: Refund,
+};
+
+export default function MinePage() {
+  const user = useShop((s) => s.user);
+  const loggedIn = useShop((s) => s.token !== null);
+  useCartBadge();
+
+  const needLogin = (url: string) => {
+    if (!useShop.getState().isLoggedIn()) {
+      goLogin({ redirect: url });
+      return;
+    }
+    void Taro.navigateTo({ url });
+  };
+  const logout = async () => {
+    const res = await Taro.showModal({ title: '退出登录', content: '确定要退出登录吗？', confirmColor: '#e93b3d' });
+    if (res.confirm) useShop.getState().logout();
+  };
+
+  return (
+    <View className="page mine">
+      <View className="mine__header">
+        {loggedIn && user ? (
+          <View className="row">
+            {user.avatar ? (
+              <Image className="mine__avatar" src={resolveAsset(user.avatar)} mode="aspectFill" />
+            ) : (
+              <View className="mine__avatar mine__avatar--text">{user.nickname.slice(0, 1)}</View>
+            )}
+            <View className="mine__name e2e-user-nickname">{user.nickname}</View>
+          </View>
+        ) : (
+          <View className="row">
+            <View className="mine__avatar mine__avatar--text">?</View>
+            <View className="btn btn--ghost mine__login e2e-login-button" onClick={() => goLogin({ redirect: PAGES.mine })}>
+              登录 / 注册
+            </View>
+          </View>
+        )}
+      </View>
+
+      <View className="card">
+        <View className="row row--between" onClick={() => needLogin(withQuery(PAGES.orders, { tab: 'ALL' }))}>
+          <Text className="card__title mine__card-title">我的订单</Text>
+          <View className="row muted">
+            全部订单 <ArrowRight size={12} />
+          </View>
+        </View>
+        <View className="mine__shortcuts">
+          {SHORTCUTS.map((t) => (
+            <View
+              key={t.key}
+              className="mine__shortcut e2e-order-shortcut"
+              onClick={() => needLogin(withQuery(PAGES.orders, { tab: t.key }))}
+            >
+              <View className="mine__shortcut-icon">
+                {(() => {
+                  const Icon = SHORTCUT_ICON[t.key] ?? ToPay;
+                  return <Icon size={24} color="#e93b3d" />;
+                })()}
+              </View>
+              <Text>{t.label}</Text>
+            </View>
+          ))}
+        </View>
+      </View>
+
+      <View className="card mine__menu">
+        <View className="mine__menu-item row row--between" onClick={() => needLogin(PAGES.addresses)}>
+          <Text>收货地址</Text>
+          <ArrowRight size={12} color="#999" />
+        </View>
+      </View>
+
+      {loggedIn && (
+        <View className="mine__logout e2e-logout" onClick={logout}>
+          退出登录
+        </View>
+      )}
+    </View>
+  );
+}

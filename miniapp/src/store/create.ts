@@ -1,0 +1,25 @@
+import { createStore, type StateCreator } from 'zustand/vanilla';
+import type { ShopState, StoreDeps } from './types';
+import { sessionSlice } from './slices/session';
+import { catalogSlice } from './slices/catalog';
+import { cartSlice } from './slices/cart';
+import { checkoutSlice } from './slices/checkout';
+import { ordersSlice } from './slices/orders';
+import { addressSlice } from './slices/address';
+
+/** The whole store, composed of its slices; platform access comes in through `deps`. */
+export function shopState(deps: StoreDeps): StateCreator<ShopState> {
+  return (set, get) => ({
+    ...sessionSlice(set, get, deps),
+    ...catalogSlice(set, get, deps),
+    ...cartSlice(set, get, deps),
+    ...checkoutSlice(set, get, deps),
+    ...ordersSlice(set, get, deps),
+    ...addressSlice(set, get, deps),
+  });
+}
+
+/** A store outside React (tests, and the app's own store is built on the same creator). */
+export function createShopStore(deps: StoreDeps) {
+  return createStore<ShopState>()(shopState(deps));
+}

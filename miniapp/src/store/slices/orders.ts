@@ -1,0 +1,132 @@
+import type { OrderTabKey, OrderView } from '@shop/shared';
+import type { Slice } from '../types';
+
+export const ORDER_PAGE_SIZE = 10;
+
+export interface OrderList {
+  items: OrderView[];
+  nextCursor: string | null;
+  status: 'idle' | 'loading' | 'loadingMore' | 'ready' | 'error';
+  done: boolean;
+}
+const EMPTY_LIST: OrderList = { items: [], nextCursor: null, status: 'idle', done: false };
+
+export interface PollOptions {
+  attempts?: number;
+  intervalMs?: number;
+}
+
+export interface OrdersSlice {
+  orderLists: Partial<Record<OrderTabKey, OrderList>>;
+  orders: Record<string, OrderView>;
+  orderStatus: Record<string, 'loading' | 'ready' | 'error'>;
+  /** Order ids whose payment result is being confirmed (支付结果确认中…). */
+  polling: Record<string, boolean>;
+
+  loadOrders(tab: OrderTabKey, mode: 'reset' | 'more'): Promise<void>;
+  loadOrder(id: string, opts?: { silent?: boolean }): Promise<OrderView | undefined>;
+  /**
+   * Reads the order again until it leaves PENDING_PAYMENT or the attempts run out; the client's own idea of a
+   * payment result is never trusted. Returns the last order read.
+   */
+  pollOrder(id: string, opts?: PollOptions): Promise<OrderView | undefined>;
+  cancelOrder(id: string): Promise<OrderView | undefined>;
+  /** Puts a fresh copy of an order everywhere it is shown. */
+  rememberOrder(order: OrderView): void;
+  resetOrders(): void;
+}
+
+export const ordersSlice: Slice<OrdersSlice> = (set, get, deps) => {
+  const seq: Partial<Record<OrderTabKey, number>> = {};
+  const patchList = (tab: OrderTabKey, p: Partial<OrderList>) =>
+    set((s) => ({ orderLists: { ...s.orderLists, [tab]: { ...(s.orderLists[tab] ?? EMPTY_LIST), ...p } } }));
+
+  return {
+    orderLists: {},
+    orders: {},
+    orderStatus: {},
+    polling: {},
+
+    async loadOrders(tab, mode) {
+      const list = get().orderLists[tab] ?? EMPTY_LIST;
+      if (mode === 'more' && (list.done || !list.nextCursor || list.status === 'loading' || list.status === 'loadingMore'))
+        return;
+      const mine = (seq[tab] = (seq[tab] ?? 0) + 1);
+      patchList(tab, { status: mode === 'reset' ? 'loading' : 'loadingMore' });
+      try {
+        const page = await deps.api.call('listOrders', {
+          query: { tab, cursor: mode === 'more' ? (list.nextCursor ?? undefined) : undefined, limit: ORDER_PAGE_SIZE },
+        });
+        if (seq[tab] !== mine) return;
+        const before = mode === 'more' ? (get().orderLists[tab]?.items ?? []) : [];
+        const seen = new Set(before.map((o) => o.id));
+        patchList(tab, {
+          items: [...before, ...page.items.filter((o) => !seen.has(o.id))],
+          nextCursor: page.nextCursor,
+          done: page.nextCursor === null,
+          status: 'ready',
+        });
+      } catch {
+        if (seq[tab] !== mine) return;
+        patchList(tab, { status: 'error' });
+      }
+    },
+
+    async loadOrder(id, opts = {}) {
+      if (!get().orders[id]) set((s) => ({ orderStatus: { ...s.orderStatus, [id]: 'loading' } }));
+      try {
+        const order = await deps.api.call('getOrder', { params: { orderId: id }, silent: opts.silent });
+        get().rememberOrder(order);
+        set((s) => ({ orderStatus: { ...s.orderStatus, [id]: 'ready' } }));
+        return order;
+      } catch {
+        set((s) => ({ orderStatus: { ...s.orderStatus, [id]: s.orders[id] ? 'ready' : 'error' } }));
+        return undefined;
+      }
+    },
+
+    async pollOrder(id, opts = {}) {
+      const attempts = opts.attempts ?? 8;
+      const interval = opts.intervalMs ?? 1500;
+      set((s) => ({ polling: { ...s.polling, [id]: true } }));
+      let last: OrderView | undefined;
+      try {
+        for (let i = 0; i < attempts; i++) {
+          if (i > 0) await deps.sleep(interval);
+          last = (await get().loadOrder(id, { silent: true })) ?? last;
+          if (last && last.status !== 'PENDING_PAYMENT') break;
+        }
+        return last;
+      } finally {
+        set((s) => ({ polling: { ...s.polling, [id]: false } }));
+      }
+    },
+
+    async cancelOrder(id) {
+      try {
+        const order = await deps.api.call('cancelOrder', { params: { orderId: id } });
+        get().rememberOrder(order);
+        deps.toast('订单已取消', 'success');
+        return order;
+      } catch {
+        return undefined;
+      }
+    },
+
+    rememberOrder(order) {
+      set((s) => {
+        const lists: OrdersSlice['orderLists'] = {};
+        for (const [tab, list] of Object.entries(s.orderLists) as [OrderTabKey, OrderList][]) {
+          lists[tab] = list.items.some((o) => o.id === order.id)
+            ? { ...list, items: list.items.map((o) => (o.id === order.id ? order : o)) }
+            : list;
+        }
+        return { orders: { ...s.orders, [order.id]: order }, orderLists: lists };
+      });
+    },
+
+    resetOrders() {
+      set({ orderLists: {}, orders: {}, orderStatus: {}, polling: {} });
+    },
+  };
+};

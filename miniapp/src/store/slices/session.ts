@@ -1,0 +1,124 @@
+import type { DemoUser, LoginResponse, UserView } from '@shop/shared';
+import type { Slice } from '../types';
+
+export const SESSION_KEY = 'shop.session';
+
+interface StoredSession {
+  token: string;
+  expiresAt: number;
+  user: UserView;
+}
+
+export interface SessionSlice {
+  token: string | null;
+  user: UserView | null;
+  expiresAt: number | null;
+  /** Demo shoppers of the local stage; null until asked, [] when the stage has none. */
+  demoUsers: DemoUser[] | null;
+  demoUsersStatus: 'idle' | 'loading' | 'ready' | 'unavailable';
+  loggingIn: boolean;
+
+  isLoggedIn(): boolean;
+  loadDemoUsers(): Promise<void>;
+  /** Logs in with a login code (from Taro.login, or a demo shopper's code). */
+  loginWithCode(code: string): Promise<LoginResponse>;
+  loginWithWechat(): Promise<LoginResponse>;
+  refreshMe(): Promise<void>;
+  /** Forgets the session and everything tied to the shopper (cart, orders, addresses, checkout). */
+  clearSession(): void;
+  logout(): void;
+}
+
+function readStored(raw: string | null, now: number): StoredSession | null {
+  if (!raw) return null;
+  try {
+    const s = JSON.parse(raw) as StoredSession;
+    if (typeof s.token !== 'string' || !s.user || typeof s.expiresAt !== 'number') return null;
+    if (s.expiresAt <= now) return null;
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+export const sessionSlice: Slice<SessionSlice> = (set, get, deps) => {
+  const stored = readStored(deps.storage.get(SESSION_KEY), deps.now());
+  if (!stored) deps.storage.remove(SESSION_KEY);
+
+  const accept = (res: LoginResponse) => {
+    const s: StoredSession = { token: res.token, expiresAt: res.expiresAt, user: res.user };
+    deps.storage.set(SESSION_KEY, JSON.stringify(s));
+    set({ token: s.token, user: s.user, expiresAt: s.expiresAt });
+  };
+
+  return {
+    token: stored?.token ?? null,
+    user: stored?.user ?? null,
+    expiresAt: stored?.expiresAt ?? null,
+    demoUsers: null,
+    demoUsersStatus: 'idle',
+    loggingIn: false,
+
+    isLoggedIn() {
+      const { token, expiresAt } = get();
+      return !!token && (expiresAt === null || expiresAt > deps.now());
+    },
+
+    async loadDemoUsers() {
+      set({ demoUsersStatus: 'loading' });
+      try {
+        // Only the local stage serves this route; anywhere else its absence is the answer, not an error.
+        const res = await deps.api.call('demoUsers', { silent: true });
+        set({ demoUsers: res.users, demoUsersStatus: res.users.length ? 'ready' : 'unavailable' });
+      } catch {
+        set({ demoUsers: [], demoUsersStatus: 'unavailable' });
+      }
+    },
+
+    async loginWithCode(code) {
+      set({ loggingIn: true });
+      try {
+        const res = await deps.api.call('login', { body: { code } });
+        accept(res);
+        return res;
+      } finally {
+        set({ loggingIn: false });
+      }
+    },
+
+    async loginWithWechat() {
+      set({ loggingIn: true });
+      let code: string;
+      try {
+        code = await deps.wxLogin();
+      } catch (e) {
+        set({ loggingIn: false });
+        deps.toast('微信登录失败，请重试');
+        throw e;
+      }
+      return get().loginWithCode(code);
+    },
+
+    async refreshMe() {
+      if (!get().token) return;
+      const user = await deps.api.call('me', { silent: true });
+      const { token, expiresAt } = get();
+      if (token && expiresAt) deps.storage.set(SESSION_KEY, JSON.stringify({ token, expiresAt, user }));
+      set({ user });
+    },
+
+    clearSession() {
+      deps.storage.remove(SESSION_KEY);
+      set({ token: null, user: null, expiresAt: null });
+      get().resetCart();
+      get().resetOrders();
+      get().resetAddresses();
+      get().resetCheckout();
+    },
+
+    logout() {
+      get().clearSession();
+      deps.toast('已退出登录', 'success');
+    },
+  };
+};

@@ -1,0 +1,38 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { PaymentParams } from '@shop/shared';
+import type { ApiClient } from '../api/client';
+import type { SessionSlice } from './slices/session';
+import type { CatalogSlice } from './slices/catalog';
+import type { CartSlice } from './slices/cart';
+import type { CheckoutSlice } from './slices/checkout';
+import type { OrdersSlice } from './slices/orders';
+import type { AddressSlice } from './slices/address';
+
+export type ShopState = SessionSlice & CatalogSlice & CartSlice & CheckoutSlice & OrdersSlice & AddressSlice;
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface KeyValueStorage {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+/** Everything the slices need from the platform; tests pass fakes. */
+export interface StoreDeps {
+  api: ApiClient;
+  storage: KeyValueStorage;
+  /** A short message to the shopper (success notes; API errors are toasted by the client). */
+  toast: (message: string, kind?: 'success' | 'none') => void;
+  /** `Taro.login` → code (WeChat only). */
+  wxLogin: () => Promise<string>;
+  /** `Taro.requestPayment`; rejects when the shopper cancels or payment fails. */
+  requestPayment: (params: PaymentParams) => Promise<void>;
+  sleep: (ms: number) => Promise<void>;
+  newKey: () => string;
+  now: () => number;
+}
+
+export type SetState = StoreApi<ShopState>['setState'];
+export type GetState = StoreApi<ShopState>['getState'];
+export type Slice<T> = (set: SetState, get: GetState, deps: StoreDeps) => T;

@@ -1,0 +1,31 @@
+import { formatFen } from '@shop/shared/src/money';
+
+export { formatFen };
+
+/** ¥a 或 ¥a - ¥b. */
+export function formatFenRange(minFen: number, maxFen: number): string {
+  return minFen === maxFen ? formatFen(minFen) : `${formatFen(minFen)} - ${formatFen(maxFen)}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** 2025-01-31 08:05:09 in local time. */
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** Remaining time as mm:ss, or h:mm:ss past an hour; 00:00 once it is over. */
+export function formatRemaining(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
+}
+
+/** 1.2万 style sales counts. */
+export function formatCount(n: number): string {
+  if (n >= 10000) return `${(Math.floor(n / 1000) / 10).toFixed(1).replace(/\.0$/, '')}万`;
+  return String(n);
+}

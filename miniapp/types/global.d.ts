@@ -1,0 +1,22 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png';
+declare module '*.gif';
+declare module '*.jpg';
+declare module '*.jpeg';
+declare module '*.svg';
+declare module '*.css';
+declare module '*.scss';
+
+/** Origin of the HTTP API, fixed at build time (Taro defineConstants, env SHOP_API_BASE). '' = same origin. */
+declare const API_BASE: string;
+/** Origin that serves catalog images, fixed at build time (env SHOP_ASSET_BASE). '' = same origin. */
+declare const ASSET_BASE: string;
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    NODE_ENV: 'development' | 'production' | 'test';
+    TARO_ENV: 'weapp' | 'swan' | 'alipay' | 'h5' | 'rn' | 'tt' | 'qq' | 'jd' | 'harmony' | 'jdrn';
+    TARO_APP_ID: string;
+  }
+}
