@@ -7,7 +7,8 @@ import * as C from './contracts/index';
  * `auth: true` routes need `Authorization: Bearer <session token>`.
  */
 export interface RouteDef {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** wx.request has no PATCH, so no route uses it. */
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   auth: boolean;
   query?: z.ZodTypeAny;
@@ -32,7 +33,7 @@ export const API = {
 
   getCart: { method: 'GET', path: '/v1/cart', auth: true, response: C.CartView },
   addCartLine: { method: 'POST', path: '/v1/cart/lines', auth: true, body: C.AddCartLineRequest, response: C.CartView },
-  updateCartLine: { method: 'PATCH', path: '/v1/cart/lines/{skuId}', auth: true, body: C.UpdateCartLineRequest, response: C.CartView },
+  updateCartLine: { method: 'PUT', path: '/v1/cart/lines/{skuId}', auth: true, body: C.UpdateCartLineRequest, response: C.CartView },
   removeCartLine: { method: 'DELETE', path: '/v1/cart/lines/{skuId}', auth: true, response: C.CartView },
   selectCartLines: { method: 'POST', path: '/v1/cart/select', auth: true, body: C.SelectCartLinesRequest, response: C.CartView },
 

@@ -5,3 +5,5 @@ export * from './quote';
 export * from './contracts/index';
 export * from './api';
 export * from './refund';
+export * from './campaigns/index';
+export * from './coupons/index';

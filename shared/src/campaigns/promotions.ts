@@ -4,7 +4,7 @@
  *      part in no other promotion and no coupon (so a quota-limited price cannot be pushed lower still).
  *   2. 会员日 takes its percent off the remaining lines in its scope (one member day per order, highest priority).
  *   3. 满减 looks at what is left after the member-day price; each line counts towards at most one 满减 campaign
- *      (highest priority first), and the best tier reached applies.
+ *      (the shopper gets whichever assignment takes the most off), and the best tier reached applies.
  *   4. 满赠 compares the same post-promotion amount with its threshold and adds a gift line (price 0, not charged).
  *   5. Coupons come last, on what is left of each line (coupons/rules.ts).
  * Every discount is split over the lines it came from, in whole fen, so a partial refund returns exactly what the
@@ -12,7 +12,13 @@
  */
 import { allocateDiscount, mergeSameSku, type QuoteDiscount, type QuoteInputLine } from '../quote';
 import { lineTotalFen, type Fen } from '../money';
-import { MEMBER_LEVEL_NAMES, type Campaign, type CampaignOf, type GroupDealCampaign } from './schema';
+import {
+  MEMBER_LEVEL_NAMES,
+  type Campaign,
+  type CampaignOf,
+  type GroupDealCampaign,
+  type SpendAndSaveCampaign,
+} from './schema';
 import type { CampaignUser } from './live';
 import { yuan, zheLabel } from './format';
 import { inScope } from '../coupons/rules';
@@ -181,24 +187,28 @@ export function applyPromotions(
       });
   }
 
-  // 3. 满减: a line joins the first (highest-priority) campaign whose best tier its group reaches.
-  const claimed = lines.map(() => false);
-  for (const c of ofType(campaigns, 'spend_and_save')) {
-    const idx = lines.flatMap((l, i) => (promotable(i) && !claimed[i] && inScope(c.scope, l) ? [i] : []));
-    if (idx.length === 0) continue;
-    const base = idx.reduce((s, i) => s + remaining[i], 0);
-    const tier = [...c.tiers].reverse().find((t) => base >= t.thresholdFen);
-    const next = c.tiers.find((t) => base < t.thresholdFen);
-    if (next) hints.push({ campaignId: c.id, message: `再买 ${yuan(next.thresholdFen - base)} 可减 ${yuan(next.offFen)}` });
-    if (!tier) continue;
-    const amountFen = Math.min(tier.offFen, base);
-    idx.forEach((i) => (claimed[i] = true));
+  // 3. 满减: each line counts towards one campaign at most. Campaigns claim their lines one after another; of the
+  // orders they could do that in, the one that takes the most off wins (priority order on a tie), so a shopper who
+  // sees an extra 满减 (say, in an A/B variant) never pays more than one who does not.
+  const spendAndSave = ofType(campaigns, 'spend_and_save');
+  // Up to 5 competing 满减 (120 orders) are searched; more than that at once is not a real promotion calendar, and
+  // they are then taken in priority order.
+  const orders = spendAndSave.length <= 5 ? permutations(spendAndSave) : [spendAndSave];
+  let bestPlan: ReturnType<typeof planSpendAndSave> | undefined;
+  for (const order of orders) {
+    const plan = planSpendAndSave(order, lines, remaining, promotable);
+    if (!bestPlan || plan.totalFen > bestPlan.totalFen) bestPlan = plan;
+  }
+  for (const step of bestPlan?.steps ?? []) {
+    if (step.hint) hints.push({ campaignId: step.campaign.id, message: step.hint });
+    if (!step.tier) continue;
+    const { campaign: c, tier } = step;
     discounts.push({
       kind: 'spend_and_save',
       label: `${c.name} 满${yuan(tier.thresholdFen).slice(1)}减${yuan(tier.offFen).slice(1)}`,
-      amountFen,
+      amountFen: step.amountFen,
       campaignId: c.id,
-      perLineFen: take(idx, amountFen),
+      perLineFen: take(step.idx, step.amountFen),
     });
   }
 
@@ -224,6 +234,39 @@ export function applyPromotions(
 
   const pointsMultiplier = ofType(campaigns, 'points_multiplier').reduce((m, c) => Math.max(m, c.multiplier), 1);
   return { lines, flashSaleLines, discounts, remainingFen: remaining, couponEligible, gifts, hints, pointsMultiplier };
+}
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((first, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [first, ...rest]));
+}
+
+/** 满减 campaigns claiming lines in the given order: which lines each gets, the tier reached, and what to add for the next. */
+function planSpendAndSave(
+  order: SpendAndSaveCampaign[],
+  lines: PricingLine[],
+  remaining: Fen[],
+  promotable: (i: number) => boolean,
+) {
+  const claimed = lines.map(() => false);
+  let totalFen = 0;
+  const steps = order.map((campaign) => {
+    const idx = lines.flatMap((l, i) => (promotable(i) && !claimed[i] && inScope(campaign.scope, l) ? [i] : []));
+    const base = idx.reduce((s, i) => s + remaining[i], 0);
+    const tier = idx.length > 0 ? [...campaign.tiers].reverse().find((t) => base >= t.thresholdFen) : undefined;
+    const next = idx.length > 0 ? campaign.tiers.find((t) => base < t.thresholdFen) : undefined;
+    const amountFen = tier ? Math.min(tier.offFen, base) : 0;
+    if (tier) idx.forEach((i) => (claimed[i] = true));
+    totalFen += amountFen;
+    return {
+      campaign,
+      idx,
+      tier,
+      amountFen,
+      hint: next ? `再买 ${yuan(next.thresholdFen - base)} 可减 ${yuan(next.offFen)}` : undefined,
+    };
+  });
+  return { steps, totalFen };
 }
 
 /** The price of one SKU in a group deal, for the leader (who may ride free) or a member; undefined if not in the deal. */

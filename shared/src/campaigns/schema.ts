@@ -48,7 +48,7 @@ export const COUPON_KINDS = ['fixed', 'percent', 'no_threshold'] as const;
 export type CouponKind = (typeof COUPON_KINDS)[number];
 
 // ───────────── messages shared by the schema and its tests ─────────────
-export const MSG = {
+export const CAMPAIGN_MESSAGES = {
   required: '必填',
   slug: '应为小写字母、数字和连字符（2–48 位），例如 double11-manjian',
   segment: '标签应为小写字母、数字、连字符、下划线或冒号，例如 beauty-lover',
@@ -74,30 +74,31 @@ export const MSG = {
 const SLUG = /^[a-z0-9][a-z0-9-]{1,47}$/;
 const SEGMENT = /^[a-z0-9][a-z0-9:_-]{0,63}$/;
 
-const slug = z.string().regex(SLUG, MSG.slug);
+const slug = z.string().regex(SLUG, CAMPAIGN_MESSAGES.slug);
 /** Product, SKU and category ids are checked against the catalog (when one is given), not by pattern. */
 const refId = z.string().min(1, '不能为空');
-const chineseName = z.string().min(1, '不能为空').max(30, '最多 30 个字符').regex(/\p{Script=Han}/u, MSG.chineseName);
-const fen = z.number().int(MSG.fenInteger);
-const positiveFen = fen.positive(MSG.positive);
+const chineseName = z.string().min(1, '不能为空').max(30, '最多 30 个字符').regex(/\p{Script=Han}/u, CAMPAIGN_MESSAGES.chineseName);
+const fen = z.number().int(CAMPAIGN_MESSAGES.fenInteger);
+const positiveFen = fen.positive(CAMPAIGN_MESSAGES.positive);
 const wholeNumber = (min: number, max?: number) => {
   const s = z.number().int('应为整数').min(min, `应 ≥ ${min}`);
   return max === undefined ? s : s.max(max, `应 ≤ ${max}`);
 };
-const percent = z.number().int(MSG.percent).min(1, MSG.percent).max(99, MSG.percent);
+const percent = z.number().int(CAMPAIGN_MESSAGES.percent).min(1, CAMPAIGN_MESSAGES.percent).max(99, CAMPAIGN_MESSAGES.percent);
 const LevelSchema = z.enum(MEMBER_LEVELS);
 
 /** Local Asia/Shanghai text → UTC epoch ms. */
 const LocalTime = z.string().transform((text, ctx) => {
   const at = parseShanghaiTime(text);
   if (at === null) {
-    ctx.addIssue({ code: 'custom', message: MSG.time });
+    ctx.addIssue({ code: 'custom', message: CAMPAIGN_MESSAGES.time });
     return z.NEVER;
   }
   return at;
 });
 
-const isNum = (x: unknown): x is number => typeof x === 'number';
+/** Cross-checks run even when a field failed its own check (to report every mistake at once), so they guard types. */
+const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
 
 /**
  * A window is [start, end): it opens at `start` and is over at `end`, so `end: 2026-11-12 00:00` covers all of the
@@ -113,7 +114,7 @@ export interface TimeWindow {
 }
 
 function checkWindow(w: { start: unknown; end: unknown }, path: (string | number)[], ctx: z.RefinementCtx): void {
-  if (isNum(w.start) && isNum(w.end) && w.end <= w.start)
+  if (isInt(w.start) && isInt(w.end) && w.end <= w.start)
     ctx.addIssue({ code: 'custom', path, message: `结束时间应晚于开始时间（${formatShanghaiTime(w.start)}）` });
 }
 
@@ -138,7 +139,7 @@ const ScopeSchema = z
   )
   .superRefine((s, ctx) => {
     const given = [s.all, s.categoryIds, s.productIds].filter((x) => x !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', message: MSG.scope });
+    if (given !== 1) ctx.addIssue({ code: 'custom', message: CAMPAIGN_MESSAGES.scope });
   })
   .transform((s): PromotionScope => {
     if (s.categoryIds) return { type: 'categories', categoryIds: s.categoryIds };
@@ -161,8 +162,8 @@ const AbSchema = z
       if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'name'], message: `分组名 "${v.name}" 重复` });
       names.add(v.name);
     });
-    if (ab.variants.reduce((s, v) => s + (isNum(v.weight) ? v.weight : 0), 0) <= 0)
-      ctx.addIssue({ code: 'custom', path: ['variants'], message: MSG.abWeights });
+    if (ab.variants.reduce((s, v) => s + (isInt(v.weight) ? v.weight : 0), 0) <= 0)
+      ctx.addIssue({ code: 'custom', path: ['variants'], message: CAMPAIGN_MESSAGES.abWeights });
     ab.show.forEach((name, i) => {
       if (!names.has(name))
         ctx.addIssue({ code: 'custom', path: ['show', i], message: `分组 "${name}" 未在 variants 中定义` });
@@ -176,12 +177,12 @@ const TargetingSchema = z
     newUsers: z.boolean().default(true),
     returning: z.boolean().default(true),
     /** Any-of: the shopper needs at least one of these tags. Empty = no tag needed. */
-    segments: z.array(z.string().regex(SEGMENT, MSG.segment)).default([]),
+    segments: z.array(z.string().regex(SEGMENT, CAMPAIGN_MESSAGES.segment)).default([]),
     ab: AbSchema.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
-    if (t.newUsers === false && t.returning === false) ctx.addIssue({ code: 'custom', message: MSG.audienceEmpty });
+    if (t.newUsers === false && t.returning === false) ctx.addIssue({ code: 'custom', message: CAMPAIGN_MESSAGES.audienceEmpty });
   });
 
 const base = {
@@ -240,7 +241,7 @@ const FlashSaleSchema = z
           .object({
             productId: refId,
             skuId: refId,
-            priceFen: fen.positive(MSG.flashPrice),
+            priceFen: fen.positive(CAMPAIGN_MESSAGES.flashPrice),
             quota: wholeNumber(1),
             perUserLimit: wholeNumber(1),
           })
@@ -256,8 +257,8 @@ const MemberDaySchema = z
   .object({
     ...base,
     type: z.literal('member_day'),
-    weekday: z.number().int(MSG.weekday).min(1, MSG.weekday).max(7, MSG.weekday).optional(),
-    dayOfMonth: z.number().int(MSG.dayOfMonth).min(1, MSG.dayOfMonth).max(28, MSG.dayOfMonth).optional(),
+    weekday: z.number().int(CAMPAIGN_MESSAGES.weekday).min(1, CAMPAIGN_MESSAGES.weekday).max(7, CAMPAIGN_MESSAGES.weekday).optional(),
+    dayOfMonth: z.number().int(CAMPAIGN_MESSAGES.dayOfMonth).min(1, CAMPAIGN_MESSAGES.dayOfMonth).max(28, CAMPAIGN_MESSAGES.dayOfMonth).optional(),
     /** Levels left out get no member-day price. */
     percentByLevel: z
       .object({
@@ -276,7 +277,7 @@ const PointsMultiplierSchema = z
   .object({
     ...base,
     type: z.literal('points_multiplier'),
-    multiplier: z.number().gt(1, MSG.multiplierMin).max(10, MSG.multiplierMax),
+    multiplier: z.number().gt(1, CAMPAIGN_MESSAGES.multiplierMin).max(10, CAMPAIGN_MESSAGES.multiplierMax),
     /** Omitted = every level. */
     levels: z.array(LevelSchema).min(1, '至少 1 个会员等级（不限等级请删除 levels）').optional(),
   })
@@ -290,7 +291,7 @@ const GroupDealSchema = z
     skus: z
       .array(z.object({ skuId: refId, groupPriceFen: positiveFen, leaderPriceFen: fen.min(0, '应 ≥ 0').optional() }).strict())
       .min(1, '至少 1 个 SKU'),
-    groupSize: z.number().int(MSG.groupSize).min(2, MSG.groupSize).max(10, MSG.groupSize),
+    groupSize: z.number().int(CAMPAIGN_MESSAGES.groupSize).min(2, CAMPAIGN_MESSAGES.groupSize).max(10, CAMPAIGN_MESSAGES.groupSize),
     /** Each group's own deadline runs from its opening, not from the campaign start (litemall #159). */
     timeLimitMinutes: wholeNumber(5),
     stockQuota: wholeNumber(1),
@@ -308,12 +309,12 @@ function checkCampaign(c: z.output<typeof CampaignObjectSchema>, ctx: z.Refineme
   switch (c.type) {
     case 'spend_and_save':
       c.tiers.forEach((t, i) => {
-        if (!isNum(t.thresholdFen) || !isNum(t.offFen)) return;
+        if (!isInt(t.thresholdFen) || !isInt(t.offFen)) return;
         const prev = c.tiers[i - 1];
-        if (prev && isNum(prev.thresholdFen) && t.thresholdFen <= prev.thresholdFen)
+        if (prev && isInt(prev.thresholdFen) && t.thresholdFen <= prev.thresholdFen)
           issue(['tiers', i, 'thresholdFen'], `门槛应高于上一档（${yuan(prev.thresholdFen)}）`);
         if (t.offFen >= t.thresholdFen) issue(['tiers', i, 'offFen'], `减免金额应小于门槛（${yuan(t.thresholdFen)}）`);
-        else if (prev && isNum(prev.offFen) && t.offFen <= prev.offFen)
+        else if (prev && isInt(prev.offFen) && t.offFen <= prev.offFen)
           issue(['tiers', i, 'offFen'], `减免金额应高于上一档（${yuan(prev.offFen)}）`);
       });
       break;
@@ -322,14 +323,14 @@ function checkCampaign(c: z.output<typeof CampaignObjectSchema>, ctx: z.Refineme
       c.items.forEach((item, i) => {
         if (seen.has(item.skuId)) issue(['items', i, 'skuId'], `SKU "${item.skuId}" 在本活动中重复`);
         seen.add(item.skuId);
-        if (isNum(item.perUserLimit) && isNum(item.quota) && item.perUserLimit > item.quota)
+        if (isInt(item.perUserLimit) && isInt(item.quota) && item.perUserLimit > item.quota)
           issue(['items', i, 'perUserLimit'], `每人限购（${item.perUserLimit}）不能超过活动库存（${item.quota}）`);
       });
       break;
     }
     case 'member_day':
-      if ((c.weekday === undefined) === (c.dayOfMonth === undefined)) issue(['weekday'], MSG.memberDayDay);
-      if (Object.values(c.percentByLevel).every((p) => p === undefined)) issue(['percentByLevel'], MSG.memberDayLevels);
+      if ((c.weekday === undefined) === (c.dayOfMonth === undefined)) issue(['weekday'], CAMPAIGN_MESSAGES.memberDayDay);
+      if (Object.values(c.percentByLevel).every((p) => p === undefined)) issue(['percentByLevel'], CAMPAIGN_MESSAGES.memberDayLevels);
       break;
     case 'group_deal': {
       const seen = new Set<string>();
@@ -337,14 +338,14 @@ function checkCampaign(c: z.output<typeof CampaignObjectSchema>, ctx: z.Refineme
         if (seen.has(s.skuId)) issue(['skus', i, 'skuId'], `SKU "${s.skuId}" 在本活动中重复`);
         seen.add(s.skuId);
         if (s.leaderPriceFen === undefined) return;
-        if (c.leaderFree) issue(['skus', i, 'leaderPriceFen'], MSG.leaderFreeAndPrice);
-        else if (isNum(s.groupPriceFen) && s.leaderPriceFen > s.groupPriceFen)
+        if (c.leaderFree) issue(['skus', i, 'leaderPriceFen'], CAMPAIGN_MESSAGES.leaderFreeAndPrice);
+        else if (isInt(s.groupPriceFen) && s.leaderPriceFen > s.groupPriceFen)
           issue(['skus', i, 'leaderPriceFen'], `团长价不能高于拼团价（${yuan(s.groupPriceFen)}）`);
       });
-      if (isNum(c.perUserLimit) && isNum(c.stockQuota) && c.perUserLimit > c.stockQuota)
+      if (isInt(c.perUserLimit) && isInt(c.stockQuota) && c.perUserLimit > c.stockQuota)
         issue(['perUserLimit'], `每人限购（${c.perUserLimit}）不能超过活动库存（${c.stockQuota}）`);
       const w = c.window;
-      if (isNum(w.start) && isNum(w.end) && isNum(c.timeLimitMinutes)) {
+      if (isInt(w.start) && isInt(w.end) && isInt(c.timeLimitMinutes)) {
         const lengthMinutes = Math.floor((w.end - w.start) / 60_000);
         if (c.timeLimitMinutes > lengthMinutes)
           issue(['timeLimitMinutes'], `成团时限（${c.timeLimitMinutes} 分钟）不能超过活动时长（${lengthMinutes} 分钟）`);
@@ -424,9 +425,9 @@ const CouponTemplateObjectSchema = z.discriminatedUnion('kind', [
 
 export const CouponTemplateSchema = CouponTemplateObjectSchema.superRefine((t, ctx) => {
   if (t.validity.type === 'window') checkWindow(t.validity, ['validity', 'end'], ctx);
-  if (t.kind === 'fixed' && isNum(t.offFen) && isNum(t.thresholdFen) && t.offFen >= t.thresholdFen)
+  if (t.kind === 'fixed' && isInt(t.offFen) && isInt(t.thresholdFen) && t.offFen >= t.thresholdFen)
     ctx.addIssue({ code: 'custom', path: ['offFen'], message: `减免金额应小于使用门槛（${yuan(t.thresholdFen)}）` });
-  if (isNum(t.perUserLimit) && isNum(t.totalStock) && t.perUserLimit > t.totalStock)
+  if (isInt(t.perUserLimit) && isInt(t.totalStock) && t.perUserLimit > t.totalStock)
     ctx.addIssue({
       code: 'custom',
       path: ['perUserLimit'],
@@ -486,9 +487,9 @@ export const campaignErrorMap: z.ZodErrorMap = (issue, ctx) => {
   const isFenField = typeof last === 'string' && last.endsWith('Fen');
   switch (issue.code) {
     case 'invalid_type': {
-      if (issue.received === 'undefined') return { message: MSG.required };
-      if (last === 'scope') return { message: MSG.scope };
-      if (isFenField) return { message: MSG.fenInteger };
+      if (issue.received === 'undefined') return { message: CAMPAIGN_MESSAGES.required };
+      if (last === 'scope') return { message: CAMPAIGN_MESSAGES.scope };
+      if (isFenField) return { message: CAMPAIGN_MESSAGES.fenInteger };
       const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
       const received = TYPE_NAMES[issue.received] ?? issue.received;
       return { message: `应为${expected}，实际为${received}` };

@@ -88,7 +88,15 @@ function unknownFieldMessage(key: string): string {
 /** zod issues → one error per problem; an unknown key becomes an error on that key, with a spelling suggestion. */
 function issuesToErrors(issues: z.ZodIssue[], file: string, campaignId: string | undefined, prefix: Path): CampaignError[] {
   const out: CampaignError[] = [];
+  // A misspelt field also leaves the real one missing; the "did you mean" line already says both, so "必填" on the
+  // real field would only repeat it.
+  const misspelt = new Set(
+    issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => formatPath([...i.path, suggestField(k) ?? k])) : [],
+    ),
+  );
   for (const issue of issues) {
+    if (issue.code === 'invalid_type' && issue.received === 'undefined' && misspelt.has(formatPath(issue.path))) continue;
     const where = campaignId === undefined ? [...prefix, ...issue.path] : issue.path;
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ file, campaignId, field: formatPath([...where, key]), message: unknownFieldMessage(key) });
@@ -99,16 +107,35 @@ function issuesToErrors(issues: z.ZodIssue[], file: string, campaignId: string |
   return out;
 }
 
+/** The YAML parser's messages for the mistakes people make by hand, in Chinese; anything else falls back by code. */
+const YAML_MESSAGES: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
+  [/^Map keys must be unique/, '同一层级出现了重复的字段'],
+  [/^Tabs are not allowed as indentation/, '不能用 Tab 缩进，请用空格'],
+  [/^Sequence item without - indicator/, '列表项缺少“- ”，或缩进与上一项不一致'],
+  [/^All mapping items must start at the same column/, '同一层级的字段缩进不一致'],
+  [/^Missing closing ("|')quote/, '引号没有闭合'],
+  [/^Flow sequence .* end with a \]/, '方括号 [ 没有闭合'],
+  [/^Flow map .* end with a \}/, '花括号 { 没有闭合'],
+  [/^Nested mappings are not allowed in compact mappings/, '一行里出现了两个“键: 值”（含冒号的文本请加引号）'],
+  [/^Plain value cannot start with reserved character (\S)/, (m) => `值不能以 ${m[1]} 开头（请给这个值加引号）`],
+];
+
 const YAML_CODES: Record<string, string> = {
-  DUPLICATE_KEY: '同一层级出现了重复的字段',
   BAD_INDENT: '缩进不正确',
-  TAB_AS_INDENT: '不能用 Tab 缩进，请用空格',
-  MULTILINE_IMPLICIT_KEY: '字段名不能跨行（是否少了冒号或缩进不对？）',
-  BLOCK_AS_IMPLICIT_KEY: '字段名位置出现了嵌套内容（是否缩进不对？）',
-  MISSING_CHAR: '缺少必要的符号（如引号、括号未闭合）',
-  UNEXPECTED_TOKEN: '出现了无法识别的内容',
-  BAD_SCALAR_START: '值的开头字符无效（含特殊字符的文本请加引号）',
+  MISSING_CHAR: '缺少必要的符号（引号或括号未闭合？）',
+  UNEXPECTED_TOKEN: '出现了无法识别的内容（缩进或冒号不对？）',
+  BLOCK_AS_IMPLICIT_KEY: '字段名位置出现了嵌套内容（缩进不对？）',
+  MULTILINE_IMPLICIT_KEY: '字段名不能跨行（少了冒号或缩进不对？）',
 };
+
+function yamlMessage(e: { code: string; message: string }): string {
+  const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  for (const [pattern, text] of YAML_MESSAGES) {
+    const m = pattern.exec(first);
+    if (m) return typeof text === 'string' ? text : text(m);
+  }
+  return YAML_CODES[e.code] ?? first;
+}
 
 const FileShape = z
   .object({ campaigns: z.array(z.unknown()).optional(), couponTemplates: z.array(z.unknown()).optional() })
@@ -134,12 +161,10 @@ export function validateCampaignFiles(files: CampaignFileText[], options: Valida
   for (const { path: file, text } of files) {
     const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: true });
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const pos = e.linePos?.[0];
-        const where = pos ? `第 ${pos.line} 行第 ${pos.col} 列：` : '';
-        const why = YAML_CODES[e.code] ?? e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        errors.push({ file, field: 'YAML', message: `${where}${why}` });
-      }
+      // Only the first: the parser's later errors are usually the same mistake seen again further down.
+      const e = doc.errors[0];
+      const pos = e.linePos?.[0];
+      errors.push({ file, field: 'YAML', message: `${pos ? `第 ${pos.line} 行第 ${pos.col} 列：` : ''}${yamlMessage(e)}` });
       continue;
     }
     const raw: unknown = doc.toJS();

@@ -154,10 +154,19 @@ export function applyCoupons(
   coupons: Coupon[],
   at: number,
 ): { totalFen: Fen; applied: AppliedCoupon[] } | null {
+  return applyChecked(lines, coupons, (c) => couponDiscount(c, lines, at));
+}
+
+/** applyCoupons with the single-coupon checks supplied (bestSelection computes them once, not once per set). */
+function applyChecked(
+  lines: CouponLine[],
+  coupons: Coupon[],
+  checkOf: (c: Coupon) => CouponCheck,
+): { totalFen: Fen; applied: AppliedCoupon[] } | null {
   const remaining = lines.map((l) => l.amountFen);
   const applied: AppliedCoupon[] = [];
   for (const coupon of [...coupons].sort(couponApplyOrder)) {
-    const check = couponDiscount(coupon, lines, at);
+    const check = checkOf(coupon);
     if (!check.usable) return null;
     const idx = lines.flatMap((l, i) => (inScope(coupon.scope, l) && l.couponEligible !== false ? [i] : []));
     const left = idx.reduce((s, i) => s + remaining[i], 0);
@@ -250,7 +259,7 @@ export function bestSelection(
 
   let best: { total: number; coupons: Coupon[]; applied: AppliedCoupon[] } = { total: 0, coupons: [], applied: [] };
   const consider = (set: Coupon[]) => {
-    const result = applyCoupons(lines, set, at);
+    const result = applyChecked(lines, set, (c) => checks.get(c.id)!);
     if (!result) return;
     const next = { total: result.totalFen, coupons: [...set], applied: result.applied };
     if (best.coupons.length === 0 ? next.total > 0 : better(next, best)) best = next;
@@ -325,6 +334,6 @@ export function chosenSelection(
     }
     picked.push(c);
   }
-  const result = applyCoupons(lines, picked, at) ?? { totalFen: 0, applied: [] };
+  const result = applyChecked(lines, picked, (c) => checks.get(c.id)!) ?? { totalFen: 0, applied: [] };
   return finish(coupons, checks, { total: result.totalFen, coupons: picked, applied: result.applied }, rules, rejected);
 }
