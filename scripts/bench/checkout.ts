@@ -14,7 +14,7 @@ const PRODUCT = 'p-bench-01';
 const skuOf = (i: number) => `sku-bench-01-${i % SHOPPERS}`;
 
 export async function benchCheckout(): Promise<Record<string, unknown>> {
-  const stack = await startStack({ dataDir: null, web: false });
+  const stack = await startStack({ dataDir: null, web: false, jobs: false });
   try {
     const { putProduct } = await import('../seed/seed');
     const { db, table, onDynamoCall } = await import('../../functions/src/lib/dynamo');

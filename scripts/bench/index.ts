@@ -3,11 +3,13 @@
  * Benchmarks measure; they never fail a build on a number.
  */
 import { benchCheckout } from './checkout';
+import { benchNotify } from './notify';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   checkout: benchCheckout,
+  notify: benchNotify,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

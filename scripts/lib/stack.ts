@@ -24,6 +24,8 @@ export interface StackOptions {
   /** Serve the H5 app (building it first unless a build exists and `rebuildH5` is false). */
   web?: boolean;
   rebuildH5?: boolean;
+  /** Run the payment-lifecycle jobs on timers (timeout sweep every 5 s, reconciliation every minute). Default true. */
+  jobs?: boolean;
   /** Extra environment for the functions (e.g. a short PAYMENT_WINDOW_MS). */
   functionEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -63,16 +65,36 @@ async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean)
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/**
+ * Calls every route once without a session (answers 400/401 quickly), so each function's worker has loaded its
+ * bundle before a shopper's first tap.
+ */
+async function warmUp(apiUrl: string): Promise<void> {
+  const { API } = await import('../../shared/src/api');
+  const routes = Object.values(API).map((r) => ({ method: r.method, path: r.path.replace(/\{[^}]+\}/g, 'warm-up') }));
+  for (let i = 0; i < routes.length; i += 4) {
+    await Promise.all(
+      routes.slice(i, i + 4).map((r) =>
+        fetch(`${apiUrl}${r.path}`, { method: r.method, headers: { 'content-type': 'application/json' }, body: r.method === 'GET' ? undefined : '{}' })
+          .then((res) => res.arrayBuffer())
+          .catch(() => undefined),
+      ),
+    );
+  }
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => {});
   const children: ChildProcess[] = [];
   let dynamo: DynamoLocal | undefined;
   let web: http.Server | undefined;
   let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    for (const t of timers) clearInterval(t);
     web?.close();
     for (const c of children) killTree(c, 'SIGTERM');
     await Promise.all(
@@ -132,6 +154,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       WECHAT_APP_ID: 'wxsandbox00000000',
       WECHAT_MCH_ID: '1900000001',
       WECHAT_NOTIFY_URL: `http://127.0.0.1:${apiPort}/v1/pay/notify`,
+      // The sandbox answers refunds the way WeChat does: asynchronously, with a signed REFUND.SUCCESS notification.
+      SANDBOX_AUTO_COMPLETE_REFUNDS: 'SUCCESS',
       AWS_REGION: 'local',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -167,6 +191,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const api = spawnLogged('npx', ['osls', 'offline', 'start', '--stage', 'local'], { ...process.env, ...env }, 'api');
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await Promise.all([buildH5, waitForHttp(`${apiUrl}/v1/categories`, 180_000, () => api.exitCode === null)]);
+
+    await warmUp(apiUrl);
+
+    if (options.jobs ?? true) {
+      // In the cloud each order has its own EventBridge Scheduler schedule plus a sweeper every minute; locally the
+      // same handlers run on timers, so unpaid orders close themselves within seconds of their deadline.
+      const jobs = await import('../../functions/src/handlers/jobs');
+      const every = (ms: number, job: () => Promise<unknown>) => {
+        let running = false;
+        const t = setInterval(() => {
+          if (running || stopped) return;
+          running = true;
+          job()
+            .catch((e) => log(`[jobs] ${(e as Error).message}`))
+            .finally(() => (running = false));
+        }, ms);
+        t.unref();
+        timers.push(t);
+      };
+      every(5_000, jobs.sweepOrders);
+      every(60_000, jobs.reconcileJob);
+    }
 
     let webUrl: string | null = null;
     if (wantWeb) {
