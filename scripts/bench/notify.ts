@@ -48,9 +48,14 @@ export async function benchNotify(): Promise<Record<string, unknown>> {
     const notifications = forApi.map((o, i) =>
       buildNotification({ outTradeNo: o.id, amountFen: o.payableFen, appid: stack.env.WECHAT_APP_ID, mchid: stack.env.WECHAT_MCH_ID, transactionId: `4200BENCH${now}${i}` }, keysForWechat),
     );
-    // Warm the notify handler's container (keys parsed, clients created) outside the measurement.
-    const warm = buildNotification({ outTradeNo: '01JWARMUP00000000000000000', amountFen: 1, appid: 'x', mchid: 'y' }, keysForWechat);
-    await fetch(`${stack.apiUrl}/v1/pay/notify`, { method: 'POST', headers: warm.headers, body: warm.body });
+    // Warm as many notify workers as there will be concurrent deliveries (keys parsed, clients created), so the
+    // measurement is of handling, not of 50 cold starts.
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, (_, i) => {
+        const warm = buildNotification({ outTradeNo: `01JWARMUP${String(i).padStart(17, '0')}`, amountFen: 1, appid: 'x', mchid: 'y' }, keysForWechat);
+        return fetch(`${stack.apiUrl}/v1/pay/notify`, { method: 'POST', headers: warm.headers, body: warm.body }).then((r) => r.arrayBuffer());
+      }),
+    );
 
     const statuses: Record<string, number> = {};
     const viaApi = await runConcurrent(DELIVERIES, CONCURRENCY, async (i) => {

@@ -65,6 +65,27 @@ async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean)
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/** The environment of the functions on the local stage (also used by scripts that act on a running local shop). */
+export function localFunctionEnv(args: { dynamoEndpoint: string; apiPort: number; secretsFile: string }): Record<string, string> {
+  return {
+    STAGE: 'local',
+    LOCAL_SECRETS_FILE: args.secretsFile,
+    TABLE_NAME,
+    DYNAMODB_ENDPOINT: args.dynamoEndpoint,
+    WECHAT_SANDBOX: 'true',
+    WECHAT_APP_ID: 'wxsandbox00000000',
+    WECHAT_MCH_ID: '1900000001',
+    WECHAT_NOTIFY_URL: `http://127.0.0.1:${args.apiPort}/v1/pay/notify`,
+    // The sandbox answers refunds the way WeChat does: asynchronously, with a signed REFUND.SUCCESS notification.
+    SANDBOX_AUTO_COMPLETE_REFUNDS: 'SUCCESS',
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    API_PORT: String(args.apiPort),
+  };
+}
+
 /**
  * Calls every route once without a session (answers 400/401 quickly), so each function's worker has loaded its
  * bundle before a shopper's first tap.
@@ -146,21 +167,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const apiPort = options.apiPort ?? (await freePort());
     const env: Record<string, string> = {
-      STAGE: 'local',
-      LOCAL_SECRETS_FILE: secretsFile,
-      TABLE_NAME,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      WECHAT_SANDBOX: 'true',
-      WECHAT_APP_ID: 'wxsandbox00000000',
-      WECHAT_MCH_ID: '1900000001',
-      WECHAT_NOTIFY_URL: `http://127.0.0.1:${apiPort}/v1/pay/notify`,
-      // The sandbox answers refunds the way WeChat does: asynchronously, with a signed REFUND.SUCCESS notification.
-      SANDBOX_AUTO_COMPLETE_REFUNDS: 'SUCCESS',
-      AWS_REGION: 'local',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      API_PORT: String(apiPort),
+      ...localFunctionEnv({ dynamoEndpoint: dynamo.endpoint, apiPort, secretsFile }),
       LAMBDA_PORT: String(await freePort()),
       ...options.functionEnv,
     };
