@@ -4,13 +4,17 @@
  * The weapp main package is every file of miniapp/dist/weapp outside the subpackage roots listed in its app.json
  * (WeChat's limit: 2 MB, this project's budget: 1024 KB). Function sizes are the zips in .serverless/ (if packaged).
  *
- * Usage: npx tsx scripts/size.ts [--check]   (--check exits 1 when the main package is over budget)
+ * Usage: npx tsx scripts/size.ts [--check]   (--check exits 1 when a package or bundle is over its budget)
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN_BUDGET_KB = 1024;
+/** WeChat refuses a subpackage over 2 MB. */
+const SUBPACKAGE_BUDGET_KB = 2048;
+/** Each function's deployment zip (bundle + source map): cold starts grow with it. */
+const FUNCTION_BUDGET_KB = 1536;
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const weappDir = join(root, 'miniapp', 'dist', 'weapp');
 const serverlessDir = join(root, '.serverless');
@@ -78,8 +82,17 @@ if (process.argv.includes('--check')) {
     console.error(`size check: no weapp build at ${relative(root, weappDir)} (run: cd miniapp && npx taro build --type weapp)`);
     process.exit(1);
   }
-  if (weapp.weappMainKB > MAIN_BUDGET_KB) {
-    console.error(`size check: weapp main package is ${weapp.weappMainKB} KB, over the ${MAIN_BUDGET_KB} KB budget`);
-    process.exit(1);
+  const over: string[] = [];
+  if (weapp.weappMainKB > MAIN_BUDGET_KB) over.push(`weapp main package is ${weapp.weappMainKB} KB, over the ${MAIN_BUDGET_KB} KB budget`);
+  for (const [name, size] of Object.entries(weapp.subpackagesKB)) {
+    if (size > SUBPACKAGE_BUDGET_KB) over.push(`subpackage ${name} is ${size} KB, over WeChat's ${SUBPACKAGE_BUDGET_KB} KB limit`);
   }
+  const functions = Object.entries(result.functionsKB);
+  if (functions.length === 0) over.push('no function bundles in .serverless/ (run: npx osls package --stage prod)');
+  for (const [name, size] of functions) {
+    if (size > FUNCTION_BUDGET_KB) over.push(`function ${name} is ${size} KB, over the ${FUNCTION_BUDGET_KB} KB budget`);
+  }
+  for (const line of over) console.error(`size check: ${line}`);
+  if (over.length) process.exit(1);
+  console.error(`size check: ok (weapp main ≤ ${MAIN_BUDGET_KB} KB, subpackages ≤ ${SUBPACKAGE_BUDGET_KB} KB, ${functions.length} functions ≤ ${FUNCTION_BUDGET_KB} KB)`);
 }
