@@ -10,6 +10,10 @@
  *       (demo-xiaoming, demo-xiaohong, demo-laowang, demo-tester) or a description such as
  *       `level:GOLD,new,seg:beauty-lover,id:u-42,birthday:11-20`. Without --user, every demo user is shown.
  *
+ *   tsx scripts/campaigns.ts bundle --stage prod [--out campaigns-prod.json]
+ *       Checks the stage and writes it as the one JSON document an AWS AppConfig push carries:
+ *       {"files": [{"path": "campaigns/prod/coupons.yaml", "text": "<the YAML>"}, …]} (docs/campaigns.md).
+ *
  * The local and dev stages are also checked against the seed catalog (ids exist, sale prices below list prices);
  * prod is checked against the schema only, since its catalog lives in the database.
  */
@@ -99,6 +103,7 @@ function fail(message: string): never {
 const USAGE = `用法:
   campaigns.ts check [--stage <stage>]
   campaigns.ts preview --stage <stage> [--at <时间>] [--user <演示用户或描述>]… [--cart <sku:数量,…>]
+  campaigns.ts bundle --stage <stage> [--out <文件>]     生成推送到 AppConfig 的 JSON
     --at    ISO 时间（2026-11-25T10:00:00+08:00）或北京时间（"2026-11-25 10:00"），默认现在
     --user  demo-xiaoming | demo-xiaohong | demo-laowang | demo-tester
             或 level:GOLD,new|returning,seg:<标签>,id:<用户 id>,birthday:MM-DD`;
@@ -286,6 +291,19 @@ if (command === 'check') {
   const at = parseAt(flags.get('at')?.at(-1));
   const users = (flags.get('user') ?? demoUsers.map((u) => u.code)).map(parseUser);
   preview(result.config, stage, at, users, cartLines(flags.get('cart')?.at(-1) ?? SAMPLE_CART));
+} else if (command === 'bundle') {
+  // The document an AppConfig push carries: the stage's files as they are, so the functions (and AppConfig's
+  // validator) check exactly what campaigns:check checked, with the same file names in their messages.
+  const stage = stageFlag ?? fail('bundle 需要 --stage');
+  const result = checkStage(stage);
+  if (!result.ok) {
+    for (const e of result.errors) process.stderr.write(`${errorLine(e)}\n`);
+    process.exit(1);
+  }
+  const document = `${JSON.stringify({ files: readStageFiles(stage) })}\n`;
+  const out = flags.get('out')?.at(-1);
+  if (out) fs.writeFileSync(out, document);
+  else process.stdout.write(document);
 } else {
   fail(command ? `未知命令: ${command}` : '缺少命令');
 }

@@ -4,12 +4,14 @@
  */
 import { benchCheckout } from './checkout';
 import { benchNotify } from './notify';
+import { benchQuote } from './quote';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   checkout: benchCheckout,
   notify: benchNotify,
+  quote: benchQuote,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

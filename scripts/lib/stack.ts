@@ -83,6 +83,8 @@ export function localFunctionEnv(args: { dynamoEndpoint: string; apiPort: number
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     API_PORT: String(args.apiPort),
+    // The functions read campaigns/local/*.yaml from the working copy and pick up edits within a second.
+    CAMPAIGNS_DIR: path.join(ROOT, 'campaigns'),
   };
 }
 

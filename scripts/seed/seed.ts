@@ -1,5 +1,6 @@
 import { catalogRepo } from '../../functions/src/repositories/catalog-repo';
 import { userRepo } from '../../functions/src/repositories/user-repo';
+import { welcomeGifts } from '../../functions/src/services/auth';
 import { newId } from '../../functions/src/lib/ids';
 import { categories, demoUsers, products, type SeedProduct } from './catalog-data';
 
@@ -54,8 +55,9 @@ export async function seedDemoData(now = Date.now()): Promise<{ categories: numb
   await inBatches(demoUsers, 5, async (u) => {
     await userRepo.putDemoUser({ code: u.code, nickname: u.nickname, avatar: u.avatar, sortOrder: demoUsers.indexOf(u) });
     if (!(await userRepo.userIdForOpenid(u.openid))) {
-      await userRepo.create({
-        id: newId(now),
+      const id = newId(now);
+      const created = await userRepo.create({
+        id,
         openid: u.openid,
         unionid: null,
         nickname: u.nickname,
@@ -64,6 +66,8 @@ export async function seedDemoData(now = Date.now()): Promise<{ categories: numb
         lastLoginAt: now,
         defaultAddressId: null,
       });
+      // Their accounts are made here rather than at a first login, so the 新人礼包 is handed out here too.
+      if (created) await welcomeGifts(id, now);
     }
   });
   return {

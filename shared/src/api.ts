@@ -42,6 +42,11 @@ export const API = {
   updateAddress: { method: 'PUT', path: '/v1/addresses/{addressId}', auth: true, body: C.AddressInput, response: C.Address },
   deleteAddress: { method: 'DELETE', path: '/v1/addresses/{addressId}', auth: true, response: Ok },
 
+  homeCampaigns: { method: 'GET', path: '/v1/campaigns/home', auth: false, response: C.HomeCampaignsResponse },
+  couponCenter: { method: 'GET', path: '/v1/coupons/center', auth: false, response: C.CouponCenterResponse },
+  claimCoupon: { method: 'POST', path: '/v1/coupons/claim', auth: true, body: C.ClaimCouponRequest, response: C.CouponView },
+  myCoupons: { method: 'GET', path: '/v1/coupons', auth: true, query: C.ListCouponsQuery, response: C.CouponsResponse },
+
   quote: { method: 'POST', path: '/v1/checkout/quote', auth: true, body: C.QuoteRequest, response: C.QuoteView },
   createOrder: { method: 'POST', path: '/v1/orders', auth: true, body: C.CreateOrderRequest, response: C.OrderView },
   listOrders: { method: 'GET', path: '/v1/orders', auth: true, query: C.ListOrdersQuery, response: C.OrderPage },

@@ -32,6 +32,14 @@ export const ERROR_CATALOG = {
   NOTIFY_REJECTED: { status: 401, message: '通知验签失败' },
   SANDBOX_DISABLED: { status: 404, message: '请求的内容不存在' },
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试' },
+  COUPON_NOT_FOUND: { status: 404, message: '优惠券不存在' },
+  COUPON_SOLD_OUT: { status: 409, message: '优惠券已领完' },
+  COUPON_LIMIT_REACHED: { status: 409, message: '已达领取上限' },
+  COUPON_NOT_CLAIMABLE: { status: 409, message: '该优惠券暂不可领取' },
+  COUPON_NOT_USABLE: { status: 409, message: '所选优惠券不可用于本订单' },
+  FLASH_SALE_SOLD_OUT: { status: 409, message: '抢购商品已售罄' },
+  FLASH_SALE_LIMIT: { status: 409, message: '超出限购数量' },
+  CAMPAIGN_CONFIG_INVALID: { status: 500, message: '活动配置有误，请稍后再试' },
   INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

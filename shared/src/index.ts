@@ -7,3 +7,4 @@ export * from './api';
 export * from './refund';
 export * from './campaigns/index';
 export * from './coupons/index';
+export * from './group-buy/index';

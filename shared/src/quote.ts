@@ -87,14 +87,22 @@ export function allocateDiscount(lineTotals: Fen[], discountFen: Fen): Fen[] {
   return parts;
 }
 
+export interface QuoteOptions {
+  shipping?: ShippingRule;
+  discounts?: QuoteDiscount[];
+  /**
+   * The discount of each (merged) line, when the caller knows where each discount came from (priceCheckout: a flash
+   * sale line takes no coupon share, a category coupon only its own lines). Must add up to the capped total; without
+   * it the total is spread over all lines in proportion to their totals.
+   */
+  lineDiscounts?: Fen[];
+}
+
 /**
  * The price of a checkout, computed from the server's own prices. Discounts are supplied by the promotion rules
- * (none yet) and are capped so the payable amount never drops below 1 fen.
+ * and are capped so the payable amount never drops below 1 fen.
  */
-export function quote(
-  input: QuoteInputLine[],
-  options: { shipping?: ShippingRule; discounts?: QuoteDiscount[] } = {},
-): Quote {
+export function quote(input: QuoteInputLine[], options: QuoteOptions = {}): Quote {
   const merged = mergeSameSku(input);
   for (const line of merged) {
     if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) throw new RangeError(`bad quantity for ${line.skuId}`);
@@ -106,7 +114,7 @@ export function quote(
   const shippingFen = shippingFor(subtotalFen, options.shipping);
   const wanted = addFen(...(options.discounts ?? []).map((d) => d.amountFen));
   const discountFen = Math.max(0, Math.min(wanted, subtotalFen - 1));
-  const perLine = allocateDiscount(totals, discountFen);
+  const perLine = options.lineDiscounts ? checkedLineDiscounts(options.lineDiscounts, totals, discountFen) : allocateDiscount(totals, discountFen);
   const lines = merged.map((l, i) => ({
     ...l,
     lineTotalFen: totals[i],
@@ -122,4 +130,16 @@ export function quote(
     discounts: options.discounts ?? [],
     payableFen: subtotalFen - discountFen + shippingFen,
   };
+}
+
+/** A caller's per-line split, refused unless it is whole fen, within each line and adds up to the total exactly. */
+function checkedLineDiscounts(parts: Fen[], totals: Fen[], discountFen: Fen): Fen[] {
+  if (parts.length !== totals.length) throw new RangeError(`lineDiscounts has ${parts.length} parts for ${totals.length} lines`);
+  parts.forEach((p, i) => {
+    assertFen(p, `lineDiscounts[${i}]`);
+    if (p < 0 || p > totals[i]) throw new RangeError(`lineDiscounts[${i}] = ${p} is outside 0…${totals[i]}`);
+  });
+  const sum = addFen(...parts);
+  if (sum !== discountFen) throw new RangeError(`lineDiscounts add up to ${sum}, the discount is ${discountFen}`);
+  return [...parts];
 }

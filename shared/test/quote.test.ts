@@ -40,6 +40,22 @@ describe('quote', () => {
     expect(q.payableFen).toBe(1);
   });
 
+  it('uses the per-line discounts it is given, so a flash-sale line keeps its whole price, and refuses a split that does not add up', () => {
+    const lines = [line('flash', 990, 1), line('a', 5000, 2)];
+    const discounts = [{ kind: 'coupon', label: '满99减10', amountFen: 1000 }];
+    const q = quote(lines, { discounts, lineDiscounts: [0, 1000] });
+    expect(q.lines.map((l) => [l.discountFen, l.payableFen])).toEqual([
+      [0, 990],
+      [1000, 9000],
+    ]);
+    expect(q.payableFen).toBe(10990 - 1000);
+    // Without the split the coupon would have been spread over the flash-sale line too.
+    expect(quote(lines, { discounts }).lines[0].discountFen).toBeGreaterThan(0);
+    expect(() => quote(lines, { discounts, lineDiscounts: [0, 999] })).toThrow(/add up/);
+    expect(() => quote(lines, { discounts, lineDiscounts: [1000] })).toThrow(/parts/);
+    expect(() => quote(lines, { discounts, lineDiscounts: [1000, 0] })).toThrow(/outside/);
+  });
+
   it('refuses zero or fractional quantities and fractional prices', () => {
     expect(() => quote([line('a', 100, 0)])).toThrow();
     expect(() => quote([line('a', 100, 1.5)])).toThrow();

@@ -1,6 +1,9 @@
 import { route } from '../lib/http';
 import { demoUsers as listDemoUsers, login as loginUser, me as currentUser } from '../services/auth';
 import { wechatLogin } from '../providers/wechat-login/index';
+import { preloadCampaignConfig } from '../providers/campaign-config';
+
+preloadCampaignConfig();
 
 export const login = route('login', async ({ body, now }) => loginUser(body.code, { wechatLogin: await wechatLogin(), now }));
 export const demoUsers = route('demoUsers', () => listDemoUsers());

@@ -4,10 +4,13 @@ import { route } from '../lib/http';
 import { createOrder as placeOrder, quoteCheckout } from '../services/checkout';
 import * as orders from '../services/orders';
 import { payOrder as preparePayment } from '../services/payment';
+import { preloadCampaignConfig } from '../providers/campaign-config';
+
+preloadCampaignConfig();
 
 const OrderPath = z.object({ orderId: Id });
 
-export const quote = route('quote', ({ userId, body }) => quoteCheckout(userId, body));
+export const quote = route('quote', ({ userId, body, now }) => quoteCheckout(userId, body, now));
 export const createOrder = route('createOrder', ({ userId, body, now }) => placeOrder(userId, body, now), { status: 201 });
 export const listOrders = route('listOrders', ({ userId, query }) => orders.listOrders(userId, query));
 export const getOrder = route('getOrder', ({ userId, params }) => orders.getOrder(userId, params.orderId), { params: OrderPath });

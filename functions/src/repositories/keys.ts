@@ -21,6 +21,12 @@
  *   sandbox payment   WXSANDBOX#<outTradeNo> TRANSACTION          -                                       -                               -
  *   sandbox prepay    WXSANDBOX#PREPAY#<id>  PREPAY               -                                       -                               -
  *   sandbox refund    WXSANDBOX#REFUND#<no>  REFUND               -                                       -                               -
+ *   coupon template   COUPONTPL#<templateId> STOCK                -                                       -                               -   ({claimed}; stock = totalStock from the config)
+ *   held coupon       USER#<uid>             COUPON#<couponId>    -                                       -                               -
+ *   claims of a tpl   USER#<uid>             COUPONCLAIMS#<tplId> -                                       -                               -   ({count}, per-user limit)
+ *   flash-sale quota  FLASH#<cid>#<skuId>    QUOTA                -                                       -                               -   ({sold})
+ *   flash bought      USER#<uid>             FLASHBOUGHT#<cid>#<skuId> -                                  -                               -   ({bought}, per-user limit)
+ *   gift quota        GIFT#<campaignId>      QUOTA                -                                       -                               -   ({given})
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS } from '@shop/shared';
@@ -105,6 +111,24 @@ export const keys = {
 
   /** Every verified payment notification, kept as received (audit, reconciliation of unknown or mismatched ones). */
   payNotification: (notificationId: string): Key => ({ PK: `PAYNOTIFY#${notificationId}`, SK: 'NOTIFICATION' }),
+
+  /**
+   * Claims made of a coupon template, counted up under `claimed < totalStock`: the stock itself stays in the campaign
+   * configuration, so an operator who raises it (or lowers it below what is claimed) needs no data migration.
+   */
+  couponTemplateStock: (templateId: string): Key => ({ PK: `COUPONTPL#${templateId}`, SK: 'STOCK' }),
+  /** A shopper's coupon lives in the shopper's partition: a coupon id of someone else's is simply not found there. */
+  coupon: (userId: string, couponId: string): Key => ({ PK: `USER#${userId}`, SK: `COUPON#${couponId}` }),
+  couponPrefix: 'COUPON#',
+  couponClaims: (userId: string, templateId: string): Key => ({ PK: `USER#${userId}`, SK: `COUPONCLAIMS#${templateId}` }),
+  /** Units of a SKU sold at its flash price in one flash sale (guarded by `sold <= quota - q`). */
+  flashQuota: (campaignId: string, skuId: string): Key => ({ PK: `FLASH#${campaignId}#${skuId}`, SK: 'QUOTA' }),
+  flashBought: (userId: string, campaignId: string, skuId: string): Key => ({
+    PK: `USER#${userId}`,
+    SK: `FLASHBOUGHT#${campaignId}#${skuId}`,
+  }),
+  /** Gifts handed out by a 满赠 campaign with a quota. */
+  giftQuota: (campaignId: string): Key => ({ PK: `GIFT#${campaignId}`, SK: 'QUOTA' }),
 
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),

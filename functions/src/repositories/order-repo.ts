@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderStatus, OrderTabKey, QuoteDiscount, QuoteLine } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
+import { campaignRepo, type FlashTake, type GiftTake, type QuotaReturn } from './campaign-repo';
+import { couponRepo } from './coupon-repo';
 import { keys } from './keys';
 import { isConditionFailed, transact, TransactionRefused, type LabelledItem } from './transactions';
 
@@ -21,7 +23,7 @@ export interface OrderItem {
   id: string;
   userId: string;
   status: OrderStatus;
-  lines: QuoteLine[];
+  lines: OrderLine[];
   itemCount: number;
   subtotalFen: number;
   shippingFen: number;
@@ -47,6 +49,25 @@ export interface OrderItem {
   timeline: TimelineEntry[];
   idempotencyKey: string;
   sourceType: 'cart' | 'buyNow';
+  /** Coupons this order holds: LOCKED while unpaid, USED once paid (absent on orders from before coupons). */
+  couponIds?: string[];
+  /** Units bought at a flash price, taken from the sale's quota (returned on cancel and full refund). */
+  flashSales?: FlashTake[];
+  /** 满赠 gifts shipped with the order (their stock, and the campaign quota when it has one, are taken with it). */
+  gifts?: OrderGift[];
+}
+
+/** A quote line as the order keeps it; `flashSale` says a flash price replaced the list price. */
+export type OrderLine = QuoteLine & { flashSale?: { campaignId: string; name: string; listPriceFen: number; endsAt: number } };
+
+export interface OrderGift {
+  campaignId: string;
+  productId: string;
+  skuId: string;
+  title: string;
+  quantity: number;
+  /** The campaign's quota when the gift was counted against one. */
+  quota: number | null;
 }
 
 export interface StockMove {
@@ -58,6 +79,36 @@ export interface StockMove {
 function clean(item: Record<string, unknown>): OrderItem {
   const { PK: _1, SK: _2, GSI1PK: _3, GSI1SK: _4, GSI2PK: _5, GSI2SK: _6, GSI3PK: _7, GSI3SK: _8, GSI4PK: _10, GSI4SK: _11, type: _9, ...rest } = item;
   return rest as unknown as OrderItem;
+}
+
+/** The stock an order holds: its lines and its gifts, one move per SKU (an item may appear once per transaction). */
+export function heldStock(order: { lines: StockMove[]; gifts?: StockMove[] }): StockMove[] {
+  const bySku = new Map<string, StockMove>();
+  for (const m of [...order.lines, ...(order.gifts ?? [])]) {
+    const seen = bySku.get(m.skuId);
+    bySku.set(m.skuId, { productId: m.productId, skuId: m.skuId, quantity: (seen?.quantity ?? 0) + m.quantity });
+  }
+  return [...bySku.values()];
+}
+
+/** The campaign quotas an order took. */
+export function quotasHeld(order: Pick<OrderItem, 'flashSales' | 'gifts'>): QuotaReturn {
+  return {
+    flash: (order.flashSales ?? []).map(({ campaignId, skuId, quantity }) => ({ campaignId, skuId, quantity })),
+    gifts: (order.gifts ?? []).filter((g) => g.quota !== null).map(({ campaignId, quantity }) => ({ campaignId, quantity })),
+  };
+}
+
+/** Everything a cancelled or fully refunded order gives back besides its stock: coupons and campaign quotas. */
+export function promotionReturnItems(order: OrderItem): LabelledItem[] {
+  return [
+    ...couponRepo.releaseItems(order.userId, order.couponIds ?? [], order.id),
+    ...campaignRepo.returnItems(order.userId, quotasHeld(order)),
+  ];
+}
+
+function giftTakes(order: Pick<OrderItem, 'gifts'>): GiftTake[] {
+  return (order.gifts ?? []).flatMap((g) => (g.quota === null ? [] : [{ campaignId: g.campaignId, quantity: g.quantity, quota: g.quota }]));
 }
 
 function stockReturn(move: StockMove): LabelledItem {
@@ -81,7 +132,8 @@ export const orderRepo = {
    */
   async place(args: {
     order: OrderItem;
-    stock: (StockMove & { priceFen: number })[];
+    /** One move per SKU; `priceFen` (the list price the quote used) is checked for bought SKUs, not for gift-only ones. */
+    stock: (StockMove & { priceFen?: number })[];
     checkoutKey: { requestHash: string };
     cartSkuIds: string[];
   }): Promise<void> {
@@ -93,11 +145,13 @@ export const orderRepo = {
           TableName: table(),
           Key: keys.sku(s.productId, s.skuId),
           UpdateExpression: 'SET stock = stock - :q, sold = sold + :q',
-          ConditionExpression: 'attribute_exists(PK) AND stock >= :q AND priceFen = :price',
-          ExpressionAttributeValues: { ':q': s.quantity, ':price': s.priceFen },
+          ConditionExpression: `attribute_exists(PK) AND stock >= :q${s.priceFen === undefined ? '' : ' AND priceFen = :price'}`,
+          ExpressionAttributeValues: { ':q': s.quantity, ...(s.priceFen === undefined ? {} : { ':price': s.priceFen }) },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       })),
+      ...couponRepo.lockItems(order.userId, order.couponIds ?? [], order.id, order.createdAt),
+      ...campaignRepo.takeItems(order.userId, order.flashSales ?? [], giftTakes(order)),
       {
         label: 'order',
         Put: {
@@ -176,7 +230,8 @@ export const orderRepo = {
             },
           },
         },
-        ...order.lines.map((l) => stockReturn(l)),
+        ...heldStock(order).map((m) => stockReturn(m)),
+        ...promotionReturnItems(order),
       ]);
       return true;
     } catch (e) {
@@ -185,31 +240,43 @@ export const orderRepo = {
     }
   },
 
-  /** PENDING_PAYMENT → PAID, once. Returns the updated order, or null when the status had already moved. */
+  /**
+   * PENDING_PAYMENT → PAID, once. Returns the updated order, or null when the status had already moved. An order
+   * without coupons is one conditional UpdateItem (the common notification stays one write); with coupons, they move
+   * LOCKED → USED in the same transaction as the status.
+   */
   async markPaid(order: OrderItem, args: { transactionId: string; paidAt: number; paidFen: number; now: number }): Promise<OrderItem | null> {
     const orderId = order.id;
     const entry: TimelineEntry = { at: args.now, status: 'PAID', note: '支付成功' };
+    const update = {
+      TableName: table(),
+      Key: keys.order(orderId),
+      UpdateExpression:
+        'SET #status = :paid, paidAt = :paidAt, paidFen = :paidFen, transactionId = :tx, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':paid': 'PAID',
+        ':pending': 'PENDING_PAYMENT',
+        ':paidAt': args.paidAt,
+        ':paidFen': args.paidFen,
+        ':tx': args.transactionId,
+        ':entry': [entry],
+        ':tab': keys.orderTab(order.userId, orderId, 'PAID').GSI2PK,
+      },
+    };
+    const couponIds = order.couponIds ?? [];
+    if (couponIds.length > 0) {
+      try {
+        await transact([{ label: 'order', Update: update }, ...couponRepo.useItems(order.userId, couponIds, orderId, args.now)]);
+      } catch (e) {
+        if (e instanceof TransactionRefused && e.failed().includes('order')) return null;
+        throw e;
+      }
+      return this.get(orderId);
+    }
     try {
-      const out = await db().send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: keys.order(orderId),
-          UpdateExpression:
-            'SET #status = :paid, paidAt = :paidAt, paidFen = :paidFen, transactionId = :tx, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':paid': 'PAID',
-            ':pending': 'PENDING_PAYMENT',
-            ':paidAt': args.paidAt,
-            ':paidFen': args.paidFen,
-            ':tx': args.transactionId,
-            ':entry': [entry],
-            ':tab': keys.orderTab(order.userId, orderId, 'PAID').GSI2PK,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
+      const out = await db().send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' }));
       return clean(out.Attributes!);
     } catch (e) {
       if (isConditionFailed(e)) return null;
@@ -218,13 +285,15 @@ export const orderRepo = {
   },
 
   /**
-   * A payment that arrived after the order was cancelled: CANCELLED → PAID only if every SKU can be reserved again,
-   * all in one transaction, so an order is never PAID with its stock released.
+   * A payment that arrived after the order was cancelled: CANCELLED → PAID only if everything the cancel gave back
+   * can be taken again — every SKU's stock, its coupons (still UNUSED and the shopper's; straight to USED), its
+   * flash-sale units and gifts within their quotas — all in one transaction, so an order is never PAID with its stock
+   * or coupons released. Otherwise `unavailable`, and the payment is refunded.
    */
   async reserveLatePayment(
     order: OrderItem,
     args: { transactionId: string; paidAt: number; paidFen: number; now: number },
-  ): Promise<'reserved' | 'no_stock' | 'state_changed'> {
+  ): Promise<'reserved' | 'unavailable' | 'state_changed'> {
     const entry: TimelineEntry = { at: args.now, status: 'PAID', note: '订单关闭后收到付款，已重新锁定库存' };
     try {
       await transact([
@@ -249,7 +318,7 @@ export const orderRepo = {
             },
           },
         },
-        ...order.lines.map<LabelledItem>((l) => ({
+        ...heldStock(order).map<LabelledItem>((l) => ({
           label: `sku:${l.skuId}`,
           Update: {
             TableName: table(),
@@ -259,11 +328,13 @@ export const orderRepo = {
             ExpressionAttributeValues: { ':q': l.quantity },
           },
         })),
+        ...couponRepo.retakeAsUsedItems(order.userId, order.couponIds ?? [], order.id, args.now),
+        ...campaignRepo.takeItems(order.userId, order.flashSales ?? [], giftTakes(order)),
       ]);
       return 'reserved';
     } catch (e) {
       if (!(e instanceof TransactionRefused)) throw e;
-      return e.failed().includes('order') ? 'state_changed' : 'no_stock';
+      return e.failed().includes('order') ? 'state_changed' : 'unavailable';
     }
   },
 
@@ -344,6 +415,32 @@ export const orderRepo = {
       if (isConditionFailed(e)) return false;
       throw e;
     }
+  },
+
+  /**
+   * Whether the shopper has ever paid for an order (新用户 = not yet). Newest orders first, stopping at the first paid
+   * one: a returning shopper is answered from the first page, a new one has few orders to look through.
+   */
+  async hasPaidOrder(userId: string): Promise<boolean> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await db().send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          FilterExpression: 'paidAt > :zero',
+          ProjectionExpression: 'paidAt',
+          ExpressionAttributeValues: { ':pk': keys.userOrders(userId), ':zero': 0 },
+          ScanIndexForward: false,
+          Limit: 25,
+          ExclusiveStartKey,
+        }),
+      );
+      if ((out.Items ?? []).length > 0) return true;
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return false;
   },
 
   async listByUser(

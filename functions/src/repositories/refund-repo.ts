@@ -2,7 +2,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderStatus } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
 import { keys } from './keys';
-import type { OrderItem, StockMove, TimelineEntry } from './order-repo';
+import { promotionReturnItems, type OrderItem, type StockMove, type TimelineEntry } from './order-repo';
 import { transact, TransactionRefused, type LabelledItem } from './transactions';
 
 export type RefundStatus = 'REFUNDING' | 'REFUNDED' | 'REFUND_FAILED';
@@ -36,13 +36,16 @@ export const refundRepo = {
    * Starts a refund in one transaction: the refund record is created only if its out_refund_no is new, and the
    * order's refunded total moves only if nobody changed it since `order` was read (so concurrent refunds are planned
    * on the same numbers and the total can never pass what was paid). A full refund also moves the order to
-   * REFUNDING, from one of `fromStatuses`; `restock` returns the refunded units to stock in the same step.
+   * REFUNDING, from one of `fromStatuses`; `restock` returns the refunded units to stock in the same step, and
+   * `returnPromotions` the order's coupons (USED → UNUSED) and flash-sale and gift quotas, once, with the status move.
    */
   async start(args: {
     order: OrderItem;
     refund: RefundItem;
     fromStatuses: OrderStatus[];
     restock: StockMove[];
+    /** Give the order's coupons and campaign quotas back (a full refund of an order that still holds them). */
+    returnPromotions?: boolean;
     note: string;
     now: number;
   }): Promise<StartRefundResult> {
@@ -101,6 +104,7 @@ export const refundRepo = {
           ExpressionAttributeValues: { ':q': m.quantity, ':negq': -m.quantity },
         },
       })),
+      ...(args.returnPromotions ? promotionReturnItems(order) : []),
     ];
     try {
       await transact(items);

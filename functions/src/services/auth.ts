@@ -4,6 +4,8 @@ import type { WechatLogin } from '../providers/wechat-login/types';
 import { newId } from '../lib/ids';
 import { issueSession } from '../lib/session';
 import { userRepo, type UserItem } from '../repositories/user-repo';
+import { logger } from '../lib/http';
+import { grantDrops } from './coupons';
 
 export function toUserView(u: UserItem): UserView {
   return { id: u.id, nickname: u.nickname, avatar: u.avatar, createdAt: u.createdAt };
@@ -43,9 +45,19 @@ export async function login(
     isNewUser = created;
     if (!userId) throw new DomainError('LOGIN_FAILED');
   }
+  if (isNewUser) await welcomeGifts(userId, deps.now);
   const user = await userRepo.touchLogin(userId, deps.now);
   const session = await issueSession(user.id, deps.now);
   return { ...session, user: toUserView(user), isNewUser };
+}
+
+/** 新人礼包: the live `new_user_gift` drops, granted once, when the account is created. Never blocks the sign-up. */
+export async function welcomeGifts(userId: string, now: number): Promise<void> {
+  try {
+    await grantDrops(userId, 'new_user_gift', { id: userId, level: 'NORMAL', isNew: true, segments: [] }, now);
+  } catch (e) {
+    logger.error('new-user coupons not granted', { userId, error: e as Error });
+  }
 }
 
 export async function me(userId: string): Promise<UserView> {

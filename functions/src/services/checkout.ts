@@ -1,31 +1,23 @@
 import { createHash } from 'node:crypto';
 import {
   DomainError,
-  MAX_CHECKOUT_SKUS,
   mergeSameSku,
-  quote,
   type CheckoutSource,
   type CreateOrderRequest,
   type OrderView,
-  type Quote,
-  type QuoteInputLine,
   type QuoteRequest,
   type QuoteView,
 } from '@shop/shared';
 import { config } from '../lib/config';
 import { newId } from '../lib/ids';
 import { cartRepo } from '../repositories/cart-repo';
-import { catalogRepo } from '../repositories/catalog-repo';
-import { keys } from '../repositories/keys';
-import { orderRepo, type OrderItem, type ShippingAddress } from '../repositories/order-repo';
+import { orderRepo, type OrderItem } from '../repositories/order-repo';
 import { TransactionRefused } from '../repositories/transactions';
 import { toOrderView } from './orders';
+import { priceCheckoutFor, type PricedCheckout, type Wanted } from './pricing';
 
-interface Wanted {
-  productId: string;
-  skuId: string;
-  quantity: number;
-}
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /** What the shopper is buying: the selected cart lines (same SKU summed) or one SKU from the product page. */
 async function wantedLines(userId: string, source: CheckoutSource): Promise<Wanted[]> {
@@ -34,66 +26,24 @@ async function wantedLines(userId: string, source: CheckoutSource): Promise<Want
   return mergeSameSku(lines.map(({ productId, skuId, quantity }) => ({ productId, skuId, quantity })));
 }
 
-interface Priced {
-  quote: Quote;
-  address: ShippingAddress | null;
-}
-
 /**
- * Prices the checkout from the server's own catalog (one consistent BatchGet that also fetches the address).
- * Refuses lines that are off the shelf or out of stock, naming the SKU.
+ * The checkout page's price: promotions, the best (or the chosen) coupons with a reason for every other one, gifts,
+ * 凑单 hints. Coupons the shopper chose that cannot be used are shown unchosen with their reason, not refused.
  */
-async function price(userId: string, wanted: Wanted[], addressId: string | undefined): Promise<Priced> {
-  if (wanted.length === 0) throw new DomainError('EMPTY_CHECKOUT');
-  if (wanted.length > MAX_CHECKOUT_SKUS) throw new DomainError('TOO_MANY_LINES');
-  const { skus, products, extra } = await catalogRepo.skusWithProducts(
-    wanted,
-    addressId ? [keys.address(userId, addressId)] : [],
-  );
-  const input: QuoteInputLine[] = wanted.map((w) => {
-    const sku = skus.get(w.skuId);
-    const product = products.get(w.productId);
-    if (!sku || !product || sku.productId !== w.productId) throw new DomainError('SKU_NOT_FOUND', undefined, { skuId: w.skuId });
-    if (!product.onShelf) throw new DomainError('OFF_SHELF', `商品已下架：${product.title}`, { skuId: w.skuId });
-    if (sku.stock < w.quantity) {
-      throw new DomainError('OUT_OF_STOCK', `库存不足：${product.title}（${sku.specText}）`, { skuId: w.skuId, stock: Math.max(0, sku.stock) });
-    }
-    return {
-      productId: w.productId,
-      skuId: w.skuId,
-      title: product.title,
-      specText: sku.specText,
-      image: sku.image ?? product.images[0],
-      unitPriceFen: sku.priceFen,
-      quantity: w.quantity,
-    };
+export async function quoteCheckout(userId: string, req: QuoteRequest, now: number): Promise<QuoteView> {
+  const priced = await priceCheckoutFor(userId, await wantedLines(userId, req.source), {
+    addressId: req.addressId,
+    couponIds: req.couponIds,
+    now,
   });
-  const addressItem = extra.find((i) => i.type === 'address');
-  const address = addressItem
-    ? (({ name, phone, province, city, district, detail }) => ({ name, phone, province, city, district, detail }))(
-        addressItem as unknown as ShippingAddress,
-      )
-    : null;
-  return { quote: quote(input), address };
-}
-
-function quoteView(q: Quote): QuoteView {
-  return {
-    ...q,
-    lines: q.lines.map(({ productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen }) => ({
-      productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen,
-    })),
-  };
-}
-
-export async function quoteCheckout(userId: string, req: QuoteRequest): Promise<QuoteView> {
-  const { quote: q } = await price(userId, await wantedLines(userId, req.source), req.addressId);
-  return quoteView(q);
+  return priced.view;
 }
 
 /** Same request, same hash: a retried submit must carry the same content to get the same order back. */
 function requestHash(req: CreateOrderRequest): string {
-  return createHash('sha256').update(JSON.stringify([req.source, req.addressId, req.remark])).digest('hex');
+  const parts: unknown[] = [req.source, req.addressId, req.remark];
+  if (req.couponIds !== undefined) parts.push([...req.couponIds].sort());
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 async function existingOrder(userId: string, req: CreateOrderRequest): Promise<OrderView | null> {
@@ -106,8 +56,10 @@ async function existingOrder(userId: string, req: CreateOrderRequest): Promise<O
 }
 
 /**
- * Places an order. The stock check, the order, the idempotency key and the cart clean-up are one DynamoDB
+ * Places an order at the price the quote shows. The stock check, the coupons (UNUSED → LOCKED by this order, owner
+ * checked), the flash-sale and gift quotas, the order, the idempotency key and the cart clean-up are one DynamoDB
  * transaction (orderRepo.place); a retry with the same idempotency key returns the order the first attempt made.
+ * Coupons the shopper named that cannot be used refuse the order: it is never charged at a price they did not see.
  */
 export async function createOrder(userId: string, req: CreateOrderRequest, now: number): Promise<OrderView> {
   const wanted = await wantedLines(userId, req.source);
@@ -116,7 +68,22 @@ export async function createOrder(userId: string, req: CreateOrderRequest, now: 
     const again = await existingOrder(userId, req);
     if (again) return again;
   }
-  const { quote: q, address } = await price(userId, wanted, req.addressId);
+  let priced: PricedCheckout;
+  try {
+    priced = await priceCheckoutFor(userId, wanted, { addressId: req.addressId, couponIds: req.couponIds, now });
+    if (priced.refusedCoupon) {
+      const { couponId, reason } = priced.refusedCoupon;
+      throw new DomainError('COUPON_NOT_USABLE', `优惠券不可用：${reason}`, { couponId, reason });
+    }
+  } catch (e) {
+    // A retry of a placed order finds its coupons already locked by that order.
+    if (e instanceof DomainError && e.code === 'COUPON_NOT_USABLE') {
+      const again = await existingOrder(userId, req);
+      if (again) return again;
+    }
+    throw e;
+  }
+  const { quote: q, address } = priced;
   if (!address) throw new DomainError('ADDRESS_NOT_FOUND');
   const id = newId(now);
   const order: OrderItem = {
@@ -146,35 +113,55 @@ export async function createOrder(userId: string, req: CreateOrderRequest, now: 
     timeline: [{ at: now, status: 'PENDING_PAYMENT', note: '订单已提交，等待付款' }],
     idempotencyKey: req.idempotencyKey,
     sourceType: req.source.type,
+    couponIds: priced.couponIds,
+    flashSales: priced.flashSales,
+    gifts: priced.gifts,
   };
+  const cartSkuIds = req.source.type === 'cart' ? q.lines.map((l) => l.skuId) : [];
+  const items =
+    priced.stock.length + cartSkuIds.length + 2 + priced.couponIds.length + 2 * priced.flashSales.length + priced.gifts.filter((g) => g.quota !== null).length;
+  if (items > MAX_TRANSACTION_ITEMS) throw new DomainError('TOO_MANY_LINES', '本单商品和优惠较多，请分两次结算');
   try {
-    await orderRepo.place({
-      order,
-      stock: q.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, quantity: l.quantity, priceFen: l.unitPriceFen })),
-      checkoutKey: { requestHash: requestHash(req) },
-      cartSkuIds: req.source.type === 'cart' ? q.lines.map((l) => l.skuId) : [],
-    });
+    await orderRepo.place({ order, stock: priced.stock, checkoutKey: { requestHash: requestHash(req) }, cartSkuIds });
   } catch (e) {
     if (!(e instanceof TransactionRefused)) throw e;
-    const failed = e.failed();
-    if (failed.includes('checkoutKey')) {
+    if (e.failed().includes('checkoutKey')) {
       const again = await existingOrder(userId, req);
       if (again) return again;
     }
-    const sku = failed.find((f) => f.startsWith('sku:'));
-    if (sku) {
-      const line = q.lines.find((l) => `sku:${l.skuId}` === sku)!;
-      const old = e.reasons[e.labels.indexOf(sku)]?.item as { priceFen?: number; stock?: number } | undefined;
-      if (old && old.priceFen !== undefined && old.priceFen !== line.unitPriceFen) {
-        throw new DomainError('ORDER_STATE_CONFLICT', `商品价格已变动：${line.title}，请重新确认`, { skuId: line.skuId });
-      }
-      throw new DomainError('OUT_OF_STOCK', `库存不足：${line.title}（${line.specText}）`, {
-        skuId: line.skuId,
-        stock: Math.max(0, old?.stock ?? 0),
-      });
-    }
-    if (e.conflicted()) throw new DomainError('RATE_LIMITED', '当前下单人数较多，请稍后再试');
-    throw e;
+    throw refusal(e, order);
   }
   return toOrderView(order);
+}
+
+/** Names the rule that refused the order: which SKU ran out, which coupon was taken, which quota is spent. */
+function refusal(e: TransactionRefused, order: OrderItem): unknown {
+  const failed = e.failed();
+  const reason = (label: string) => e.reasons[e.labels.indexOf(label)]?.item;
+  const sku = failed.find((f) => f.startsWith('sku:'));
+  if (sku) {
+    const line = order.lines.find((l) => `sku:${l.skuId}` === sku);
+    if (!line) return new DomainError('ORDER_STATE_CONFLICT', '赠品库存不足，请重新确认订单');
+    const old = reason(sku) as { priceFen?: number; stock?: number } | undefined;
+    if (old && old.priceFen !== undefined && old.priceFen !== (line.flashSale?.listPriceFen ?? line.unitPriceFen)) {
+      return new DomainError('ORDER_STATE_CONFLICT', `商品价格已变动：${line.title}，请重新确认`, { skuId: line.skuId });
+    }
+    return new DomainError('OUT_OF_STOCK', `库存不足：${line.title}（${line.specText}）`, { skuId: line.skuId, stock: Math.max(0, old?.stock ?? 0) });
+  }
+  const coupon = failed.find((f) => f.startsWith('coupon:'));
+  if (coupon) {
+    return new DomainError('COUPON_NOT_USABLE', '优惠券已被使用或已失效，请重新选择', { couponId: coupon.slice('coupon:'.length) });
+  }
+  const flash = failed.find((f) => f.startsWith('flash:') || f.startsWith('flashLimit:'));
+  if (flash) {
+    const take = order.flashSales!.find((f) => flash.endsWith(`:${f.campaignId}#${f.skuId}`))!;
+    const line = order.lines.find((l) => l.skuId === take.skuId)!;
+    const details = { campaignId: take.campaignId, skuId: take.skuId };
+    return flash.startsWith('flash:')
+      ? new DomainError('FLASH_SALE_SOLD_OUT', `${line.title} 秒杀已抢光`, details)
+      : new DomainError('FLASH_SALE_LIMIT', `${line.title} 每人限购 ${take.perUserLimit} 件`, { ...details, perUserLimit: take.perUserLimit });
+  }
+  if (failed.some((f) => f.startsWith('gift:'))) return new DomainError('ORDER_STATE_CONFLICT', '赠品已送完，请重新确认订单');
+  if (e.conflicted()) return new DomainError('RATE_LIMITED', '当前下单人数较多，请稍后再试');
+  return e;
 }

@@ -30,8 +30,9 @@ export function toOrderView(o: OrderItem, refunds: RefundItem[] = []): OrderView
     id: o.id,
     status: o.status,
     statusLabel: ORDER_STATUS_LABEL[o.status],
-    lines: o.lines.map(({ productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen }) => ({
+    lines: o.lines.map(({ productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen, flashSale }) => ({
       productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen,
+      ...(flashSale ? { flashSale } : {}),
     })),
     itemCount: o.itemCount,
     subtotalFen: o.subtotalFen,
@@ -50,6 +51,7 @@ export function toOrderView(o: OrderItem, refunds: RefundItem[] = []): OrderView
     paidFen: o.paidFen ?? null,
     refundedFen: o.refundedFen ?? 0,
     refunds: refunds.map(toRefundView),
+    couponIds: o.couponIds ?? [],
     timeline: o.timeline,
   };
 }

@@ -130,7 +130,8 @@ interface SettleInput {
   amountTotalFen: number;
   successTime: number | null;
   now: number;
-  problem?: string | null;
+  /** The order as just read by the caller (saves a read); re-read whenever a condition says it moved. */
+  order?: OrderItem;
 }
 
 /**
@@ -140,7 +141,7 @@ interface SettleInput {
  *   when the stock is gone, record the money and refund it in full, automatically.
  */
 async function settleTransaction(input: SettleInput): Promise<SettleResult> {
-  const order = await orderRepo.get(input.outTradeNo);
+  const order = input.order ?? (await orderRepo.get(input.outTradeNo));
   if (!order) return 'RECORDED';
   const paid = { transactionId: input.transactionId, paidAt: input.successTime ?? input.now, paidFen: input.amountTotalFen, now: input.now };
   if (order.status === 'PENDING_PAYMENT' && (await orderRepo.markPaid(order, paid))) return 'PAID';
@@ -151,12 +152,12 @@ async function settleTransaction(input: SettleInput): Promise<SettleResult> {
   if (latest.status === 'CANCELLED') {
     const reserved = await orderRepo.reserveLatePayment(latest, paid);
     if (reserved === 'reserved') return 'PAID_LATE';
-    if (reserved === 'no_stock' || latest.transactionId === input.transactionId) {
+    if (reserved === 'unavailable' || latest.transactionId === input.transactionId) {
       await orderRepo.recordLatePayment(latest, paid);
       await requestRefund(latest.id, { reason: 'LATE_PAYMENT', restock: false }, input.now);
       return 'REFUNDING_LATE';
     }
-    return settleTransaction(input);
+    return settleTransaction({ ...input, order: undefined });
   }
   // Paid twice for one order cannot happen at WeChat (one out_trade_no, one payment); if it ever does, a person looks.
   await orderRepo.recordNotification(input.eventKey, { ...input, outcome: `UNEXPECTED_${latest.status}` });
@@ -253,6 +254,7 @@ export async function settleNotification(headers: Record<string, string | undefi
     amountTotalFen: n.amountTotalFen,
     successTime: n.successTime,
     now,
+    order: order!,
   });
   return { status: 200, result };
 }

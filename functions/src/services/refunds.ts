@@ -1,6 +1,6 @@
 import { DomainError, outRefundNo, planLineRefund, type OrderStatus } from '@shop/shared';
 import { logger } from '../lib/http';
-import { orderRepo, type OrderItem, type StockMove } from '../repositories/order-repo';
+import { heldStock, orderRepo, type OrderItem, type StockMove } from '../repositories/order-repo';
 import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { wechatPay } from '../providers/wechat-pay/index';
 import { outTradeNoFor } from '../providers/wechat-pay/v3-crypto';
@@ -51,6 +51,8 @@ export async function requestRefund(orderId: string, req: RefundRequest, now: nu
       refund,
       fromStatuses: refund.full ? FULL_REFUND_FROM[req.reason] : ['PAID', 'SHIPPED', 'COMPLETED'],
       restock: req.restock ? restockMoves(order, refund) : [],
+      // A cancelled order gave its coupons and quotas back when it was cancelled (a late payment's refund).
+      returnPromotions: refund.full && order.status !== 'CANCELLED',
       note: `${REFUND_REASONS[req.reason]}，退款 ${(refund.amountFen / 100).toFixed(2)} 元`,
       now,
     });
@@ -91,8 +93,11 @@ function planRefund(order: OrderItem, req: RefundRequest, no: string, now: numbe
   return { ...base, amountFen: plan.amountFen, lines: plan.lines, full: false };
 }
 
+/** The refunded units back on sale; a full refund also brings the order's gifts back (one move per SKU). */
 function restockMoves(order: OrderItem, refund: RefundItem): StockMove[] {
-  return refund.lines.map((l) => ({ productId: order.lines.find((x) => x.skuId === l.skuId)!.productId, skuId: l.skuId, quantity: l.quantity }));
+  const moves = refund.lines.map((l) => ({ productId: order.lines.find((x) => x.skuId === l.skuId)!.productId, skuId: l.skuId, quantity: l.quantity }));
+  if (!refund.full) return moves;
+  return heldStock({ lines: moves, gifts: order.gifts });
 }
 
 /** Asks WeChat to pay the refund; failures leave the record REFUNDING for reconciliation. */

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { FenAmount, Id, Slug } from './common';
 import { MAX_QUANTITY_PER_LINE } from '../quote';
+import { QuoteCouponOption } from './coupons';
+
+/** Omitted: the server picks the best usable coupons. []: use none. Otherwise exactly these (refused if unusable). */
+export const CouponChoice = z.array(Id).max(5).optional();
 
 /** What is being bought: the selected cart lines, or one SKU straight from the product page (立即购买). */
 export const CheckoutSource = z.discriminatedUnion('type', [
@@ -14,7 +18,7 @@ export const CheckoutSource = z.discriminatedUnion('type', [
 ]);
 export type CheckoutSource = z.infer<typeof CheckoutSource>;
 
-export const QuoteRequest = z.object({ source: CheckoutSource, addressId: Id.optional() });
+export const QuoteRequest = z.object({ source: CheckoutSource, addressId: Id.optional(), couponIds: CouponChoice });
 export type QuoteRequest = z.infer<typeof QuoteRequest>;
 
 export const QuoteLineView = z.object({
@@ -28,6 +32,10 @@ export const QuoteLineView = z.object({
   lineTotalFen: FenAmount,
   discountFen: FenAmount,
   payableFen: FenAmount,
+  /** Set when a flash-sale price replaced the list price (`unitPriceFen` is then the flash price). */
+  flashSale: z
+    .object({ campaignId: Slug, name: z.string(), listPriceFen: FenAmount, endsAt: z.number().int() })
+    .optional(),
 });
 export type QuoteLineView = z.infer<typeof QuoteLineView>;
 
@@ -39,6 +47,13 @@ export const QuoteView = z.object({
   discountFen: FenAmount,
   discounts: z.array(z.object({ kind: z.string(), label: z.string(), amountFen: FenAmount })),
   payableFen: FenAmount,
+  /** The coupons applied, and every held coupon with why it is or is not used. */
+  couponIds: z.array(Id),
+  coupons: z.array(QuoteCouponOption),
+  /** 满赠 gifts that come with this order. */
+  gifts: z.array(z.object({ productId: Slug, skuId: Slug, title: z.string(), quantity: z.number().int().positive() })),
+  /** Hints such as 再买 ¥12.00 可减 ¥20.00. */
+  hints: z.array(z.string()),
 });
 export type QuoteView = z.infer<typeof QuoteView>;
 
@@ -48,5 +63,6 @@ export const CreateOrderRequest = z.object({
   source: CheckoutSource,
   addressId: Id,
   remark: z.string().trim().max(100, '备注最多 100 字').default(''),
+  couponIds: CouponChoice,
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;

@@ -5,3 +5,4 @@ export * from './cart';
 export * from './address';
 export * from './checkout';
 export * from './order';
+export * from './coupons';

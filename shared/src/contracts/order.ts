@@ -60,6 +60,7 @@ export const OrderView = z.object({
   paidFen: FenAmount.nullable(),
   refundedFen: FenAmount,
   refunds: z.array(RefundView),
+  couponIds: z.array(Id),
   timeline: z.array(TimelineEntry),
 });
 export type OrderView = z.infer<typeof OrderView>;

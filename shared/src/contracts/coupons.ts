@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { EpochMs, FenAmount, Id, Slug } from './common';
+
+export const COUPON_STATUSES = ['UNUSED', 'LOCKED', 'USED', 'EXPIRED'] as const;
+export const CouponStatusSchema = z.enum(COUPON_STATUSES);
+export const COUPON_STATUS_LABEL: Record<(typeof COUPON_STATUSES)[number], string> = {
+  UNUSED: '未使用',
+  LOCKED: '使用中',
+  USED: '已使用',
+  EXPIRED: '已过期',
+};
+
+/** A coupon the shopper holds. */
+export const CouponView = z.object({
+  id: Id,
+  templateId: z.string(),
+  name: z.string(),
+  /** How it reads on its face: 满99减10 / 88折 最高减50 / 无门槛减5. */
+  label: z.string(),
+  kind: z.enum(['fixed', 'percent', 'no_threshold']),
+  thresholdFen: FenAmount,
+  offFen: FenAmount,
+  percent: z.number().int().nullable(),
+  capFen: FenAmount.nullable(),
+  scopeLabel: z.string(),
+  validFrom: EpochMs,
+  validTo: EpochMs,
+  status: CouponStatusSchema,
+  statusLabel: z.string(),
+  /** The order holding it while LOCKED or after USED. */
+  orderId: Id.nullable(),
+});
+export type CouponView = z.infer<typeof CouponView>;
+
+export const ListCouponsQuery = z.object({ status: z.enum(['UNUSED', 'USED', 'EXPIRED']).default('UNUSED') });
+export type ListCouponsQuery = z.infer<typeof ListCouponsQuery>;
+export const CouponsResponse = z.object({ items: z.array(CouponView) });
+
+/** A template in 领券中心. */
+export const ClaimableCoupon = z.object({
+  templateId: z.string(),
+  name: z.string(),
+  label: z.string(),
+  scopeLabel: z.string(),
+  validityLabel: z.string(),
+  /** Left in stock (null = unlimited). */
+  remaining: z.number().int().nonnegative().nullable(),
+  totalStock: z.number().int().nonnegative().nullable(),
+  perUserLimit: z.number().int().positive(),
+  claimedByMe: z.number().int().nonnegative(),
+  canClaim: z.boolean(),
+  /** Why not, in Chinese (已领完 / 已达领取上限 / 仅限新用户 …). */
+  reason: z.string().nullable(),
+});
+export type ClaimableCoupon = z.infer<typeof ClaimableCoupon>;
+export const CouponCenterResponse = z.object({ items: z.array(ClaimableCoupon) });
+
+export const ClaimCouponRequest = z.object({ templateId: z.string().min(1).max(64) });
+export type ClaimCouponRequest = z.infer<typeof ClaimCouponRequest>;
+
+/** Why each held coupon is (not) applied to a quote. */
+export const QuoteCouponOption = z.object({
+  couponId: Id,
+  label: z.string(),
+  name: z.string(),
+  usable: z.boolean(),
+  chosen: z.boolean(),
+  amountFen: FenAmount,
+  reason: z.string().nullable(),
+  validTo: EpochMs,
+});
+export type QuoteCouponOption = z.infer<typeof QuoteCouponOption>;
+
+export const FlashSaleItem = z.object({
+  campaignId: Slug,
+  productId: Slug,
+  skuId: Slug,
+  title: z.string(),
+  image: z.string(),
+  priceFen: FenAmount,
+  originalPriceFen: FenAmount,
+  quota: z.number().int().nonnegative(),
+  sold: z.number().int().nonnegative(),
+  perUserLimit: z.number().int().positive(),
+  startsAt: EpochMs,
+  endsAt: EpochMs,
+  soldOut: z.boolean(),
+});
+export type FlashSaleItem = z.infer<typeof FlashSaleItem>;
+
+export const CampaignBanner = z.object({
+  campaignId: Slug,
+  type: z.string(),
+  title: z.string(),
+  subtitle: z.string(),
+  endsAt: EpochMs,
+});
+export type CampaignBanner = z.infer<typeof CampaignBanner>;
+
+/** What 首页 shows of the live campaigns for this shopper (or for a visitor). */
+export const HomeCampaignsResponse = z.object({
+  banners: z.array(CampaignBanner),
+  flashSales: z.array(FlashSaleItem),
+  /** Server time, so countdowns do not trust the phone's clock. */
+  now: EpochMs,
+});
+export type HomeCampaignsResponse = z.infer<typeof HomeCampaignsResponse>;
