@@ -4,11 +4,12 @@ export default defineAppConfig({
     { root: 'packageProduct', pages: ['pages/detail/index', 'pages/search/index'] },
     { root: 'packageOrder', pages: ['pages/checkout/index', 'pages/list/index', 'pages/detail/index'] },
     { root: 'packageUser', pages: ['pages/login/index', 'pages/addresses/index', 'pages/address-edit/index'] },
+    { root: 'packageCoupon', pages: ['pages/center/index', 'pages/list/index'] },
   ],
   preloadRule: {
     'pages/index/index': { network: 'all', packages: ['packageProduct'] },
     'pages/cart/index': { network: 'all', packages: ['packageOrder'] },
-    'pages/mine/index': { network: 'all', packages: ['packageUser', 'packageOrder'] },
+    'pages/mine/index': { network: 'all', packages: ['packageUser', 'packageOrder', 'packageCoupon'] },
   },
   window: {
     backgroundTextStyle: 'dark',

@@ -9,6 +9,10 @@
  *   .e2e-address-card  .e2e-address-item  .e2e-address-add  .e2e-address-save  .e2e-submit-order
  *   .e2e-payable  .e2e-sandbox-pay  .e2e-sandbox-cancel  .e2e-order-status  .e2e-order-tab
  *   .e2e-order-card  .e2e-pay-order  .e2e-cancel-order  .e2e-pay-countdown  .e2e-logout
+ *   .e2e-banner  .e2e-flash-item  .e2e-flash-countdown  .e2e-entry-coupon-center  .e2e-entry-my-coupons
+ *   .e2e-coupon-center-item  .e2e-claim-coupon  .e2e-my-coupon  .e2e-my-coupon-tab  .e2e-coupon-row
+ *   .e2e-coupon-amount  .e2e-coupon-sheet  .e2e-coupon-option  .e2e-coupon-none  .e2e-discount-line  .e2e-hint
+ *   .e2e-gift  .e2e-refund-item  .e2e-refund-status  .e2e-paid-total  .e2e-refunded-total  .e2e-cancel-refund
  */
 import type { PropsWithChildren } from 'react';
 import { useLaunch } from '@tarojs/taro';

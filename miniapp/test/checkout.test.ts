@@ -42,7 +42,7 @@ describe('checkout slice', () => {
     expect(s.store.getState().checkout.order).toBeNull();
   });
 
-  it('never sends a price: the order body is source, address, remark and the key', async () => {
+  it('never sends a price: the order body is source, address, remark, the key and the quoted coupons', async () => {
     const s = makeStore({ login: () => ok(LOGIN), quote: () => ok(QUOTE), createOrder: () => ok(order()) });
     await loggedIn(s);
     const source = { type: 'buyNow' as const, productId: 'p-1', skuId: 's-1', quantity: 2 };
@@ -54,8 +54,8 @@ describe('checkout slice', () => {
     const quoteBody = s.requests.find((r) => r.name === 'quote')!.body;
     expect(quoteBody).toEqual({ source, addressId: ADDRESS_ID });
     const body = s.requests.find((r) => r.name === 'createOrder')!.body as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['addressId', 'idempotencyKey', 'remark', 'source']);
-    expect(body).toMatchObject({ source, addressId: ADDRESS_ID, remark: '放门口' });
+    expect(Object.keys(body).sort()).toEqual(['addressId', 'couponIds', 'idempotencyKey', 'remark', 'source']);
+    expect(body).toMatchObject({ source, addressId: ADDRESS_ID, remark: '放门口', couponIds: [] });
   });
 
   it('does not submit without an address', async () => {

@@ -29,6 +29,11 @@ export const ROUTES: RouteTable = {
   updateAddress: { method: 'PUT', path: '/v1/addresses/{addressId}', auth: true },
   deleteAddress: { method: 'DELETE', path: '/v1/addresses/{addressId}', auth: true },
 
+  homeCampaigns: { method: 'GET', path: '/v1/campaigns/home', auth: false },
+  couponCenter: { method: 'GET', path: '/v1/coupons/center', auth: false },
+  claimCoupon: { method: 'POST', path: '/v1/coupons/claim', auth: true },
+  myCoupons: { method: 'GET', path: '/v1/coupons', auth: true },
+
   quote: { method: 'POST', path: '/v1/checkout/quote', auth: true },
   createOrder: { method: 'POST', path: '/v1/orders', auth: true },
   listOrders: { method: 'GET', path: '/v1/orders', auth: true },

@@ -6,6 +6,8 @@ import { cartSlice } from './slices/cart';
 import { checkoutSlice } from './slices/checkout';
 import { ordersSlice } from './slices/orders';
 import { addressSlice } from './slices/address';
+import { couponsSlice } from './slices/coupons';
+import { campaignsSlice } from './slices/campaigns';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
 export function shopState(deps: StoreDeps): StateCreator<ShopState> {
@@ -16,6 +18,8 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...checkoutSlice(set, get, deps),
     ...ordersSlice(set, get, deps),
     ...addressSlice(set, get, deps),
+    ...couponsSlice(set, get, deps),
+    ...campaignsSlice(set, get, deps),
   });
 }
 

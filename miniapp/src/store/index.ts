@@ -10,6 +10,10 @@ export type { ShopState } from './types';
 export { feedKey, EMPTY_FEED, type FeedQuery, type Feed } from './slices/catalog';
 export { allSelected, cartBadgeCount, canCheckout, selectableLines } from './slices/cart';
 export { pickDefaultAddress } from './slices/address';
+export { couponSummary, isSettledRefusal } from './slices/checkout';
+export { leftPendingPayment, refundsSettled } from './slices/orders';
+export { MY_COUPON_TABS, type MyCouponTab } from './slices/coupons';
+export { flashState, serverTime, soldPercent, type FlashPhase } from './slices/campaigns';
 
 const toast: StoreDeps['toast'] = (title, kind = 'none') => {
   void Taro.showToast({ title, icon: kind, duration: 2000 });

@@ -7,8 +7,17 @@ import type { CartSlice } from './slices/cart';
 import type { CheckoutSlice } from './slices/checkout';
 import type { OrdersSlice } from './slices/orders';
 import type { AddressSlice } from './slices/address';
+import type { CouponsSlice } from './slices/coupons';
+import type { CampaignsSlice } from './slices/campaigns';
 
-export type ShopState = SessionSlice & CatalogSlice & CartSlice & CheckoutSlice & OrdersSlice & AddressSlice;
+export type ShopState = SessionSlice &
+  CatalogSlice &
+  CartSlice &
+  CheckoutSlice &
+  OrdersSlice &
+  AddressSlice &
+  CouponsSlice &
+  CampaignsSlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

@@ -24,6 +24,15 @@ export function formatRemaining(ms: number): string {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
 }
 
+/** A countdown: mm:ss, h:mm:ss past an hour, N天 hh:mm:ss past a day; 00:00 once it is over. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const days = Math.floor(total / 86400);
+  if (days === 0) return formatRemaining(total * 1000);
+  const rest = total % 86400;
+  return `${days}天 ${pad(Math.floor(rest / 3600))}:${pad(Math.floor((rest % 3600) / 60))}:${pad(rest % 60)}`;
+}
+
 /** 1.2万 style sales counts. */
 export function formatCount(n: number): string {
   if (n >= 10000) return `${(Math.floor(n / 1000) / 10).toFixed(1).replace(/\.0$/, '')}万`;

@@ -25,16 +25,25 @@ export function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** Milliseconds left until `deadline`, ticking every second; 0 once past. */
-export function useCountdown(deadline: number | null | undefined): number {
+/**
+ * Milliseconds left until `deadline`, ticking every second; 0 once past. `offsetMs` is added to the phone's clock
+ * for deadlines that must be read on the server's clock (see `serverOffsetMs` in the store).
+ */
+export function useCountdown(deadline: number | null | undefined, offsetMs = 0): number {
+  const now = useTicker(!!deadline);
+  if (!deadline) return 0;
+  return Math.max(0, deadline - (now + offsetMs));
+}
+
+/** The phone's clock (ms), re-read every second while `active`. */
+export function useTicker(active: boolean, everyMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
   const timer = useRef<ReturnType<typeof setInterval>>();
   useEffect(() => {
-    if (!deadline) return undefined;
+    if (!active) return undefined;
     setNow(Date.now());
-    timer.current = setInterval(() => setNow(Date.now()), 1000);
+    timer.current = setInterval(() => setNow(Date.now()), everyMs);
     return () => clearInterval(timer.current);
-  }, [deadline]);
-  if (!deadline) return 0;
-  return Math.max(0, deadline - now);
+  }, [active, everyMs]);
+  return now;
 }

@@ -13,6 +13,8 @@ export const PAGES = {
   login: '/packageUser/pages/login/index',
   addresses: '/packageUser/pages/addresses/index',
   addressEdit: '/packageUser/pages/address-edit/index',
+  couponCenter: '/packageCoupon/pages/center/index',
+  myCoupons: '/packageCoupon/pages/list/index',
 } as const;
 
 const TAB_PAGES: string[] = [PAGES.home, PAGES.category, PAGES.cart, PAGES.mine];

@@ -137,6 +137,10 @@ export const QUOTE: QuoteView = {
   discountFen: 0,
   discounts: [],
   payableFen: 2000,
+  couponIds: [],
+  coupons: [],
+  gifts: [],
+  hints: [],
 };
 
 export function order(over: Partial<OrderView> = {}): OrderView {
@@ -162,6 +166,7 @@ export function order(over: Partial<OrderView> = {}): OrderView {
     paidFen: null,
     refundedFen: 0,
     refunds: [],
+    couponIds: [],
     timeline: [],
     ...over,
   };

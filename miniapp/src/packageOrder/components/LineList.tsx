@@ -3,6 +3,22 @@ import type { QuoteLineView } from '@shop/shared';
 import { resolveAsset } from '../../api/assets';
 import { formatFen } from '../../utils/format';
 
+/** 满赠 gifts that come with a quote or an order. */
+export function GiftList({ gifts }: { gifts: { skuId: string; title: string; quantity: number }[] }) {
+  if (gifts.length === 0) return null;
+  return (
+    <View className="gifts">
+      {gifts.map((g) => (
+        <View className="gifts__item e2e-gift" key={g.skuId}>
+          <Text className="tag tag--solid gifts__tag">赠品</Text>
+          <Text className="grow ellipsis gifts__title">{g.title}</Text>
+          <Text className="muted">x{g.quantity}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
+
 /** The lines of a quote or an order. */
 export function LineList({ lines }: { lines: QuoteLineView[] }) {
   return (
@@ -50,10 +66,10 @@ export function AmountBreakdown({ amounts }: { amounts: Amounts }) {
           {amounts.discountFen > 0 ? `-${formatFen(amounts.discountFen)}` : formatFen(0)}
         </Text>
       </View>
-      {amounts.discounts.map((d) => (
-        <View className="amounts__row amounts__row--sub" key={`${d.kind}-${d.label}`}>
+      {amounts.discounts.map((d, i) => (
+        <View className="amounts__row amounts__row--sub e2e-discount-line" data-kind={d.kind} key={`${i}-${d.kind}-${d.label}`}>
           <Text>{d.label}</Text>
-          <Text>-{formatFen(d.amountFen)}</Text>
+          <Text className="amounts__off">-{formatFen(d.amountFen)}</Text>
         </View>
       ))}
       <View className="amounts__row amounts__row--total">

@@ -4,6 +4,7 @@ import type { Category } from '@shop/shared';
 import { Search } from '@nutui/icons-react-taro';
 import { resolveAsset } from '../../api/assets';
 import { ProductFeed } from '../../components/Feed';
+import { CampaignBanners, CouponCenterEntry, FlashSales } from '../../components/HomeCampaigns';
 import { useCartBadge } from '../../components/useCartBadge';
 import { EMPTY_FEED, feedKey, useShop, type FeedQuery } from '../../store';
 import { PAGES } from '../../utils/nav';
@@ -24,15 +25,16 @@ export default function HomePage() {
   const categories = useShop((s) => s.categories);
   const categoriesStatus = useShop((s) => s.categoriesStatus);
   const feed = useShop((s) => s.feeds[HOME_KEY] ?? EMPTY_FEED);
-  const { loadCategories, loadFeed, setActiveCategory } = useShop.getState();
+  const { loadCategories, loadFeed, setActiveCategory, loadHomeCampaigns } = useShop.getState();
   useCartBadge();
 
   useLoad(() => {
     void loadCategories();
     void loadFeed(HOME_FEED, 'reset');
+    void loadHomeCampaigns();
   });
   usePullDownRefresh(async () => {
-    await Promise.all([loadCategories(true), loadFeed(HOME_FEED, 'reset')]);
+    await Promise.all([loadCategories(true), loadFeed(HOME_FEED, 'reset'), loadHomeCampaigns()]);
     Taro.stopPullDownRefresh();
   });
   useReachBottom(() => {
@@ -53,6 +55,8 @@ export default function HomePage() {
         </View>
       </View>
 
+      <CampaignBanners />
+
       {categories.length > 0 && (
         <View className="home-cats">
           {categories.slice(0, 10).map((c) => (
@@ -64,6 +68,9 @@ export default function HomePage() {
         </View>
       )}
       {categoriesStatus === 'loading' && categories.length === 0 && <View className="home-cats home-cats--placeholder" />}
+
+      <CouponCenterEntry />
+      <FlashSales />
 
       <View className="home__section-title">热销推荐</View>
       <ProductFeed feed={feed} onRetry={() => loadFeed(HOME_FEED, feed.items.length ? 'more' : 'reset')} />

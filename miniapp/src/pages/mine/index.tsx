@@ -83,6 +83,17 @@ export default function MinePage() {
       </View>
 
       <View className="card mine__menu">
+        <View
+          className="mine__menu-item row row--between e2e-entry-coupon-center"
+          onClick={() => Taro.navigateTo({ url: PAGES.couponCenter })}
+        >
+          <Text>领券中心</Text>
+          <ArrowRight size={12} color="#999" />
+        </View>
+        <View className="mine__menu-item row row--between e2e-entry-my-coupons" onClick={() => needLogin(PAGES.myCoupons)}>
+          <Text>我的优惠券</Text>
+          <ArrowRight size={12} color="#999" />
+        </View>
         <View className="mine__menu-item row row--between" onClick={() => needLogin(PAGES.addresses)}>
           <Text>收货地址</Text>
           <ArrowRight size={12} color="#999" />

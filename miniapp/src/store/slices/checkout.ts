@@ -7,6 +7,18 @@ export interface CheckoutState {
   addressId: string | null;
   quote: QuoteView | null;
   quoteStatus: LoadStatus;
+  /**
+   * The shopper's coupon choice for the next quote: undefined lets the server pick the best, [] uses none,
+   * otherwise exactly these. The order is always submitted with the coupons of the quote on screen.
+   */
+  couponChoice: string[] | undefined;
+  /** A re-quote for a new coupon choice is under way. */
+  choosingCoupon: boolean;
+  /**
+   * The coupons of a submit whose outcome is unknown (no answer, or a server error): the order may exist, so every
+   * retry with this visit's idempotency key sends them again, whatever a later quote shows.
+   */
+  unsettledCouponIds: string[] | null;
   remark: string;
   /** One per visit of the checkout page; every retry of 提交订单 in that visit sends this same key. */
   idempotencyKey: string;
@@ -38,6 +50,11 @@ export interface CheckoutSlice {
   setCheckoutAddress(addressId: string | null): Promise<void>;
   setRemark(remark: string): void;
   refreshQuote(): Promise<void>;
+  /**
+   * Re-quotes with exactly these coupons ([] = none). When the server refuses the choice, the previous choice and
+   * quote stay. Returns whether the new quote is on screen.
+   */
+  chooseCoupons(couponIds: string[]): Promise<boolean>;
   /** Creates the order (or returns the one this visit already created). Throws on failure. */
   submitOrder(): Promise<OrderView>;
   startPayment(orderId: string): Promise<PaymentOutcome>;
@@ -52,11 +69,59 @@ const emptyCheckout = (key: string): CheckoutState => ({
   addressId: null,
   quote: null,
   quoteStatus: 'idle',
+  couponChoice: undefined,
+  choosingCoupon: false,
+  unsettledCouponIds: null,
   remark: '',
   idempotencyKey: key,
   submitting: false,
   order: null,
 });
+/** A quote with every list present (a server older than the coupon fields leaves them out). */
+export function normalizeQuote(q: QuoteView): QuoteView {
+  return {
+    ...q,
+    discounts: q.discounts ?? [],
+    couponIds: q.couponIds ?? [],
+    coupons: q.coupons ?? [],
+    gifts: q.gifts ?? [],
+    hints: q.hints ?? [],
+  };
+}
+
+/**
+ * The server answered and refused: no order was created, so the next submit may differ (a new quote, other coupons).
+ * Anything else (no answer, a server error) leaves it open whether the order exists.
+ */
+export function isSettledRefusal(e: unknown): e is ApiError {
+  return isApiError(e) && e.status >= 400 && e.status < 500;
+}
+
+/** What the 优惠券 row of checkout says about a quote, all from the server's answer. */
+export function couponSummary(quote: Pick<QuoteView, 'couponIds' | 'coupons'>): {
+  text: string;
+  amountFen: number;
+  state: 'chosen' | 'none' | 'unavailable';
+} {
+  const chosen = quote.coupons.filter((c) => quote.couponIds.includes(c.couponId));
+  if (chosen.length > 0) {
+    const amountFen = chosen.reduce((n, c) => n + c.amountFen, 0);
+    return { text: chosen.length === 1 ? chosen[0]!.label : `已选 ${chosen.length} 张`, amountFen, state: 'chosen' };
+  }
+  const usable = quote.coupons.filter((c) => c.usable).length;
+  if (usable > 0) return { text: `不使用优惠券（${usable} 张可用）`, amountFen: 0, state: 'none' };
+  return { text: '无可用优惠券', amountFen: 0, state: 'unavailable' };
+}
+
+/** The quote request; `couponIds` only when the shopper has chosen (omitted, the server picks the best). */
+export function quoteBody(source: CheckoutSource, addressId: string | null, couponChoice: string[] | undefined) {
+  return {
+    source,
+    addressId: addressId ?? undefined,
+    ...(couponChoice !== undefined ? { couponIds: [...couponChoice] } : {}),
+  };
+}
+
 const emptyPayment: PaymentState = { orderId: null, response: null, sandboxOpen: false, busy: false };
 
 export const checkoutSlice: Slice<CheckoutSlice> = (set, get, deps) => {
@@ -82,17 +147,39 @@ export const checkoutSlice: Slice<CheckoutSlice> = (set, get, deps) => {
     },
 
     async refreshQuote() {
-      const { source, addressId } = get().checkout;
+      const { source, addressId, couponChoice } = get().checkout;
       if (!source) return;
       const mine = ++quoteSeq;
       patch({ quoteStatus: 'loading' });
       try {
-        const quote = await deps.api.call('quote', { body: { source, addressId: addressId ?? undefined } });
+        const quote = normalizeQuote(await deps.api.call('quote', { body: quoteBody(source, addressId, couponChoice) }));
         if (mine !== quoteSeq) return;
         patch({ quote, quoteStatus: 'ready' });
-      } catch {
+      } catch (e) {
         if (mine !== quoteSeq) return;
+        if (couponChoice !== undefined && isApiError(e) && e.code === 'COUPON_NOT_USABLE') {
+          // A chosen coupon went out of use (expired, taken by another order): let the server pick again.
+          patch({ couponChoice: undefined });
+          return get().refreshQuote();
+        }
         patch({ quoteStatus: 'error' });
+      }
+    },
+
+    async chooseCoupons(couponIds) {
+      const { source, addressId, couponChoice: before, quote: shown } = get().checkout;
+      if (!source) return false;
+      const mine = ++quoteSeq;
+      patch({ choosingCoupon: true, couponChoice: [...couponIds] });
+      try {
+        const quote = normalizeQuote(await deps.api.call('quote', { body: quoteBody(source, addressId, couponIds) }));
+        if (mine !== quoteSeq) return false;
+        patch({ quote, quoteStatus: 'ready', choosingCoupon: false });
+        return true;
+      } catch {
+        // The client toasted the server's reason (优惠券不可用 …); what was on screen stays, and so does its choice.
+        if (mine === quoteSeq) patch({ couponChoice: before, quote: shown, choosingCoupon: false });
+        return false;
       }
     },
 
@@ -105,20 +192,39 @@ export const checkoutSlice: Slice<CheckoutSlice> = (set, get, deps) => {
         deps.toast('请选择收货地址');
         throw new Error('no address');
       }
+      // The coupons of the quote the shopper saw, as the server chose or confirmed them; never worked out here.
+      const couponIds = c.unsettledCouponIds ?? (c.quote ? [...c.quote.couponIds] : undefined);
       patch({ submitting: true });
       try {
         const order = await deps.api.call('createOrder', {
-          body: { idempotencyKey: c.idempotencyKey, source: c.source, addressId: c.addressId, remark: c.remark.trim() },
+          body: {
+            idempotencyKey: c.idempotencyKey,
+            source: c.source,
+            addressId: c.addressId,
+            remark: c.remark.trim(),
+            ...(couponIds ? { couponIds } : {}),
+          },
         });
         if (!order?.id) {
           deps.toast(BAD_RESPONSE_MESSAGE);
           throw new ApiError('BAD_RESPONSE', BAD_RESPONSE_MESSAGE, 502);
         }
-        patch({ order });
+        patch({ order, unsettledCouponIds: null });
         // The cart lost the ordered lines on the server; the next visit of the cart tab reloads it.
         if (c.source.type === 'cart') get().resetCart();
         get().rememberOrder(order);
+        // The coupons it used are no longer 未使用.
+        if (order.couponIds?.length) get().forgetMyCoupons();
         return order;
+      } catch (e) {
+        if (isSettledRefusal(e)) {
+          patch({ unsettledCouponIds: null });
+          // The coupon on screen can no longer be used: the next quote lets the server choose again.
+          if (e.code === 'COUPON_NOT_USABLE') patch({ couponChoice: undefined });
+        } else if (couponIds) {
+          patch({ unsettledCouponIds: couponIds });
+        }
+        throw e;
       } finally {
         patch({ submitting: false });
       }

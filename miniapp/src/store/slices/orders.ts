@@ -3,6 +3,11 @@ import type { Slice } from '../types';
 
 export const ORDER_PAGE_SIZE = 10;
 
+/** The order has left 待付款 (paid, or closed by the server at its deadline). */
+export const leftPendingPayment = (o: OrderView) => o.status !== 'PENDING_PAYMENT';
+/** No refund of the order is still under way. */
+export const refundsSettled = (o: OrderView) => o.status !== 'REFUNDING' && o.refunds.every((r) => r.status !== 'REFUNDING');
+
 export interface OrderList {
   items: OrderView[];
   nextCursor: string | null;
@@ -30,6 +35,15 @@ export interface OrdersSlice {
    * payment result is never trusted. Returns the last order read.
    */
   pollOrder(id: string, opts?: PollOptions): Promise<OrderView | undefined>;
+  /**
+   * Reads the order again (quietly, `polling` untouched) until `done` holds or the attempts run out; for changes the
+   * server makes on its own: a 待付款 order closed at its deadline, a refund finishing. Returns the last order read.
+   */
+  watchOrder(id: string, done: (o: OrderView) => boolean, opts?: PollOptions): Promise<OrderView | undefined>;
+  /**
+   * Cancels an order: an unpaid one is closed; a paid, unshipped one is cancelled with a full refund (same route,
+   * the server decides). Returns the order as the server answered, undefined when it refused.
+   */
   cancelOrder(id: string): Promise<OrderView | undefined>;
   /** Puts a fresh copy of an order everywhere it is shown. */
   rememberOrder(order: OrderView): void;
@@ -78,7 +92,7 @@ export const ordersSlice: Slice<OrdersSlice> = (set, get, deps) => {
         const order = await deps.api.call('getOrder', { params: { orderId: id }, silent: opts.silent });
         get().rememberOrder(order);
         set((s) => ({ orderStatus: { ...s.orderStatus, [id]: 'ready' } }));
-        return order;
+        return get().orders[order.id] ?? order;
       } catch {
         set((s) => ({ orderStatus: { ...s.orderStatus, [id]: s.orders[id] ? 'ready' : 'error' } }));
         return undefined;
@@ -102,18 +116,34 @@ export const ordersSlice: Slice<OrdersSlice> = (set, get, deps) => {
       }
     },
 
+    async watchOrder(id, done, opts = {}) {
+      const attempts = opts.attempts ?? 5;
+      const interval = opts.intervalMs ?? 2000;
+      let last: OrderView | undefined;
+      for (let i = 0; i < attempts; i++) {
+        if (i > 0) await deps.sleep(interval);
+        last = (await get().loadOrder(id, { silent: true })) ?? last;
+        if (last && done(last)) break;
+      }
+      return last;
+    },
+
     async cancelOrder(id) {
+      const wasPaid = get().orders[id]?.status === 'PAID';
       try {
-        const order = await deps.api.call('cancelOrder', { params: { orderId: id } });
-        get().rememberOrder(order);
-        deps.toast('订单已取消', 'success');
+        get().rememberOrder(await deps.api.call('cancelOrder', { params: { orderId: id } }));
+        const order = get().orders[id]!;
+        const refunded = wasPaid || order.refunds.length > 0;
+        deps.toast(refunded ? '订单已取消，款项将原路退回' : '订单已取消', refunded ? 'none' : 'success');
         return order;
       } catch {
         return undefined;
       }
     },
 
-    rememberOrder(order) {
+    rememberOrder(fresh) {
+      // Every list present, whatever version of the server answered.
+      const order: OrderView = { ...fresh, refunds: fresh.refunds ?? [], couponIds: fresh.couponIds ?? [], discounts: fresh.discounts ?? [] };
       set((s) => {
         const lists: OrdersSlice['orderLists'] = {};
         for (const [tab, list] of Object.entries(s.orderLists) as [OrderTabKey, OrderList][]) {

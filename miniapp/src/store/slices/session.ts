@@ -24,7 +24,7 @@ export interface SessionSlice {
   loginWithCode(code: string): Promise<LoginResponse>;
   loginWithWechat(): Promise<LoginResponse>;
   refreshMe(): Promise<void>;
-  /** Forgets the session and everything tied to the shopper (cart, orders, addresses, checkout). */
+  /** Forgets the session and everything tied to the shopper (cart, orders, addresses, checkout, coupons). */
   clearSession(): void;
   logout(): void;
 }
@@ -114,6 +114,7 @@ export const sessionSlice: Slice<SessionSlice> = (set, get, deps) => {
       get().resetOrders();
       get().resetAddresses();
       get().resetCheckout();
+      get().resetCoupons();
     },
 
     logout() {

@@ -1,14 +1,15 @@
 import { Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { Location } from '@nutui/icons-react-taro';
 import type { CheckoutSource } from '@shop/shared';
 import { EmptyState, ListSkeleton } from '../../../components/States';
-import { pickDefaultAddress, useShop } from '../../../store';
+import { couponSummary, isSettledRefusal, pickDefaultAddress, useShop } from '../../../store';
 import { formatFen } from '../../../utils/format';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
-import { AmountBreakdown, LineList } from '../../components/LineList';
+import { CouponSheet } from '../../components/CouponSheet';
+import { AmountBreakdown, GiftList, LineList } from '../../components/LineList';
 import { SandboxPaySheet } from '../../components/SandboxPaySheet';
 import { orderDetailUrl, payOrder } from '../../components/payFlow';
 import '../../components/order.scss';
@@ -33,6 +34,7 @@ export default function CheckoutPage() {
   const addressesStatus = useShop((s) => s.addressesStatus);
   const { startCheckout, loadAddresses, setCheckoutAddress, setRemark, submitOrder, refreshQuote } = useShop.getState();
   const started = useRef(false);
+  const [couponSheet, setCouponSheet] = useState(false);
 
   useDidShow(() => {
     if (!source || !useShop.getState().isLoggedIn()) return;
@@ -57,6 +59,7 @@ export default function CheckoutPage() {
 
   const address = addresses.find((a) => a.id === checkout.addressId);
   const quote = checkout.quote;
+  const coupon = quote ? couponSummary(quote) : null;
 
   const chooseAddress = () => {
     if (addresses.length === 0) {
@@ -75,9 +78,10 @@ export default function CheckoutPage() {
     let orderId: string;
     try {
       orderId = (await submitOrder()).id;
-    } catch {
-      // The client showed why; the quote may be stale (price, stock).
-      void refreshQuote();
+    } catch (e) {
+      // The client showed why. Refused (price, stock, coupon): the quote may be stale, read it again. No answer or a
+      // server error: the order may exist, and a retry must send what this one sent, so the quote stays.
+      if (isSettledRefusal(e)) void refreshQuote();
       return;
     }
     await payOrder(orderId, (url) => Taro.redirectTo({ url }));
@@ -114,7 +118,35 @@ export default function CheckoutPage() {
           <View className="card">
             <View className="card__title">商品（共 {quote.itemCount} 件）</View>
             <LineList lines={quote.lines} />
+            <GiftList gifts={quote.gifts} />
           </View>
+          <View
+            className={`card coupon-row e2e-coupon-row ${coupon?.state === 'chosen' ? '' : 'coupon-row--muted'}`}
+            data-state={coupon?.state}
+            onClick={() => setCouponSheet(true)}
+          >
+            <Text>优惠券</Text>
+            <View className="coupon-row__value ellipsis">
+              {coupon?.state === 'chosen' ? (
+                <>
+                  <Text className="coupon-row__label">{coupon.text}</Text>
+                  <Text className="price e2e-coupon-amount">-{formatFen(coupon.amountFen)}</Text>
+                </>
+              ) : (
+                <Text>{checkout.choosingCoupon ? '计算中…' : coupon?.text}</Text>
+              )}
+            </View>
+            <Text className="muted">›</Text>
+          </View>
+          {quote.hints.length > 0 && (
+            <View className="hints">
+              {quote.hints.map((h) => (
+                <View className="e2e-hint" key={h}>
+                  {h}
+                </View>
+              ))}
+            </View>
+          )}
           <View className="card">
             <AmountBreakdown amounts={quote} />
           </View>
@@ -137,12 +169,14 @@ export default function CheckoutPage() {
           <Text className="price price--large">{quote ? formatFen(quote.payableFen) : '--'}</Text>
         </View>
         <View
-          className={`btn e2e-submit-order ${!quote || checkout.submitting ? 'btn--disabled' : ''}`}
-          onClick={() => quote && submit()}
+          className={`btn e2e-submit-order ${!quote || checkout.submitting || checkout.choosingCoupon ? 'btn--disabled' : ''}`}
+          onClick={() => quote && !checkout.choosingCoupon && submit()}
         >
           {checkout.submitting ? '提交中…' : '提交订单'}
         </View>
       </View>
+
+      <CouponSheet visible={couponSheet && !!quote} onClose={() => setCouponSheet(false)} />
 
       <SandboxPaySheet
         onFinished={(r) => {

@@ -1,9 +1,9 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ORDER_STATUS_LABEL } from '@shop/shared/src/order-state';
 import { EmptyState, ListSkeleton } from '../../../components/States';
-import { useShop } from '../../../store';
+import { leftPendingPayment, refundsSettled, useShop } from '../../../store';
 import { formatFen, formatRemaining, formatTime } from '../../../utils/format';
 import { useCountdown, useRequireLogin } from '../../../utils/hooks';
 import { AmountBreakdown, LineList } from '../../components/LineList';
@@ -20,10 +20,13 @@ export default function OrderDetailPage() {
   const status = useShop((s) => s.orderStatus[id]);
   const polling = useShop((s) => !!s.polling[id]);
   const payBusy = useShop((s) => s.payment.busy);
-  const { loadOrder, pollOrder, cancelOrder } = useShop.getState();
+  const { loadOrder, pollOrder, cancelOrder, watchOrder } = useShop.getState();
   const remaining = useCountdown(order?.status === 'PENDING_PAYMENT' ? order.deadlineAt : null);
   const firstShow = useRef(true);
   const expiredReload = useRef(false);
+  /** Past the deadline, waiting for the server to close the order. */
+  const [closing, setClosing] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
 
   useDidShow(() => {
     if (!id || !useShop.getState().isLoggedIn()) return;
@@ -45,15 +48,23 @@ export default function OrderDetailPage() {
     Taro.stopPullDownRefresh();
   });
 
-  // When the payment window closes, read the order again once (the server cancels it).
+  // When the payment window closes the server closes the order on its own: read it again a few times until it
+  // shows 已取消 (or 待发货, had a payment arrived in the last second).
   useEffect(() => {
     if (order?.status === 'PENDING_PAYMENT' && remaining === 0 && order.deadlineAt <= Date.now() && !expiredReload.current) {
       expiredReload.current = true;
-      const t = setTimeout(() => void loadOrder(id, { silent: true }), 1500);
-      return () => clearTimeout(t);
+      setClosing(true);
+      let live = true;
+      const t = setTimeout(() => {
+        void watchOrder(id, leftPendingPayment, { attempts: 6, intervalMs: 2000 }).finally(() => live && setClosing(false));
+      }, 1000);
+      return () => {
+        live = false;
+        clearTimeout(t);
+      };
     }
     return undefined;
-  }, [order?.status, order?.deadlineAt, remaining, id, loadOrder]);
+  }, [order?.status, order?.deadlineAt, remaining, id, watchOrder]);
 
   const startPay = async () => {
     if (useShop.getState().payment.busy) return;
@@ -74,16 +85,40 @@ export default function OrderDetailPage() {
     if (res.confirm) await cancelOrder(id);
   };
 
+  /** A paid order that has not shipped: the same cancel route; the server refunds it in full. */
+  const cancelAndRefund = async () => {
+    if (cancelling || !order) return;
+    const res = await Taro.showModal({
+      title: '取消订单并退款',
+      content: `订单取消后，实付款 ${formatFen(order.paidFen ?? order.payableFen)} 将原路退回，确定取消吗？`,
+      confirmText: '确认退款',
+      cancelText: '再想想',
+      confirmColor: '#e93b3d',
+    });
+    if (!res.confirm) return;
+    setCancelling(true);
+    try {
+      const o = await cancelOrder(id);
+      // Refunds finish a little later (the payment provider confirms them): follow them for a few seconds.
+      if (o && !refundsSettled(o)) await watchOrder(id, refundsSettled, { attempts: 5, intervalMs: 2000 });
+    } finally {
+      setCancelling(false);
+    }
+  };
+
   if (!id) return <EmptyState text="订单不存在" />;
   if (!loggedIn || (!order && status !== 'error')) return <ListSkeleton count={3} rows={4} />;
   if (!order)
     return <EmptyState status="error" text="订单加载失败" actionText="重新加载" onAction={() => loadOrder(id)} />;
 
   const pending = order.status === 'PENDING_PAYMENT';
+  const refundable = order.status === 'PAID';
+  const refunds = order.refunds ?? [];
+  const showRefunds = refunds.length > 0 || order.refundedFen > 0 || order.status === 'REFUNDING' || order.status === 'REFUNDED';
   const a = order.address;
 
   return (
-    <View className={`page ${pending ? 'page--with-bar' : ''} order-detail`}>
+    <View className={`page ${pending || refundable ? 'page--with-bar' : ''} order-detail`}>
       <View className="order-detail__header">
         <View className="order-detail__status e2e-order-status" data-status={order.status}>
           {order.statusLabel || ORDER_STATUS_LABEL[order.status]}
@@ -91,7 +126,11 @@ export default function OrderDetailPage() {
         {polling && <View className="order-detail__hint e2e-pay-confirming">支付结果确认中…</View>}
         {!polling && pending && (
           <View className="order-detail__hint e2e-pay-countdown">
-            {remaining > 0 ? `剩余支付时间 ${formatRemaining(remaining)}，超时订单将自动取消` : '支付时间已过'}
+            {remaining > 0
+              ? `剩余支付时间 ${formatRemaining(remaining)}，超时订单将自动取消`
+              : closing
+                ? '支付时间已过，订单关闭中…'
+                : '支付时间已过'}
           </View>
         )}
         {order.status === 'CANCELLED' && order.cancelReason && (
@@ -163,27 +202,32 @@ export default function OrderDetailPage() {
         </View>
       </View>
 
-      {(order.refunds ?? []).length > 0 && (
-        <View className="card">
+      {showRefunds && (
+        <View className="card refunds">
           <View className="card__title">退款信息</View>
-          {order.refunds.map((r) => (
-            <View className="refund" key={r.outRefundNo}>
+          {refunds.map((r) => (
+            <View className="refund e2e-refund-item" key={r.outRefundNo} data-refund-status={r.status}>
               <View className="order-info__row">
                 <Text>{r.reasonLabel || r.reason}</Text>
                 <Text className="price">{formatFen(r.amountFen)}</Text>
               </View>
               <View className="order-info__row">
                 <Text className="muted">{formatTime(r.finishedAt ?? r.createdAt)}</Text>
-                <Text className="e2e-refund-status">{r.statusLabel}</Text>
+                <Text className={`e2e-refund-status refund__status refund__status--${r.status}`}>{r.statusLabel}</Text>
               </View>
             </View>
           ))}
-          {order.refundedFen > 0 && (
+          {refunds.length === 0 && <View className="muted">退款处理中…</View>}
+          <View className="refund__totals">
+            <View className="order-info__row">
+              <Text className="muted">实付款</Text>
+              <Text className="e2e-paid-total">{formatFen(order.paidFen ?? 0)}</Text>
+            </View>
             <View className="order-info__row">
               <Text className="muted">已退款</Text>
-              <Text>{formatFen(order.refundedFen)}</Text>
+              <Text className="price e2e-refunded-total">{formatFen(order.refundedFen)}</Text>
             </View>
-          )}
+          </View>
         </View>
       )}
 
@@ -218,6 +262,15 @@ export default function OrderDetailPage() {
             onClick={() => remaining > 0 && startPay()}
           >
             去支付
+          </View>
+        </View>
+      )}
+
+      {refundable && (
+        <View className="bottom-bar order-detail__bar">
+          <View className="grow" />
+          <View className={`btn btn--ghost e2e-cancel-refund ${cancelling ? 'btn--disabled' : ''}`} onClick={cancelAndRefund}>
+            {cancelling ? '处理中…' : '取消订单并退款'}
           </View>
         </View>
       )}

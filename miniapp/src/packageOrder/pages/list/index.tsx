@@ -1,20 +1,32 @@
 import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { OrderTabKey, OrderView } from '@shop/shared';
 import { ORDER_TABS } from '@shop/shared/src/order-state';
 import { resolveAsset } from '../../../api/assets';
 import { FeedFooter } from '../../../components/Feed';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { useShop } from '../../../store';
-import { formatFen, formatTime } from '../../../utils/format';
-import { useRequireLogin } from '../../../utils/hooks';
+import { formatFen, formatRemaining, formatTime } from '../../../utils/format';
+import { useCountdown, useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
 import './index.scss';
 
 const TAB_KEYS = ORDER_TABS.map((t) => t.key) as OrderTabKey[];
 
 function OrderCard({ order }: { order: OrderView }) {
+  const pending = order.status === 'PENDING_PAYMENT';
+  const remaining = useCountdown(pending ? order.deadlineAt : null);
+  const reloaded = useRef(false);
+  // Past the deadline the server closes the order: read it again so the card shows 已取消.
+  useEffect(() => {
+    if (!pending || remaining > 0 || order.deadlineAt > Date.now() || reloaded.current) return undefined;
+    reloaded.current = true;
+    const t = setTimeout(() => {
+      void useShop.getState().watchOrder(order.id, (o) => o.status !== 'PENDING_PAYMENT', { attempts: 4, intervalMs: 2000 });
+    }, 1000);
+    return () => clearTimeout(t);
+  }, [pending, remaining, order.id, order.deadlineAt]);
   const open = (pay = false) =>
     Taro.navigateTo({ url: withQuery(PAGES.order, { id: order.id, pay: pay ? 1 : undefined }) });
   return (
@@ -32,13 +44,16 @@ function OrderCard({ order }: { order: OrderView }) {
       <View className="order-card__sum">
         共 {order.itemCount} 件，实付 <Text className="price">{formatFen(order.payableFen)}</Text>
       </View>
-      {order.status === 'PENDING_PAYMENT' && (
+      {pending && (
         <View className="order-card__actions">
+          <Text className="order-card__countdown e2e-pay-countdown">
+            {remaining > 0 ? `剩余 ${formatRemaining(remaining)}` : '支付已超时'}
+          </Text>
           <View
-            className="btn btn--small e2e-pay-order"
+            className={`btn btn--small e2e-pay-order ${remaining > 0 ? '' : 'btn--disabled'}`}
             onClick={(e) => {
               e.stopPropagation();
-              void open(true);
+              if (remaining > 0) void open(true);
             }}
           >
             去支付
