@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startStack, type Stack } from '../../scripts/lib/stack';
 import { openBrowser, stepShots } from './browser';
+import { addAddressAtCheckout, loginAsDemoShopper, payInSandboxAndSeePaid, visible, watchPage } from './steps';
 
 /**
  * Coupons in a real browser against the whole local shop: demo login → 领券中心 (from 首页) → claim 美妆护肤88折券
@@ -29,25 +29,16 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const visible = (page: Page, selector: string) => page.locator(`${selector}:visible`).first();
 const yuan = (text: string | null) => Number((text ?? '').replace(/[^0-9.]/g, ''));
 
 describe('coupons in the H5 app', () => {
   it('claims a coupon in 领券中心, and checkout applies it by itself to a product in its scope', async () => {
     const { page } = browser;
     const shot = stepShots('coupons');
-    page.on('pageerror', (e) => console.error('page error:', e.message));
-    page.on('response', async (r) => {
-      if (r.url().includes('/v1/') && r.status() >= 400) console.error('API', r.status(), r.url(), (await r.text().catch(() => '')).slice(0, 300));
-    });
+    watchPage(page);
 
     // Log in first (我的 → 登录 → 选择演示用户).
-    await page.goto(`${stack.webUrl}/#/pages/index/index`);
-    await visible(page, '.e2e-product-card').waitFor({ timeout: 60_000 });
-    await page.getByText('我的', { exact: true }).last().click();
-    await visible(page, '.e2e-login-button').click();
-    await visible(page, '.e2e-demo-user[data-code="demo-xiaoming"]').click();
-    await expect.poll(() => visible(page, '.e2e-user-nickname').textContent(), { timeout: 15_000 }).toBe('小明');
+    await loginAsDemoShopper(page, stack.webUrl!);
     await shot(page, 'logged-in');
 
     // 首页 (campaign banners and 限时抢购 when the campaigns answer) → 领券中心
@@ -96,17 +87,7 @@ describe('coupons in the H5 app', () => {
     await visible(page, '.e2e-checkout').click();
 
     // Checkout: add an address, then the quote is there with the coupon chosen by the server.
-    await visible(page, '.e2e-address-card').click();
-    await visible(page, '.e2e-address-name input').waitFor();
-    await visible(page, '.e2e-address-name input').fill('王小明');
-    await visible(page, '.e2e-address-phone input').fill('13800138000');
-    await visible(page, '.e2e-address-province input').fill('上海市');
-    await visible(page, '.e2e-address-city input').fill('上海市');
-    await visible(page, '.e2e-address-district input').fill('浦东新区');
-    await visible(page, '.e2e-address-detail textarea').fill('世纪大道 100 号 8 楼');
-    await visible(page, '.e2e-address-save').click();
-    await visible(page, '.e2e-payable').waitFor();
-    await expect.poll(() => visible(page, '.e2e-address-card').textContent()).toContain('王小明');
+    await addAddressAtCheckout(page);
 
     const row = visible(page, '.e2e-coupon-row');
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('chosen');
@@ -147,11 +128,7 @@ describe('coupons in the H5 app', () => {
     });
     expect(yuan(await visible(page, '.e2e-sandbox-amount').textContent())).toBeCloseTo(payable, 2);
     await shot(page, 'sandbox-pay');
-    await visible(page, '.e2e-sandbox-pay').click();
-
-    const status = visible(page, '.e2e-order-status');
-    await expect.poll(() => status.getAttribute('data-status'), { timeout: 30_000 }).toBe('PAID');
-    expect(await status.textContent()).toContain('待发货');
+    await payInSandboxAndSeePaid(page);
     expect(await visible(page, '.e2e-payable').textContent()).toBe(payableText);
     await shot(page, 'order-paid');
 

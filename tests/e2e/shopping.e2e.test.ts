@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startStack, type Stack } from '../../scripts/lib/stack';
 import { openBrowser, stepShots } from './browser';
+import { addAddressAtCheckout, loginAsDemoShopper, payInSandboxAndSeePaid, visible, watchPage } from './steps';
 
 /**
  * A shopper's story in a real browser against the whole local shop (its own in-memory DynamoDB Local, the functions
@@ -20,28 +20,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const visible = (page: Page, selector: string) => page.locator(`${selector}:visible`).first();
 
 describe('shopping in the H5 app', () => {
   it('logs in as a demo shopper, finds a lipstick, buys it and sees the order paid', async () => {
     const { page } = browser;
     const shot = stepShots('shopping');
-    page.on('pageerror', (e) => console.error('page error:', e.message));
-    page.on('response', async (r) => {
-      if (r.url().includes('/v1/') && r.status() >= 400) console.error('API', r.status(), r.url(), (await r.text().catch(() => '')).slice(0, 300));
-    });
+    watchPage(page);
 
     await page.goto(`${stack.webUrl}/#/pages/index/index`);
     await visible(page, '.e2e-product-card').waitFor({ timeout: 60_000 });
     await shot(page, 'home');
 
     // 我的 → 登录 → 选择演示用户
-    await page.getByText('我的', { exact: true }).last().click();
-    await visible(page, '.e2e-login-button').click();
-    await visible(page, '.e2e-demo-user').waitFor();
-    await shot(page, 'demo-login');
-    await visible(page, '.e2e-demo-user[data-code="demo-xiaoming"]').click();
-    await expect.poll(() => visible(page, '.e2e-user-nickname').textContent(), { timeout: 15_000 }).toBe('小明');
+    await loginAsDemoShopper(page, stack.webUrl!);
     await shot(page, 'logged-in');
 
     // Search with a suggestion-backed keyword.
@@ -76,19 +67,7 @@ describe('shopping in the H5 app', () => {
     await visible(page, '.e2e-checkout').click();
 
     // Checkout: no address yet → add one, then submit.
-    await visible(page, '.e2e-address-card').waitFor();
-    await visible(page, '.e2e-address-card').click();
-    await visible(page, '.e2e-address-name input').waitFor();
-    await visible(page, '.e2e-address-name input').fill('王小明');
-    await visible(page, '.e2e-address-phone input').fill('13800138000');
-    await visible(page, '.e2e-address-province input').fill('上海市');
-    await visible(page, '.e2e-address-city input').fill('上海市');
-    await visible(page, '.e2e-address-district input').fill('浦东新区');
-    await visible(page, '.e2e-address-detail textarea').fill('世纪大道 100 号 8 楼');
-    await shot(page, 'address-form');
-    await visible(page, '.e2e-address-save').click();
-    await visible(page, '.e2e-payable').waitFor();
-    await expect.poll(() => visible(page, '.e2e-address-card').textContent()).toContain('王小明');
+    await addAddressAtCheckout(page);
     const payable = await visible(page, '.e2e-payable').textContent();
     expect(payable).toMatch(/¥\d+\.\d{2}/);
     await shot(page, 'checkout');
@@ -101,12 +80,8 @@ describe('shopping in the H5 app', () => {
     });
     expect(await visible(page, '.e2e-sandbox-amount').textContent()).toContain(payable!.replace(/[^0-9.]/g, ''));
     await shot(page, 'sandbox-pay');
-    await visible(page, '.e2e-sandbox-pay').click();
-
     // The order page reads the server's state.
-    const status = visible(page, '.e2e-order-status');
-    await expect.poll(() => status.getAttribute('data-status'), { timeout: 30_000 }).toBe('PAID');
-    expect(await status.textContent()).toContain('待发货');
+    await payInSandboxAndSeePaid(page);
     await shot(page, 'order-paid');
   });
 });

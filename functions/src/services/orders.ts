@@ -11,6 +11,7 @@ import { orderRepo, type OrderItem } from '../repositories/order-repo';
 import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { closeUnpaid } from './payment';
 import { REFUND_REASONS, requestRefund, type RefundReason } from './refunds';
+import { priceBreakdown } from './views';
 
 function toRefundView(r: RefundItem): RefundView {
   return {
@@ -30,16 +31,7 @@ export function toOrderView(o: OrderItem, refunds: RefundItem[] = []): OrderView
     id: o.id,
     status: o.status,
     statusLabel: ORDER_STATUS_LABEL[o.status],
-    lines: o.lines.map(({ productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen, flashSale }) => ({
-      productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen,
-      ...(flashSale ? { flashSale } : {}),
-    })),
-    itemCount: o.itemCount,
-    subtotalFen: o.subtotalFen,
-    shippingFen: o.shippingFen,
-    discountFen: o.discountFen,
-    discounts: o.discounts,
-    payableFen: o.payableFen,
+    ...priceBreakdown(o),
     address: o.address,
     remark: o.remark,
     createdAt: o.createdAt,

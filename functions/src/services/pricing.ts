@@ -27,6 +27,7 @@ import { catalogRepo } from '../repositories/catalog-repo';
 import { couponRepo, type CouponItem } from '../repositories/coupon-repo';
 import { keys } from '../repositories/keys';
 import { orderRepo, type OrderGift, type OrderLine, type ShippingAddress, type StockMove } from '../repositories/order-repo';
+import { priceBreakdown } from './views';
 
 export interface Wanted {
   productId: string;
@@ -178,16 +179,7 @@ export async function priceCheckoutFor(
   return {
     quote: { ...q, lines },
     view: {
-      lines: lines.map(({ productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen, flashSale }) => ({
-        productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen,
-        ...(flashSale ? { flashSale } : {}),
-      })),
-      itemCount: q.itemCount,
-      subtotalFen: q.subtotalFen,
-      shippingFen: q.shippingFen,
-      discountFen: q.discountFen,
-      discounts: q.discounts,
-      payableFen: q.payableFen,
+      ...priceBreakdown({ ...q, lines }),
       couponIds: pricing.couponIds,
       coupons: couponOptions(usable, pricing),
       gifts: gifts.map(({ productId, skuId, title, quantity }) => ({ productId, skuId, title, quantity })),

@@ -1,0 +1,48 @@
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+/** Taro's H5 keeps earlier pages in the DOM, hidden: only ever act on what is visible. */
+export const visible = (page: Page, selector: string) => page.locator(`${selector}:visible`).first();
+
+/** Page errors and failed API calls go to the test log, so a failure explains itself. */
+export function watchPage(page: Page): void {
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('response', async (r) => {
+    if (r.url().includes('/v1/') && r.status() >= 400) console.error('API', r.status(), r.url(), (await r.text().catch(() => '')).slice(0, 300));
+  });
+}
+
+/** 首页 → 我的 → 登录 → 选择演示用户 (小明). */
+export async function loginAsDemoShopper(page: Page, webUrl: string): Promise<void> {
+  await page.goto(`${webUrl}/#/pages/index/index`);
+  await visible(page, '.e2e-product-card').waitFor({ timeout: 60_000 });
+  await page.getByText('我的', { exact: true }).last().click();
+  await visible(page, '.e2e-login-button').click();
+  await visible(page, '.e2e-demo-user').waitFor();
+  await visible(page, '.e2e-demo-user[data-code="demo-xiaoming"]').click();
+  await expect.poll(() => visible(page, '.e2e-user-nickname').textContent(), { timeout: 15_000 }).toBe('小明');
+}
+
+/** On 确认订单 with no address yet: open the form, fill it, save; back on checkout with the address chosen. */
+export async function addAddressAtCheckout(page: Page): Promise<void> {
+  await visible(page, '.e2e-address-card').waitFor();
+  await visible(page, '.e2e-address-card').click();
+  await visible(page, '.e2e-address-name input').waitFor();
+  await visible(page, '.e2e-address-name input').fill('王小明');
+  await visible(page, '.e2e-address-phone input').fill('13800138000');
+  await visible(page, '.e2e-address-province input').fill('上海市');
+  await visible(page, '.e2e-address-city input').fill('上海市');
+  await visible(page, '.e2e-address-district input').fill('浦东新区');
+  await visible(page, '.e2e-address-detail textarea').fill('世纪大道 100 号 8 楼');
+  await visible(page, '.e2e-address-save').click();
+  await visible(page, '.e2e-payable').waitFor();
+  await expect.poll(() => visible(page, '.e2e-address-card').textContent()).toContain('王小明');
+}
+
+/** On the 模拟支付 sheet: 确认支付, then the order page reads the server until it says 待发货. */
+export async function payInSandboxAndSeePaid(page: Page): Promise<void> {
+  await visible(page, '.e2e-sandbox-pay').click();
+  const status = visible(page, '.e2e-order-status');
+  await expect.poll(() => status.getAttribute('data-status'), { timeout: 30_000 }).toBe('PAID');
+  expect(await status.textContent()).toContain('待发货');
+}
