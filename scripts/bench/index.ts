@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- <name>`: prints one JSON line per benchmark. With no name, runs them all.
+ * `npm run bench -- <name> [<name>…]`: prints one JSON line per benchmark. With no name, runs them all.
+ * Each benchmark runs in a process of its own (its own local stack and clients), one after another.
  * Benchmarks measure; they never fail a build on a number.
  */
+import { spawnSync } from 'node:child_process';
 import { benchCheckout } from './checkout';
 import { benchNotify } from './notify';
 import { benchQuote } from './quote';
@@ -16,12 +18,17 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(BENCHES);
-for (const name of names) {
-  const bench = BENCHES[name];
-  if (!bench) {
-    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
-    process.exit(2);
+const unknown = names.filter((n) => !BENCHES[n]);
+if (unknown.length) {
+  console.error(`unknown benchmark "${unknown.join(', ')}"; known: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+if (names.length === 1) {
+  console.log(JSON.stringify({ ...(await BENCHES[names[0]]()), at: new Date().toISOString() }));
+} else {
+  for (const name of names) {
+    const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1], name], { stdio: 'inherit' });
+    if (run.status !== 0) process.exit(run.status ?? 1);
   }
-  console.log(JSON.stringify({ ...(await bench()), at: new Date().toISOString() }));
 }
 process.exit(0);

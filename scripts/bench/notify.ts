@@ -36,7 +36,7 @@ export async function benchNotify(): Promise<Record<string, unknown>> {
     const makeOrders = async (n: number, tag: string) => {
       const ids: { id: string; payableFen: number }[] = [];
       await runConcurrent(n, 20, async (i) => {
-        const o = await createOrder(user.user.id, { idempotencyKey: `bench${tag}${now}x${i}xxxxxx`, source: { type: 'buyNow', productId: 'p-bench-02', skuId: 'sku-bench-02', quantity: 1 }, addressId: address.id, remark: '' }, Date.now());
+        const o = await createOrder(user.user.id, { idempotencyKey: `bench${tag}${now}x${i}xxxxxx`, source: { type: 'buyNow', productId: 'p-bench-02', skuId: 'sku-bench-02', quantity: 1 }, addressId: address.id, remark: '', couponIds: [] }, Date.now());
         ids.push({ id: o.id, payableFen: o.payableFen });
         return true;
       });

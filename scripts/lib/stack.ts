@@ -65,6 +65,23 @@ async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean)
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+async function resetFunctionState(): Promise<void> {
+  const [config, secretsLib, dynamo, pay, payment, campaigns] = await Promise.all([
+    import('../../functions/src/lib/config'),
+    import('../../functions/src/lib/secrets'),
+    import('../../functions/src/lib/dynamo'),
+    import('../../functions/src/providers/wechat-pay/index'),
+    import('../../functions/src/services/payment'),
+    import('../../functions/src/providers/campaign-config'),
+  ]);
+  config.resetConfig();
+  secretsLib.resetSecrets();
+  dynamo.resetDb();
+  pay.resetWechatPay();
+  payment.resetPaymentState();
+  campaigns.resetCampaignConfig();
+}
+
 /** The environment of the functions on the local stage (also used by scripts that act on a running local shop). */
 export function localFunctionEnv(args: { dynamoEndpoint: string; apiPort: number; secretsFile: string }): Record<string, string> {
   return {
@@ -173,8 +190,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LAMBDA_PORT: String(await freePort()),
       ...options.functionEnv,
     };
-    // This process talks to the same table (seeding; tests and benchmarks that call services directly).
+    // This process talks to the same table (seeding; tests and benchmarks that call services directly); clients and
+    // settings cached for an earlier stack in this process must not outlive it.
     Object.assign(process.env, env, secrets);
+    await resetFunctionState();
 
     const created = await ensureTable(localClient(dynamo.endpoint), TABLE_NAME);
     const { isEmpty, seedDemoData } = await import('../seed/seed');

@@ -72,13 +72,17 @@ export async function priceCheckoutFor(
   const giftQuotaIds = giftCampaigns.filter((c) => c.quota !== undefined).map((c) => c.id);
   const addressKey = options.addressId ? [keys.address(userId, options.addressId)] : [];
 
+  // Only the reads this checkout needs: no coupon query when the shopper chose none, and no "has paid before" query
+  // unless a price-changing campaign open now tells new shoppers from returning ones (coupon drops do not price).
+  const wantsCoupons = !(options.couponIds && options.couponIds.length === 0);
+  const needsIsNew = open.some((c) => c.type !== 'coupon_drop' && (!c.targeting.newUsers || !c.targeting.returning));
   const [catalog, held, hasPaid] = await Promise.all([
     catalogRepo.skusWithProducts(
       [...wanted, ...giftCampaigns.map((c) => ({ productId: c.gift.productId, skuId: c.gift.skuId }))],
       [...addressKey, ...campaignRepo.usageKeys(userId, flashRefs, giftQuotaIds)],
     ),
-    couponRepo.listForUser(userId),
-    orderRepo.hasPaidOrder(userId),
+    wantsCoupons ? couponRepo.listForUser(userId) : Promise.resolve([]),
+    needsIsNew ? orderRepo.hasPaidOrder(userId) : Promise.resolve(false),
   ]);
   const { skus, products } = catalog;
   const extra = new Map(catalog.extra.map((i) => [keyId(i as { PK: string; SK: string }), i]));
