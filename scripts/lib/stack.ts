@@ -239,6 +239,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         timers.push(t);
       };
       every(5_000, jobs.sweepOrders);
+      every(5_000, jobs.sweepGroups);
       every(60_000, jobs.reconcileJob);
     }
 

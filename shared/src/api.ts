@@ -47,6 +47,12 @@ export const API = {
   claimCoupon: { method: 'POST', path: '/v1/coupons/claim', auth: true, body: C.ClaimCouponRequest, response: C.CouponView },
   myCoupons: { method: 'GET', path: '/v1/coupons', auth: true, query: C.ListCouponsQuery, response: C.CouponsResponse },
 
+  groupDeals: { method: 'GET', path: '/v1/groups/deals', auth: false, query: C.GroupDealsQuery, response: C.GroupDealsResponse },
+  createGroupOrder: { method: 'POST', path: '/v1/groups/orders', auth: true, body: C.CreateGroupOrderRequest, response: C.OrderView },
+  groupLanding: { method: 'GET', path: '/v1/groups/landing/{token}', auth: false, response: C.GroupLandingResponse },
+  myGroups: { method: 'GET', path: '/v1/groups/mine', auth: true, query: C.MyGroupsQuery, response: C.MyGroupsResponse },
+  groupShare: { method: 'GET', path: '/v1/groups/{groupId}/share', auth: true, response: C.GroupShareResponse },
+
   quote: { method: 'POST', path: '/v1/checkout/quote', auth: true, body: C.QuoteRequest, response: C.QuoteView },
   createOrder: { method: 'POST', path: '/v1/orders', auth: true, body: C.CreateOrderRequest, response: C.OrderView },
   listOrders: { method: 'GET', path: '/v1/orders', auth: true, query: C.ListOrdersQuery, response: C.OrderPage },

@@ -3,6 +3,7 @@ import { logger } from '../lib/http';
 import { scheduleOrderTimeout } from '../providers/scheduler';
 import { expireOrder, sweepExpiredOrders } from '../services/payment';
 import { dailyReport, reconcile } from '../services/reconcile';
+import { sweepDueGroups } from '../services/groups';
 
 /** Invoked by the order's own EventBridge Scheduler schedule at its payment deadline. */
 export async function orderTimeout(event: { orderId: string }) {
@@ -17,6 +18,13 @@ export async function orderTimeout(event: { orderId: string }) {
 export async function sweepOrders() {
   const counts = await sweepExpiredOrders(Date.now());
   if (counts.cancelled || counts.paid || counts.failed) logger.info('timeout sweep', counts);
+  return counts;
+}
+
+/** Every minute: groups past their deadline robot-fill or fail (every member refunded); full ones succeed. */
+export async function sweepGroups() {
+  const counts = await sweepDueGroups(Date.now());
+  if (counts.success || counts.failed || counts.error) logger.info('group sweep', counts);
   return counts;
 }
 

@@ -29,6 +29,14 @@ export interface GiftTake {
 export interface QuotaReturn {
   flash: (FlashRef & { quantity: number })[];
   gifts: { campaignId: string; quantity: number }[];
+  /** Units of a group deal (its stock quota and the shopper's per-user count). */
+  group?: { campaignId: string; quantity: number }[];
+}
+export interface GroupTake {
+  campaignId: string;
+  quantity: number;
+  quota: number;
+  perUserLimit: number;
 }
 
 export const campaignRepo = {
@@ -62,8 +70,32 @@ export const campaignRepo = {
    * Takes flash-sale units and gifts for an order, inside the order's transaction. `sold <= quota - q` (rather than
    * `sold + q <= quota`, which DynamoDB cannot express) keeps the quota exact under any concurrency.
    */
-  takeItems(userId: string, flash: FlashTake[], gifts: GiftTake[]): LabelledItem[] {
+  takeItems(userId: string, flash: FlashTake[], gifts: GiftTake[], group: GroupTake[] = []): LabelledItem[] {
     const items: LabelledItem[] = [];
+    for (const g of group) {
+      items.push(
+        {
+          label: `groupQuota:${g.campaignId}`,
+          Update: {
+            TableName: table(),
+            Key: keys.groupQuota(g.campaignId),
+            UpdateExpression: 'SET campaignId = :cid ADD sold :q',
+            ConditionExpression: 'attribute_not_exists(sold) OR sold <= :room',
+            ExpressionAttributeValues: { ':cid': g.campaignId, ':q': g.quantity, ':room': g.quota - g.quantity },
+          },
+        },
+        {
+          label: `groupLimit:${g.campaignId}`,
+          Update: {
+            TableName: table(),
+            Key: keys.groupBought(userId, g.campaignId),
+            UpdateExpression: 'ADD bought :q',
+            ConditionExpression: 'attribute_not_exists(bought) OR bought <= :room',
+            ExpressionAttributeValues: { ':q': g.quantity, ':room': g.perUserLimit - g.quantity },
+          },
+        },
+      );
+    }
     for (const f of flash) {
       if (f.quantity > f.quota || f.quantity > f.perUserLimit) throw new RangeError(`flash quantity ${f.quantity} above its limits for ${f.skuId}`);
       items.push(
@@ -108,6 +140,28 @@ export const campaignRepo = {
   /** Gives an order's flash-sale units and gifts back (cancel, timeout, full refund), in that transaction. */
   returnItems(userId: string, back: QuotaReturn): LabelledItem[] {
     return [
+      ...(back.group ?? []).flatMap<LabelledItem>((g) => [
+        {
+          label: `groupQuota:${g.campaignId}`,
+          Update: {
+            TableName: table(),
+            Key: keys.groupQuota(g.campaignId),
+            UpdateExpression: 'ADD sold :negq',
+            ConditionExpression: 'attribute_exists(sold)',
+            ExpressionAttributeValues: { ':negq': -g.quantity },
+          },
+        },
+        {
+          label: `groupLimit:${g.campaignId}`,
+          Update: {
+            TableName: table(),
+            Key: keys.groupBought(userId, g.campaignId),
+            UpdateExpression: 'ADD bought :negq',
+            ConditionExpression: 'attribute_exists(bought)',
+            ExpressionAttributeValues: { ':negq': -g.quantity },
+          },
+        },
+      ]),
       ...back.flash.flatMap<LabelledItem>((f) => [
         {
           label: `flash:${f.campaignId}#${f.skuId}`,

@@ -27,6 +27,12 @@
  *   flash-sale quota  FLASH#<cid>#<skuId>    QUOTA                -                                       -                               -   ({sold})
  *   flash bought      USER#<uid>             FLASHBOUGHT#<cid>#<skuId> -                                  -                               -   ({bought}, per-user limit)
  *   gift quota        GIFT#<campaignId>      QUOTA                -                                       -                               -   ({given})
+ *   group             GROUP#<gid>            GROUP                GROUPS#<cid>#OPEN / <deadline>#<gid>    -                               DUE#GROUP / <deadline>#<gid> (until closed and settled)
+ *                     (GSI1 only while OPEN: the 去参团 list of a deal)
+ *   group member      GROUP#<gid>            MEMBER#<uid>         USER#<uid>#GROUPS / <seatedAt>#<gid>    -                               -   (robots: no GSI)
+ *   share token       GROUPTOKEN#<token>     GROUPTOKEN           -                                       -                               -   ({groupId})
+ *   group quota       GROUPQUOTA#<cid>       QUOTA                -                                       -                               -   ({sold}, campaign stockQuota)
+ *   group bought      USER#<uid>             GROUPBOUGHT#<cid>    -                                       -                               -   ({bought}, per-user limit)
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS } from '@shop/shared';
@@ -129,6 +135,31 @@ export const keys = {
   }),
   /** Gifts handed out by a 满赠 campaign with a quota. */
   giftQuota: (campaignId: string): Key => ({ PK: `GIFT#${campaignId}`, SK: 'QUOTA' }),
+
+  /** A group of a group deal (拼团) with its members in the same partition: one Query reads the whole group. */
+  group: (groupId: string): Key => ({ PK: `GROUP#${groupId}`, SK: 'GROUP' }),
+  groupPartition: (groupId: string) => `GROUP#${groupId}`,
+  groupMember: (groupId: string, userId: string): Key => ({ PK: `GROUP#${groupId}`, SK: `MEMBER#${userId}` }),
+  groupMemberPrefix: 'MEMBER#',
+  /** Open groups of a deal, soonest deadline first (去参团); removed when the group closes. */
+  openGroupOfDeal: (campaignId: string, deadline: number, groupId: string) => ({
+    GSI1PK: `GROUPS#${campaignId}#OPEN`,
+    GSI1SK: `${String(deadline).padStart(15, '0')}#${groupId}`,
+  }),
+  openGroupsPartition: (campaignId: string) => `GROUPS#${campaignId}#OPEN`,
+  /** Groups whose deadline is due, for the deadline sweeper; removed once the group is closed and settled. */
+  groupDue: (deadline: number, groupId: string) => ({ GSI3PK: 'DUE#GROUP', GSI3SK: `${String(deadline).padStart(15, '0')}#${groupId}` }),
+  groupDuePartition: 'DUE#GROUP',
+  /** A shopper's seats, newest last (我的拼团). */
+  userGroup: (userId: string, seatedAt: number, groupId: string) => ({
+    GSI1PK: `USER#${userId}#GROUPS`,
+    GSI1SK: `${String(seatedAt).padStart(15, '0')}#${groupId}`,
+  }),
+  userGroupsPartition: (userId: string) => `USER#${userId}#GROUPS`,
+  groupToken: (token: string): Key => ({ PK: `GROUPTOKEN#${token}`, SK: 'GROUPTOKEN' }),
+  /** Units sold by a group deal (campaign-wide stockQuota) and per shopper (perUserLimit). */
+  groupQuota: (campaignId: string): Key => ({ PK: `GROUPQUOTA#${campaignId}`, SK: 'QUOTA' }),
+  groupBought: (userId: string, campaignId: string): Key => ({ PK: `USER#${userId}`, SK: `GROUPBOUGHT#${campaignId}` }),
 
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderStatus, OrderTabKey, QuoteDiscount, QuoteLine } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
-import { campaignRepo, type FlashTake, type GiftTake, type QuotaReturn } from './campaign-repo';
+import { campaignRepo, type FlashTake, type GiftTake, type GroupTake, type QuotaReturn } from './campaign-repo';
 import { couponRepo } from './coupon-repo';
 import { keys } from './keys';
 import { isConditionFailed, transact, TransactionRefused, type LabelledItem } from './transactions';
@@ -55,6 +55,21 @@ export interface OrderItem {
   flashSales?: FlashTake[];
   /** 满赠 gifts shipped with the order (their stock, and the campaign quota when it has one, are taken with it). */
   gifts?: OrderGift[];
+  /** How the order takes part in a group deal (absent on ordinary orders). */
+  group?: OrderGroup;
+}
+
+export interface OrderGroup {
+  campaignId: string;
+  role: 'leader' | 'member';
+  /** The group joined, or (leader) the group opened at payment; null until then. */
+  groupId: string | null;
+  token: string | null;
+  /** PENDING until the payment seats the shopper; FAILED also for a payer refused a seat (refunded). */
+  status: 'PENDING' | 'OPEN' | 'SUCCESS' | 'FAILED';
+  inviter: string | null;
+  /** The unit counted against the deal's stock quota and the shopper's limit. */
+  take: GroupTake;
 }
 
 /** A quote line as the order keeps it; `flashSale` says a flash price replaced the list price. */
@@ -92,10 +107,11 @@ export function heldStock(order: { lines: StockMove[]; gifts?: StockMove[] }): S
 }
 
 /** The campaign quotas an order took. */
-export function quotasHeld(order: Pick<OrderItem, 'flashSales' | 'gifts'>): QuotaReturn {
+export function quotasHeld(order: Pick<OrderItem, 'flashSales' | 'gifts' | 'group'>): QuotaReturn {
   return {
     flash: (order.flashSales ?? []).map(({ campaignId, skuId, quantity }) => ({ campaignId, skuId, quantity })),
     gifts: (order.gifts ?? []).filter((g) => g.quota !== null).map(({ campaignId, quantity }) => ({ campaignId, quantity })),
+    group: order.group ? [{ campaignId: order.group.take.campaignId, quantity: order.group.take.quantity }] : [],
   };
 }
 
@@ -151,7 +167,7 @@ export const orderRepo = {
         },
       })),
       ...couponRepo.lockItems(order.userId, order.couponIds ?? [], order.id, order.createdAt),
-      ...campaignRepo.takeItems(order.userId, order.flashSales ?? [], giftTakes(order)),
+      ...campaignRepo.takeItems(order.userId, order.flashSales ?? [], giftTakes(order), order.group ? [order.group.take] : []),
       {
         label: 'order',
         Put: {
@@ -329,7 +345,7 @@ export const orderRepo = {
           },
         })),
         ...couponRepo.retakeAsUsedItems(order.userId, order.couponIds ?? [], order.id, args.now),
-        ...campaignRepo.takeItems(order.userId, order.flashSales ?? [], giftTakes(order)),
+        ...campaignRepo.takeItems(order.userId, order.flashSales ?? [], giftTakes(order), order.group ? [order.group.take] : []),
       ]);
       return 'reserved';
     } catch (e) {

@@ -1,5 +1,6 @@
 import {
   DomainError,
+  GROUP_STATUS_LABEL,
   ORDER_STATUS_LABEL,
   REFUND_STATUS_LABEL,
   type ListOrdersQuery,
@@ -45,6 +46,16 @@ export function toOrderView(o: OrderItem, refunds: RefundItem[] = []): OrderView
     refunds: refunds.map(toRefundView),
     couponIds: o.couponIds ?? [],
     timeline: o.timeline,
+    group: o.group
+      ? {
+          campaignId: o.group.campaignId,
+          role: o.group.role,
+          groupId: o.group.groupId,
+          token: o.group.token,
+          status: o.group.status,
+          statusLabel: o.group.status === 'PENDING' ? (o.status === 'PENDING_PAYMENT' ? '待支付' : '拼团处理中') : GROUP_STATUS_LABEL[o.group.status],
+        }
+      : null,
   };
 }
 

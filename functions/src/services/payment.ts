@@ -11,6 +11,7 @@ import { sandboxWechatPay, wechatPay } from '../providers/wechat-pay/index';
 import { NotifyRejected, type TransactionNotification } from '../providers/wechat-pay/types';
 import { outTradeNoFor } from '../providers/wechat-pay/v3-crypto';
 import { requestRefund } from './refunds';
+import { onGroupOrderPaid } from './groups';
 
 /** A prepay_id lives 2 hours at WeChat; reuse ours while it has comfortably more than the order has left. */
 const PREPAY_REUSE_MS = 110 * 60 * 1000;
@@ -141,6 +142,16 @@ interface SettleInput {
  *   when the stock is gone, record the money and refund it in full, automatically.
  */
 async function settleTransaction(input: SettleInput): Promise<SettleResult> {
+  const result = await settleOrder(input);
+  // A group order's seat is claimed now that the payment is confirmed (repeatable: a retry finishes what a crash left).
+  if (['PAID', 'ALREADY_PAID', 'PAID_LATE'].includes(result)) {
+    const order = await orderRepo.get(input.outTradeNo);
+    if (order?.group && order.status === 'PAID' && order.group.status === 'PENDING') await onGroupOrderPaid(order.id, input.now);
+  }
+  return result;
+}
+
+async function settleOrder(input: SettleInput): Promise<SettleResult> {
   const order = input.order ?? (await orderRepo.get(input.outTradeNo));
   if (!order) return 'RECORDED';
   const paid = { transactionId: input.transactionId, paidAt: input.successTime ?? input.now, paidFen: input.amountTotalFen, now: input.now };
@@ -157,7 +168,7 @@ async function settleTransaction(input: SettleInput): Promise<SettleResult> {
       await requestRefund(latest.id, { reason: 'LATE_PAYMENT', restock: false }, input.now);
       return 'REFUNDING_LATE';
     }
-    return settleTransaction({ ...input, order: undefined });
+    return settleOrder({ ...input, order: undefined });
   }
   // Paid twice for one order cannot happen at WeChat (one out_trade_no, one payment); if it ever does, a person looks.
   await orderRepo.recordNotification(input.eventKey, { ...input, outcome: `UNEXPECTED_${latest.status}` });

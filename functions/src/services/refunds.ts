@@ -10,6 +10,9 @@ export const REFUND_REASONS = {
   CANCELLED_AFTER_PAY: '买家取消已支付订单',
   LATE_PAYMENT: '订单已关闭后收到的付款',
   GROUP_FAILED: '拼团未成功',
+  GROUP_FULL: '拼团已满',
+  GROUP_CLOSED: '拼团已结束',
+  GROUP_DUP: '已在团中，重复参团',
   AFTER_SALE: '售后退款',
 } as const;
 export type RefundReason = keyof typeof REFUND_REASONS;
@@ -18,6 +21,9 @@ const FULL_REFUND_FROM: Record<RefundReason, OrderStatus[]> = {
   CANCELLED_AFTER_PAY: ['PAID'],
   LATE_PAYMENT: ['CANCELLED'],
   GROUP_FAILED: ['PAID'],
+  GROUP_FULL: ['PAID'],
+  GROUP_CLOSED: ['PAID'],
+  GROUP_DUP: ['PAID'],
   AFTER_SALE: ['PAID', 'SHIPPED', 'COMPLETED'],
 };
 

@@ -6,3 +6,4 @@ export * from './address';
 export * from './checkout';
 export * from './order';
 export * from './coupons';
+export * from './group';

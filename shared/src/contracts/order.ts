@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Cursor, EpochMs, FenAmount, Id, Limit, page } from './common';
 import { ORDER_STATUSES, ORDER_TABS } from '../order-state';
 import { QuoteLineView } from './checkout';
+import { OrderGroupInfo } from './group';
 
 export const OrderStatusSchema = z.enum(ORDER_STATUSES);
 export const OrderTabKeySchema = z.enum(ORDER_TABS.map((t) => t.key) as [string, ...string[]]);
@@ -61,6 +62,8 @@ export const OrderView = z.object({
   refundedFen: FenAmount,
   refunds: z.array(RefundView),
   couponIds: z.array(Id),
+  /** Group-buy orders: the group and the shopper's part in it; they ship only once the group succeeds. */
+  group: OrderGroupInfo.nullable().default(null),
   timeline: z.array(TimelineEntry),
 });
 export type OrderView = z.infer<typeof OrderView>;

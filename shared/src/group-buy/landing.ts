@@ -65,8 +65,9 @@ export interface GroupLandingView {
 }
 
 /** Only http(s) image URLs pass, so nothing else can be smuggled into an <image> src. */
+/** Only web addresses and site-relative paths (our own catalog images) pass; anything else (javascript:, data:) is dropped. */
 function publicUrl(url: unknown): string | null {
-  return typeof url === 'string' && /^https?:\/\/[^\s]+$/.test(url) ? url : null;
+  return typeof url === 'string' && (/^https?:\/\/[^\s]+$/.test(url) || /^\/[A-Za-z0-9._~\/-]+$/.test(url)) ? url : null;
 }
 
 export function landingView(group: Group, members: LandingMemberProfile[], product: LandingProduct): GroupLandingView {

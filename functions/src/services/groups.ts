@@ -1,0 +1,433 @@
+/**
+ * The group service (拼团): carries out what the pure rules in shared/src/group-buy decide, as conditional writes.
+ * Seats are claimed at payment time (onGroupOrderPaid), never at order time; deadlines are applied by the sweeper.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  DomainError,
+  GROUP_REFUSALS,
+  GROUP_STATUS_LABEL,
+  deadlineOutcome,
+  groupDeadline,
+  groupPrice,
+  groupTerms,
+  joinBlocker,
+  joinOrderExpiresAt,
+  landingView,
+  leaderOrderExpiresAt,
+  leaderRefundOnSuccessFen,
+  maskNickname,
+  newShareToken,
+  quote,
+  seatDecision,
+  seatMember,
+  seatsLeft,
+  sharePath,
+  shareTitle,
+  type CreateGroupOrderRequest,
+  type GroupDealCampaign,
+  type GroupDealView,
+  type GroupLandingResponse,
+  type GroupShareResponse,
+  type MyGroupView,
+  type OrderView,
+} from '@shop/shared';
+import { config } from '../lib/config';
+import { logger } from '../lib/http';
+import { newId } from '../lib/ids';
+import { campaignConfig } from '../providers/campaign-config';
+import { catalogRepo } from '../repositories/catalog-repo';
+import { keyId } from '../repositories/batch';
+import { groupRepo, type GroupItem, type MemberItem, type StoredGroup } from '../repositories/group-repo';
+import { keys } from '../repositories/keys';
+import { orderRepo, type OrderItem, type ShippingAddress } from '../repositories/order-repo';
+import { TransactionRefused } from '../repositories/transactions';
+import { userRepo } from '../repositories/user-repo';
+import { toOrderView } from './orders';
+import { requestRefund, type RefundReason } from './refunds';
+
+async function deal(campaignId: string): Promise<GroupDealCampaign | null> {
+  const { config: cfg } = await campaignConfig();
+  const c = cfg.campaigns.find((x) => x.id === campaignId);
+  return c && c.type === 'group_deal' ? c : null;
+}
+
+async function liveDeal(campaignId: string, now: number): Promise<GroupDealCampaign> {
+  const d = await deal(campaignId);
+  if (!d || !d.enabled || now < d.window.startAt || now >= d.window.endAt) throw new DomainError('NOT_FOUND', '拼团活动不存在或已结束');
+  return d;
+}
+
+async function groupOfToken(token: string): Promise<StoredGroup> {
+  const id = await groupRepo.groupIdOfToken(token);
+  const g = id ? await groupRepo.get(id) : null;
+  if (!g) throw new DomainError('NOT_FOUND', '拼团不存在');
+  return g;
+}
+
+function requestHash(req: CreateGroupOrderRequest): string {
+  return createHash('sha256').update(JSON.stringify(['group', req.campaignId, req.skuId, req.addressId, req.groupToken ?? null, req.remark])).digest('hex');
+}
+
+async function existing(userId: string, req: CreateGroupOrderRequest): Promise<OrderView | null> {
+  const key = await orderRepo.checkoutKey(userId, req.idempotencyKey);
+  if (!key) return null;
+  if (key.requestHash !== requestHash(req)) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+  const order = await orderRepo.get(key.orderId);
+  if (!order || order.userId !== userId) throw new DomainError('ORDER_NOT_FOUND');
+  return toOrderView(order);
+}
+
+/**
+ * Starts (no token) or joins (token) a group: an ordinary order at the group price, with the deal's stock quota and
+ * the shopper's limit counted in the same transaction as the stock. A join is refused early when the group is
+ * obviously closed or full, but the seat itself is only claimed when the payment is confirmed.
+ */
+export async function createGroupOrder(userId: string, req: CreateGroupOrderRequest, now: number): Promise<OrderView> {
+  const again = await existing(userId, req);
+  if (again) return again;
+  const d = await liveDeal(req.campaignId, now);
+  const dealSku = d.skus.find((s) => s.skuId === req.skuId);
+  if (!dealSku) throw new DomainError('SKU_NOT_FOUND');
+  let joining: StoredGroup | null = null;
+  if (req.groupToken) {
+    joining = await groupOfToken(req.groupToken);
+    if (joining.item.campaignId !== d.id) throw new DomainError('NOT_FOUND', '拼团不存在');
+    const blocker = joinBlocker(joining.group, userId, now);
+    if (blocker) throw new DomainError('ORDER_STATE_CONFLICT', GROUP_REFUSALS[blocker], { groupRefusal: blocker });
+  }
+  const role = joining ? 'member' : 'leader';
+  const price = groupPrice(d, req.skuId, role);
+  const { skus, products, extra } = await catalogRepo.skusWithProducts([{ productId: d.productId, skuId: req.skuId }], [keys.address(userId, req.addressId)]);
+  const sku = skus.get(req.skuId);
+  const product = products.get(d.productId);
+  if (!sku || !product || sku.productId !== d.productId) throw new DomainError('SKU_NOT_FOUND');
+  if (!product.onShelf) throw new DomainError('OFF_SHELF');
+  if (sku.stock < 1) throw new DomainError('OUT_OF_STOCK');
+  const addr = extra.find((i) => keyId(i as { PK: string; SK: string }) === keyId(keys.address(userId, req.addressId))) as ShippingAddress | undefined;
+  if (!addr) throw new DomainError('ADDRESS_NOT_FOUND');
+  const address: ShippingAddress = { name: addr.name, phone: addr.phone, province: addr.province, city: addr.city, district: addr.district, detail: addr.detail };
+  const q = quote([
+    { productId: d.productId, skuId: req.skuId, title: product.title, specText: sku.specText, image: sku.image ?? product.images[0], unitPriceFen: price, quantity: 1 },
+  ]);
+  const window = config().paymentWindowMs;
+  const id = newId(now);
+  const order: OrderItem = {
+    id,
+    userId,
+    status: 'PENDING_PAYMENT',
+    lines: q.lines,
+    itemCount: q.itemCount,
+    subtotalFen: q.subtotalFen,
+    shippingFen: q.shippingFen,
+    discountFen: q.discountFen,
+    discounts: q.discounts,
+    payableFen: q.payableFen,
+    address,
+    remark: req.remark,
+    createdAt: now,
+    deadlineAt: joining ? joinOrderExpiresAt(joining.group, now, window) : leaderOrderExpiresAt(d, now, window),
+    paidAt: null,
+    cancelledAt: null,
+    cancelReason: null,
+    transactionId: null,
+    paidFen: null,
+    refundedFen: 0,
+    refundedLines: {},
+    prepayId: null,
+    prepayCreatedAt: null,
+    timeline: [{ at: now, status: 'PENDING_PAYMENT', note: joining ? '参团订单已提交，等待付款' : '开团订单已提交，等待付款' }],
+    idempotencyKey: req.idempotencyKey,
+    sourceType: 'buyNow',
+    couponIds: [],
+    flashSales: [],
+    gifts: [],
+    group: {
+      campaignId: d.id,
+      role,
+      groupId: joining?.item.id ?? null,
+      token: joining?.item.token ?? null,
+      status: 'PENDING',
+      inviter: req.inviter ?? null,
+      take: { campaignId: d.id, quantity: 1, quota: d.stockQuota, perUserLimit: d.perUserLimit },
+    },
+  };
+  try {
+    await orderRepo.place({ order, stock: [{ productId: d.productId, skuId: req.skuId, quantity: 1, priceFen: sku.priceFen }], checkoutKey: { requestHash: requestHash(req) }, cartSkuIds: [] });
+  } catch (e) {
+    if (!(e instanceof TransactionRefused)) throw e;
+    const failed = e.failed();
+    if (failed.includes('checkoutKey')) {
+      const again2 = await existing(userId, req);
+      if (again2) return again2;
+    }
+    if (failed.some((f) => f.startsWith('sku:'))) throw new DomainError('OUT_OF_STOCK');
+    if (failed.some((f) => f.startsWith('groupQuota:'))) throw new DomainError('OUT_OF_STOCK', '拼团名额已抢光');
+    if (failed.some((f) => f.startsWith('groupLimit:'))) throw new DomainError('QUANTITY_LIMIT', `每人最多参加 ${d.perUserLimit} 次`);
+    if (e.conflicted()) throw new DomainError('RATE_LIMITED', '当前下单人数较多，请稍后再试');
+    throw e;
+  }
+  return toOrderView(order);
+}
+
+async function profile(userId: string): Promise<{ nickname: string | null; avatarUrl: string | null }> {
+  const u = await userRepo.get(userId);
+  return { nickname: u?.nickname || null, avatarUrl: u?.avatar || null };
+}
+
+const REFUND_FOR: Record<string, RefundReason> = { GROUP_FULL: 'GROUP_FULL', GROUP_ENDED: 'GROUP_CLOSED', GROUP_EXPIRED: 'GROUP_CLOSED', ALREADY_MEMBER: 'GROUP_DUP', CAMPAIGN_ENDED: 'GROUP_CLOSED' };
+
+/** A payer who got no seat: told why, and given everything back (stock and quota too). */
+async function refuseSeat(order: OrderItem, code: string, now: number): Promise<'refunded'> {
+  await groupRepo.setOrderGroup(order.id, { status: 'FAILED' });
+  await requestRefund(order.id, { reason: REFUND_FOR[code] ?? 'GROUP_CLOSED', restock: true }, now);
+  return 'refunded';
+}
+
+export type GroupPaidOutcome = 'opened' | 'seated' | 'refunded' | 'noop';
+
+/**
+ * A group order's payment is confirmed (the order is PAID). A leader opens the group; a member claims a seat or,
+ * per the rules, leads a new group or is refunded. Safe to run again for the same order (replays, retries).
+ */
+export async function onGroupOrderPaid(orderId: string, now: number): Promise<GroupPaidOutcome> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const order = await orderRepo.get(orderId);
+    if (!order?.group || order.status !== 'PAID' || order.group.status !== 'PENDING') return 'noop';
+    const g = order.group;
+    const joiner = { userId: order.userId, orderId: order.id, skuId: order.lines[0].skuId, paidFen: order.paidFen ?? order.payableFen, inviterId: g.inviter };
+    if (g.role === 'leader' || !g.groupId) {
+      const d = await deal(g.campaignId);
+      if (!d) return refuseSeat(order, 'CAMPAIGN_ENDED', now);
+      const openedAt = order.paidAt ?? now;
+      const deadline = groupDeadline(openedAt, d, d.window.endAt);
+      if (deadline <= now) return refuseSeat(order, 'CAMPAIGN_ENDED', now);
+      // One group per leader order: a replay finds the same id already taken.
+      const groupId = `g${order.id}`;
+      const item: GroupItem = {
+        id: groupId,
+        campaignId: d.id,
+        productId: d.productId,
+        skuId: joiner.skuId,
+        status: 'OPEN',
+        leaderUserId: order.userId,
+        openedAt,
+        deadline,
+        closedAt: null,
+        terms: groupTerms(d),
+        size: d.groupSize,
+        memberCount: 1,
+        token: newShareToken((n) => randomBytes(n)),
+      };
+      const leader: MemberItem = {
+        ...seatMember(joiner, openedAt),
+        role: 'leader',
+        refundOnSuccessFen: d.skus.some((s) => s.skuId === joiner.skuId) ? leaderRefundOnSuccessFen(d, joiner.skuId, joiner.paidFen) : 0,
+        groupId,
+        ...(await profile(order.userId)),
+      };
+      const r = await groupRepo.open(item, leader, order.id);
+      if (r === 'exists') continue;
+      return 'opened';
+    }
+    const stored = await groupRepo.get(g.groupId);
+    if (!stored) return refuseSeat(order, 'GROUP_ENDED', now);
+    const decision = seatDecision(stored.group, joiner, now);
+    if (decision.kind === 'SEATED_ALREADY') {
+      await groupRepo.setOrderGroup(order.id, { status: stored.item.status });
+      continue;
+    }
+    if (decision.kind === 'SEAT') {
+      const member: MemberItem = { ...seatMember(joiner, now), groupId: stored.item.id, ...(await profile(order.userId)) };
+      if ((await groupRepo.seat(member, stored.item.size, now)) === 'refused') continue;
+      // The last seat: the group succeeds right after, idempotently (the sweeper finishes it if this stops here).
+      // (Read again: the count seen before the write may be stale under concurrency.)
+      const after = await groupRepo.get(stored.item.id);
+      if (after && after.item.status === 'OPEN' && after.item.memberCount >= after.item.size) await settleGroup(stored.item.id, now);
+      return 'seated';
+    }
+    if (decision.then === 'NEW_GROUP') {
+      // Moved to lead a new group with the money already paid; its deadline runs from this payment.
+      await groupRepo.setOrderGroup(order.id, { role: 'leader', groupId: null, token: null });
+      continue;
+    }
+    return refuseSeat(order, decision.code, now);
+  }
+  throw new DomainError('RATE_LIMITED', '当前参团人数较多，请稍后再试');
+}
+
+/**
+ * Brings a group to its end state when it is due: full → SUCCESS (every member order 拼团成功 → 待发货), past the
+ * deadline → robot fill or FAILED with one refund per member order. Each step is conditional and repeatable; the
+ * group leaves the due index only when every order has its outcome.
+ */
+export async function settleGroup(groupId: string, now: number): Promise<'success' | 'failed' | 'not_due' | 'noop'> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const stored = await groupRepo.get(groupId);
+    if (!stored) return 'noop';
+    const { item, members } = stored;
+    const real = members.filter((m) => !m.robot && m.orderId);
+    if (item.status === 'SUCCESS') {
+      for (const m of real) {
+        await groupRepo.setOrderGroup(m.orderId!, { status: 'SUCCESS' }, ['PENDING', 'OPEN', 'SUCCESS']);
+        if (m.seat !== 'WON') await groupRepo.setSeat(groupId, m.userId, 'WON');
+      }
+      await groupRepo.settled(groupId);
+      return 'success';
+    }
+    if (item.status === 'FAILED') {
+      for (const m of real) {
+        await groupRepo.setOrderGroup(m.orderId!, { status: 'FAILED' }, ['PENDING', 'OPEN', 'FAILED']);
+        const order = await orderRepo.get(m.orderId!);
+        if (order && order.status === 'PAID') await requestRefund(m.orderId!, { reason: 'GROUP_FAILED', restock: true }, now);
+        if (m.seat !== 'REFUND_DUE') await groupRepo.setSeat(groupId, m.userId, 'REFUND_DUE');
+      }
+      await groupRepo.settled(groupId);
+      return 'failed';
+    }
+    if (item.memberCount >= item.size) {
+      await groupRepo.close(groupId, 'SUCCESS', { now, seen: item.memberCount, size: item.size });
+      continue;
+    }
+    const outcome = deadlineOutcome(stored.group, item.terms, now);
+    if (outcome.kind === 'NOT_DUE') return 'not_due';
+    if (outcome.kind === 'SUCCESS' && outcome.robots.length > 0) {
+      const robots: MemberItem[] = outcome.robots.map((r) => ({ ...r, groupId, nickname: null, avatarUrl: null }));
+      await groupRepo.addRobots(groupId, robots, item.size, now);
+      continue;
+    }
+    if (outcome.kind === 'FAILED') {
+      await groupRepo.close(groupId, 'FAILED', { now, seen: item.memberCount, size: item.size });
+      continue;
+    }
+    return 'noop';
+  }
+  logger.warn('group did not settle this round; the sweeper tries again', { groupId });
+  return 'noop';
+}
+
+/** Every minute: each group whose deadline has passed (or that closed but is not settled yet). */
+export async function sweepDueGroups(now: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = { success: 0, failed: 0, not_due: 0, noop: 0, error: 0 };
+  const due = await groupRepo.due(now, 100);
+  const results = await Promise.allSettled(due.map((id) => settleGroup(id, now)));
+  for (const r of results) {
+    counts[r.status === 'fulfilled' ? r.value : 'error'] += 1;
+    if (r.status === 'rejected') logger.error('group deadline failed', { error: r.reason as Error });
+  }
+  return counts;
+}
+
+// ───────────── read models ─────────────
+
+export async function groupDeals(productId: string, now: number): Promise<{ deals: GroupDealView[]; now: number }> {
+  const { config: cfg } = await campaignConfig();
+  const live = cfg.campaigns.flatMap((c) =>
+    c.type === 'group_deal' && c.enabled && c.productId === productId && c.window.startAt <= now && now < c.window.endAt ? [c] : [],
+  );
+  const deals = await Promise.all(
+    live.map(async (d): Promise<GroupDealView> => {
+      const open = (await groupRepo.openOfDeal(d.id, 20)).filter((g) => g.status === 'OPEN' && g.deadline > now && g.memberCount < g.size);
+      const leaders = await Promise.all(open.map((g) => userRepo.get(g.leaderUserId)));
+      return {
+        campaignId: d.id,
+        name: d.name,
+        productId: d.productId,
+        groupSize: d.groupSize,
+        timeLimitMinutes: d.timeLimitMinutes,
+        leaderFree: d.leaderFree,
+        endsAt: d.window.endAt,
+        skus: d.skus.map((s) => ({ skuId: s.skuId, groupPriceFen: s.groupPriceFen, leaderPriceFen: groupPrice(d, s.skuId, 'leader') })),
+        openGroups: open.map((g, i) => ({
+          groupId: g.id,
+          token: g.token,
+          leaderNickname: maskNickname(leaders[i]?.nickname),
+          leaderAvatar: leaders[i]?.avatar || null,
+          seatsLeft: g.size - g.memberCount,
+          deadlineAt: g.deadline,
+        })),
+      };
+    }),
+  );
+  return { deals, now };
+}
+
+export async function groupLanding(token: string, now: number): Promise<GroupLandingResponse> {
+  const stored = await groupOfToken(token);
+  const { item, members } = stored;
+  const { skus, products } = await catalogRepo.skusWithProducts([{ productId: item.productId, skuId: item.skuId }]);
+  const product = products.get(item.productId);
+  const sku = skus.get(item.skuId);
+  const d = await deal(item.campaignId);
+  const groupPriceFen = d && d.skus.some((s) => s.skuId === item.skuId) ? groupPrice(d, item.skuId, 'member') : (sku?.priceFen ?? 0);
+  const view = landingView(
+    stored.group,
+    members.map((m) => ({ userId: m.userId, nickname: m.nickname, avatarUrl: m.avatarUrl })),
+    { id: item.productId, name: product?.title ?? '', imageUrl: sku?.image ?? product?.images[0] ?? null, priceFen: sku?.priceFen ?? 0, groupPriceFen },
+  );
+  return {
+    groupId: view.groupId,
+    token: item.token,
+    campaignId: view.campaignId,
+    status: view.status,
+    statusLabel: view.statusLabel,
+    product: view.product,
+    skuId: item.skuId,
+    size: view.size,
+    seatsLeft: view.seatsLeft,
+    deadlineAt: view.deadline,
+    joinable: view.joinable && now < view.deadline,
+    members: view.members,
+    now,
+  };
+}
+
+export async function myGroups(userId: string, status: string | undefined, now: number): Promise<{ items: MyGroupView[]; now: number }> {
+  const seats = await groupRepo.seatsOfUser(userId);
+  const groups = await Promise.all(seats.map((s) => groupRepo.get(s.groupId)));
+  const items: MyGroupView[] = [];
+  for (const [i, s] of seats.entries()) {
+    const g = groups[i];
+    if (!g || !s.orderId || (status && g.item.status !== status)) continue;
+    const order = await orderRepo.get(s.orderId);
+    items.push({
+      groupId: g.item.id,
+      token: g.item.token,
+      orderId: s.orderId,
+      role: s.role,
+      status: g.item.status,
+      statusLabel: GROUP_STATUS_LABEL[g.item.status],
+      productTitle: order?.lines[0]?.title ?? '',
+      image: order?.lines[0]?.image ?? '',
+      groupPriceFen: order?.lines[0]?.unitPriceFen ?? 0,
+      size: g.item.size,
+      seatsLeft: seatsLeft(g.group),
+      deadlineAt: g.item.deadline,
+    });
+  }
+  return { items, now };
+}
+
+/**
+ * Share card and poster data. The poster code is the H5 link (drawn as a QR code) on every stage for now; the
+ * mini-program code from getwxacodeunlimit (scene = shareScene(token)) is the production provider still to add.
+ */
+export async function groupShare(userId: string, groupId: string): Promise<GroupShareResponse> {
+  const stored = await groupRepo.get(groupId);
+  if (!stored || !stored.members.some((m) => m.userId === userId)) throw new DomainError('NOT_FOUND', '拼团不存在');
+  const { item } = stored;
+  const order = stored.members.find((m) => m.userId === userId)?.orderId;
+  const o = order ? await orderRepo.get(order) : null;
+  const line = o?.lines[0];
+  const path = sharePath(item.token);
+  const h5Base = process.env.H5_BASE_URL ?? 'http://localhost:5173';
+  const url = `${h5Base}/#${path}`;
+  return {
+    token: item.token,
+    title: shareTitle(line?.title ?? '拼团', seatsLeft(stored.group), line?.unitPriceFen ?? 0),
+    path,
+    url,
+    imageUrl: line?.image ?? '',
+    code: { kind: 'url', data: url },
+  };
+}

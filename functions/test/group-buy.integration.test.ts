@@ -1,0 +1,163 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { campaignFolder, freshTable } from '../../tests/support/table';
+import { SAMPLE_ADDRESS, call, idempotencyKey } from '../../tests/support/http';
+import { shopper, stockOf, testProduct, type Shopper } from '../../tests/support/shop';
+import { orderRepo } from '../src/repositories/order-repo';
+import { refundRepo } from '../src/repositories/refund-repo';
+import { groupRepo } from '../src/repositories/group-repo';
+import { userRepo } from '../src/repositories/user-repo';
+import { db, table } from '../src/lib/dynamo';
+import { keys } from '../src/repositories/keys';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createGroupOrder, groupLanding, sweepDueGroups } from '../src/services/groups';
+import { sandboxWechatPay } from '../src/providers/wechat-pay/index';
+import { dynamoSandboxStore } from '../src/providers/wechat-pay/sandbox-store';
+import * as orders from '../src/handlers/orders';
+import { notify } from '../src/handlers/pay-notify';
+
+const context = { getRemainingTimeInMillis: () => 10_000 } as never;
+
+const deal = (id: string, productId: string, skuId: string, size: number, onFull: string) => `
+  - id: ${id}
+    name: 测试拼团
+    type: group_deal
+    window: { start: 2026-01-01 00:00, end: 2030-01-01 00:00 }
+    productId: ${productId}
+    skus:
+      - { skuId: ${skuId}, groupPriceFen: 3990, leaderPriceFen: 3490 }
+    groupSize: ${size}
+    timeLimitMinutes: 60
+    stockQuota: 500
+    perUserLimit: 2
+    onFull: ${onFull}
+`;
+
+beforeAll(async () => {
+  const yaml = `campaigns:${deal('g-race', 'p-g-race', 'sku-g-race-sku0', 3, 'refund')}${deal('g-fail', 'p-g-fail', 'sku-g-fail-sku0', 4, 'new_group')}${deal('g-ok', 'p-g-ok', 'sku-g-ok-sku0', 3, 'new_group')}`;
+  await freshTable({ CAMPAIGNS_DIR: campaignFolder({ 'groups.yaml': yaml }) });
+  await testProduct('p-g-race', 1000, 5900);
+  await testProduct('p-g-fail', 100, 5900);
+  await testProduct('p-g-ok', 100, 5900);
+});
+
+async function deliver(orderId: string): Promise<number> {
+  const sandbox = await sandboxWechatPay();
+  const tx = (await dynamoSandboxStore().get(orderId))!;
+  let status = 0;
+  for (let i = 0; i < 6 && (status < 200 || status > 299); i++) {
+    const n = sandbox.server.buildNotification(tx, Date.now());
+    status = (await notify({ headers: n.headers, body: n.body, requestContext: { requestId: `wx-${i}` } }, context)).statusCode;
+  }
+  return status;
+}
+
+async function order(s: Shopper, campaignId: string, skuId: string, groupToken?: string) {
+  return createGroupOrder(s.userId, { idempotencyKey: idempotencyKey(), campaignId, skuId, addressId: s.addressId, groupToken, remark: '' }, Date.now());
+}
+
+async function pay(s: Shopper, orderId: string) {
+  const p = await call(orders.payOrder, { token: s.token, params: { orderId } });
+  expect(p.status).toBe(200);
+  await (await sandboxWechatPay()).simulateUserPayment(p.body.prepayId, 'pay', Date.now(), (await userRepo.get(s.userId))!.openid);
+  expect(await deliver(orderId)).toBe(204);
+  return (await orderRepo.get(orderId))!;
+}
+
+async function shoppers(prefix: string, n: number): Promise<Shopper[]> {
+  const out: Shopper[] = [];
+  for (let i = 0; i < n; i += 25) out.push(...(await Promise.all(Array.from({ length: Math.min(25, n - i) }, (_, k) => shopper(`${prefix}-${i + k}`)))));
+  return out;
+}
+
+describe('group-buy', () => {
+  it('a leader opens a group at payment; the last seat makes it SUCCESS on every order; a later payer leads a new group', async () => {
+    const [a, b, c, d] = await shoppers('ok', 4);
+    const lo = await order(a, 'g-ok', 'sku-g-ok-sku0');
+    expect(lo.payableFen - lo.shippingFen).toBe(3490);
+    const leader = await pay(a, lo.id);
+    expect(leader.group!.status).toBe('OPEN');
+    const token = leader.group!.token!;
+    const bo = await order(b, 'g-ok', 'sku-g-ok-sku0', token);
+    const co = await order(c, 'g-ok', 'sku-g-ok-sku0', token);
+    const dOrder = await order(d, 'g-ok', 'sku-g-ok-sku0', token); // created while seats were free
+    await pay(b, bo.id);
+    await pay(c, co.id);
+    const g = (await groupRepo.get(leader.group!.groupId!))!;
+    expect(g.item.status).toBe('SUCCESS');
+    for (const id of [lo.id, bo.id, co.id]) {
+      const o = (await orderRepo.get(id))!;
+      expect(o.status).toBe('PAID');
+      expect(o.group!.status).toBe('SUCCESS');
+    }
+    // Paid after success: never seated in the full group; onFull new_group makes them lead a new one.
+    const late = await pay(d, dOrder.id);
+    expect(late.group!.role).toBe('leader');
+    expect(late.group!.groupId).not.toBe(g.item.id);
+    expect((await groupRepo.get(g.item.id))!.members).toHaveLength(3);
+    await expect(order(d, 'g-ok', 'sku-g-ok-sku0', token)).rejects.toMatchObject({ code: 'ORDER_STATE_CONFLICT' });
+  });
+
+  it('many concurrent paying joiners on one 3-seat group: exactly 3 seats, everyone else refunded in full', async () => {
+    const N = 40;
+    const [leaderShopper, ...joiners] = await shoppers('race', N + 1);
+    const leader = await pay(leaderShopper, (await order(leaderShopper, 'g-race', 'sku-g-race-sku0')).id);
+    const token = leader.group!.token!;
+    const placed = await Promise.all(joiners.map((s) => order(s, 'g-race', 'sku-g-race-sku0', token)));
+    await Promise.all(joiners.map((s, i) => pay(s, placed[i].id)));
+    const g = (await groupRepo.get(leader.group!.groupId!))!;
+    expect(g.item.status).toBe('SUCCESS');
+    expect(g.item.memberCount).toBe(3);
+    expect(g.members.filter((m) => !m.robot)).toHaveLength(3);
+    const seated = new Set(g.members.map((m) => m.orderId));
+    let refunded = 0;
+    for (const p of placed) {
+      const o = (await orderRepo.get(p.id))!;
+      if (seated.has(o.id)) {
+        expect(o.group!.status).toBe('SUCCESS');
+      } else {
+        expect(['REFUNDING', 'REFUNDED']).toContain(o.status);
+        expect(o.refundedFen).toBe(o.paidFen);
+        refunded++;
+      }
+    }
+    expect(refunded).toBe(N - 2);
+  }, 120_000);
+
+  it('a group that misses its deadline fails only after it, refunding every member once (distinct out_refund_no), stock restored', async () => {
+    const before = await stockOf('p-g-fail', 'sku-g-fail-sku0');
+    const [a, b, c] = await shoppers('fail', 3);
+    const leader = await pay(a, (await order(a, 'g-fail', 'sku-g-fail-sku0')).id);
+    const token = leader.group!.token!;
+    const bo = await pay(b, (await order(b, 'g-fail', 'sku-g-fail-sku0', token)).id);
+    const co = await pay(c, (await order(c, 'g-fail', 'sku-g-fail-sku0', token)).id);
+    const groupId = leader.group!.groupId!;
+    const deadline = (await groupRepo.get(groupId))!.item.deadline;
+    await sweepDueGroups(deadline - 1);
+    expect((await groupRepo.get(groupId))!.item.status).toBe('OPEN');
+    await sweepDueGroups(deadline);
+    expect((await groupRepo.get(groupId))!.item.status).toBe('FAILED');
+    await sweepDueGroups(deadline + 1000); // a second run changes nothing
+    const nos = new Set<string>();
+    for (const o of [leader, bo, co]) {
+      const after = (await orderRepo.get(o.id))!;
+      expect(['REFUNDING', 'REFUNDED']).toContain(after.status);
+      expect(after.group!.status).toBe('FAILED');
+      const refunds = await refundRepo.forOrder(o.id);
+      expect(refunds).toHaveLength(1);
+      nos.add(refunds[0].outRefundNo);
+    }
+    expect(nos.size).toBe(3);
+    expect(await stockOf('p-g-fail', 'sku-g-fail-sku0')).toEqual(before);
+    const quota = await db().send(new GetCommand({ TableName: table(), Key: keys.groupQuota('g-fail'), ConsistentRead: true }));
+    expect(quota.Item!.sold).toBe(0);
+    // The landing page of the failed group still shows nothing private.
+    const landing = JSON.stringify(await groupLanding(token, Date.now()));
+    for (const s of [a, b, c]) {
+      const u = (await userRepo.get(s.userId))!;
+      expect(landing).not.toContain(u.openid);
+      if (u.nickname.length > 1) expect(landing).not.toContain(u.nickname);
+    }
+    expect(landing).not.toContain(SAMPLE_ADDRESS.phone);
+    expect(landing).not.toContain('detail');
+  });
+});
