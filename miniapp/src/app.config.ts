@@ -5,9 +5,11 @@ export default defineAppConfig({
     { root: 'packageOrder', pages: ['pages/checkout/index', 'pages/list/index', 'pages/detail/index'] },
     { root: 'packageUser', pages: ['pages/login/index', 'pages/addresses/index', 'pages/address-edit/index'] },
     { root: 'packageCoupon', pages: ['pages/center/index', 'pages/list/index'] },
+    { root: 'packageGroup', pages: ['pages/landing/index', 'pages/buy/index', 'pages/mine/index'] },
   ],
   preloadRule: {
     'pages/index/index': { network: 'all', packages: ['packageProduct'] },
+    'packageProduct/pages/detail/index': { network: 'all', packages: ['packageGroup'] },
     'pages/cart/index': { network: 'all', packages: ['packageOrder'] },
     'pages/mine/index': { network: 'all', packages: ['packageUser', 'packageOrder', 'packageCoupon'] },
   },

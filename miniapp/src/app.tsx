@@ -13,6 +13,9 @@
  *   .e2e-coupon-center-item  .e2e-claim-coupon  .e2e-my-coupon  .e2e-my-coupon-tab  .e2e-coupon-row
  *   .e2e-coupon-amount  .e2e-coupon-sheet  .e2e-coupon-option  .e2e-coupon-none  .e2e-discount-line  .e2e-hint
  *   .e2e-gift  .e2e-refund-item  .e2e-refund-status  .e2e-paid-total  .e2e-refunded-total  .e2e-cancel-refund
+ *   .e2e-start-group  .e2e-group-deal  .e2e-open-group  .e2e-join-group  .e2e-group-status  .e2e-group-seats
+ *   .e2e-group-countdown  .e2e-group-price  .e2e-group-member  .e2e-copy-link  .e2e-poster  .e2e-poster-sheet
+ *   .e2e-my-group  .e2e-my-group-tab  .e2e-reshare  .e2e-entry-my-groups  .e2e-order-group
  */
 import type { PropsWithChildren } from 'react';
 import { useLaunch } from '@tarojs/taro';

@@ -21,6 +21,10 @@ export async function loginAsDemoShopper(page: Page, webUrl: string): Promise<vo
   await visible(page, '.e2e-demo-user').waitFor();
   await visible(page, '.e2e-demo-user[data-code="demo-xiaoming"]').click();
   await expect.poll(() => visible(page, '.e2e-user-nickname').textContent(), { timeout: 15_000 }).toBe('小明');
+  // The login page returns to where it came from a moment after success: let that navigation finish before the
+  // story goes elsewhere, or it would pop the next page.
+  await expect.poll(() => page.url(), { timeout: 15_000 }).not.toContain('/packageUser/pages/login');
+  await page.waitForTimeout(800);
 }
 
 /** On 确认订单 with no address yet: open the form, fill it, save; back on checkout with the address chosen. */

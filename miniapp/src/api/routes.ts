@@ -44,4 +44,10 @@ export const ROUTES: RouteTable = {
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false },
   refundNotify: { method: 'POST', path: '/v1/pay/refund-notify', auth: false },
   sandboxPay: { method: 'POST', path: '/v1/sandbox/pay', auth: true },
+
+  groupDeals: { method: 'GET', path: '/v1/groups/deals', auth: false },
+  createGroupOrder: { method: 'POST', path: '/v1/groups/orders', auth: true },
+  groupLanding: { method: 'GET', path: '/v1/groups/landing/{token}', auth: false },
+  myGroups: { method: 'GET', path: '/v1/groups/mine', auth: true },
+  groupShare: { method: 'GET', path: '/v1/groups/{groupId}/share', auth: true },
 };

@@ -8,6 +8,7 @@ import { ordersSlice } from './slices/orders';
 import { addressSlice } from './slices/address';
 import { couponsSlice } from './slices/coupons';
 import { campaignsSlice } from './slices/campaigns';
+import { groupsSlice } from './slices/groups';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
 export function shopState(deps: StoreDeps): StateCreator<ShopState> {
@@ -20,6 +21,7 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...addressSlice(set, get, deps),
     ...couponsSlice(set, get, deps),
     ...campaignsSlice(set, get, deps),
+    ...groupsSlice(set, get, deps),
   });
 }
 

@@ -13,6 +13,16 @@ export { pickDefaultAddress } from './slices/address';
 export { couponSummary, isSettledRefusal } from './slices/checkout';
 export { leftPendingPayment, refundsSettled } from './slices/orders';
 export { MY_COUPON_TABS, type MyCouponTab } from './slices/coupons';
+export {
+  MY_GROUP_TABS,
+  dealMinPriceFen,
+  dealPriceFen,
+  groupRemainingMs,
+  groupSeated,
+  joinableGroups,
+  orderGroupText,
+  type GroupStatusKey,
+} from './slices/groups';
 export { flashState, serverTime, soldPercent, type FlashPhase } from './slices/campaigns';
 
 const toast: StoreDeps['toast'] = (title, kind = 'none') => {

@@ -9,6 +9,7 @@ import type { OrdersSlice } from './slices/orders';
 import type { AddressSlice } from './slices/address';
 import type { CouponsSlice } from './slices/coupons';
 import type { CampaignsSlice } from './slices/campaigns';
+import type { GroupsSlice } from './slices/groups';
 
 export type ShopState = SessionSlice &
   CatalogSlice &
@@ -17,7 +18,8 @@ export type ShopState = SessionSlice &
   OrdersSlice &
   AddressSlice &
   CouponsSlice &
-  CampaignsSlice;
+  CampaignsSlice &
+  GroupsSlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

@@ -15,6 +15,9 @@ export const PAGES = {
   addressEdit: '/packageUser/pages/address-edit/index',
   couponCenter: '/packageCoupon/pages/center/index',
   myCoupons: '/packageCoupon/pages/list/index',
+  groupLanding: '/packageGroup/pages/landing/index',
+  groupBuy: '/packageGroup/pages/buy/index',
+  myGroups: '/packageGroup/pages/mine/index',
 } as const;
 
 const TAB_PAGES: string[] = [PAGES.home, PAGES.category, PAGES.cart, PAGES.mine];

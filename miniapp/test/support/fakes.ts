@@ -168,6 +168,7 @@ export function order(over: Partial<OrderView> = {}): OrderView {
     refunds: [],
     couponIds: [],
     timeline: [],
+    group: null,
     ...over,
   };
 }

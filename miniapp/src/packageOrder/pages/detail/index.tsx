@@ -3,9 +3,10 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
 import { ORDER_STATUS_LABEL } from '@shop/shared/src/order-state';
 import { EmptyState, ListSkeleton } from '../../../components/States';
-import { leftPendingPayment, refundsSettled, useShop } from '../../../store';
+import { leftPendingPayment, orderGroupText, refundsSettled, useShop } from '../../../store';
 import { formatFen, formatRemaining, formatTime } from '../../../utils/format';
 import { useCountdown, useRequireLogin } from '../../../utils/hooks';
+import { PAGES, withQuery } from '../../../utils/nav';
 import { AmountBreakdown, LineList } from '../../components/LineList';
 import { SandboxPaySheet } from '../../components/SandboxPaySheet';
 import { payOrder } from '../../components/payFlow';
@@ -137,6 +138,20 @@ export default function OrderDetailPage() {
           <View className="order-detail__hint">{order.cancelReason}</View>
         )}
       </View>
+
+      {order.group && (
+        <View
+          className="card row row--between order-detail__group e2e-order-group"
+          data-status={order.group.status}
+          onClick={() => {
+            const t = order.group?.token;
+            if (t) void Taro.navigateTo({ url: withQuery(PAGES.groupLanding, { t }) });
+          }}
+        >
+          <Text>{orderGroupText(order)}</Text>
+          {order.group.token && <Text className="muted e2e-order-group-link">查看拼团 ›</Text>}
+        </View>
+      )}
 
       <View className="card">
         <View className="address-card__who">

@@ -1,6 +1,9 @@
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
+import { dealMinPriceFen, groupRemainingMs, joinableGroups } from '../../../store';
+import { formatCountdown } from '../../../utils/format';
+import { useTicker } from '../../../utils/hooks';
 import { Cart } from '@nutui/icons-react-taro';
 import { resolveAsset } from '../../../api/assets';
 import { EmptyState, ListSkeleton } from '../../../components/States';
@@ -17,16 +20,24 @@ export default function ProductDetailPage() {
   const product = useShop((s) => s.products[id]);
   const status = useShop((s) => s.productStatus[id] ?? 'idle');
   const busy = useShop((s) => s.cartBusySku !== null);
-  const { loadProduct, addToCart } = useShop.getState();
+  const deals = useShop((s) => s.groupDeals[id]?.deals);
+  const offset = useShop((s) => s.serverOffsetMs);
+  const { loadProduct, addToCart, loadGroupDeals } = useShop.getState();
+  const phoneNow = useTicker(!!deals?.length);
+  const serverNow = phoneNow + offset;
+  const deal = deals?.find((d) => d.endsAt > serverNow && d.skus.length > 0);
 
-  const [sheet, setSheet] = useState<{ visible: boolean; mode: SpecSheetMode }>({ visible: false, mode: 'both' });
+  const [sheet, setSheet] = useState<{ visible: boolean; mode: SpecSheetMode; group?: boolean }>({ visible: false, mode: 'both' });
   const [selection, setSelection] = useState<SpecSelection>({});
   const [quantity, setQuantity] = useState(1);
   const [current, setCurrent] = useState(0);
 
   useEffect(() => {
-    if (id) void loadProduct(id, true);
-  }, [id, loadProduct]);
+    if (id) {
+      void loadProduct(id, true);
+      void loadGroupDeals(id);
+    }
+  }, [id, loadProduct, loadGroupDeals]);
   useEffect(() => {
     if (product) setSelection(initialSelection(product));
   }, [product?.id]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -53,7 +64,7 @@ export default function ProductDetailPage() {
   const range = priceRange(product);
   const unavailable = !product.onShelf || product.stock === 0;
 
-  const openSheet = (mode: SpecSheetMode) => setSheet({ visible: true, mode });
+  const openSheet = (mode: SpecSheetMode, group = false) => setSheet({ visible: true, mode, group });
   const changeSelection = (s: SpecSelection) => {
     setSelection(s);
     setQuantity((q) => clampQuantity(q, maxQuantity(findSku(product, s))));
@@ -84,7 +95,28 @@ export default function ProductDetailPage() {
     if (ok) setSheet((v) => ({ ...v, visible: false }));
   };
 
+  /** 发起拼团: the chosen SKU at the deal's price, on the group order page. */
+  const onStartGroup = () => {
+    const s = chosenSku();
+    if (!s || !deal) return;
+    if (!deal.skus.some((d) => d.skuId === s.id)) {
+      void Taro.showToast({ title: '该规格不参与拼团', icon: 'none' });
+      return;
+    }
+    setSheet((v) => ({ ...v, visible: false }));
+    const url = withQuery(PAGES.groupBuy, { campaignId: deal.campaignId, skuId: s.id, productId: product.id });
+    if (!useShop.getState().isLoggedIn()) {
+      goLogin({ redirect: url });
+      return;
+    }
+    void Taro.navigateTo({ url });
+  };
+
   const onBuyNow = () => {
+    if (sheet.group) {
+      onStartGroup();
+      return;
+    }
     const s = chosenSku();
     if (!s) return;
     setSheet((v) => ({ ...v, visible: false }));
@@ -149,6 +181,36 @@ export default function ProductDetailPage() {
         <Text className="muted">›</Text>
       </View>
 
+      {deal && (
+        <View className="card product__groups e2e-group-deal" data-campaign-id={deal.campaignId}>
+          <View className="card__title">
+            {deal.groupSize}人团 · 拼团价 <Text className="price">{formatFen(dealMinPriceFen(deal) ?? 0)}</Text> 起
+          </View>
+          {joinableGroups(deal, serverNow).length === 0 && <View className="muted">暂无可参加的团，快来发起拼团吧</View>}
+          {joinableGroups(deal, serverNow)
+            .slice(0, 5)
+            .map((g) => (
+              <View className="row row--between product__group e2e-open-group" data-group-id={g.groupId} key={g.groupId}>
+                <Text className="grow ellipsis">{g.leaderNickname} 的团</Text>
+                <View className="product__group-meta">
+                  <View>
+                    还差 <Text className="price e2e-group-seats">{g.seatsLeft}</Text> 人
+                  </View>
+                  <View className="muted e2e-group-countdown">
+                    剩余 {formatCountdown(groupRemainingMs(g.deadlineAt, phoneNow, offset))}
+                  </View>
+                </View>
+                <View
+                  className="btn btn--small"
+                  onClick={() => Taro.navigateTo({ url: withQuery(PAGES.groupLanding, { t: g.token }) })}
+                >
+                  去参团
+                </View>
+              </View>
+            ))}
+        </View>
+      )}
+
       <View className="card">
         <View className="card__title">商品详情</View>
         <View className="product__desc">{product.description || '暂无详情'}</View>
@@ -161,6 +223,17 @@ export default function ProductDetailPage() {
         </View>
         {unavailable ? (
           <View className="btn btn--disabled grow">{product.onShelf ? '已售罄' : '商品已下架'}</View>
+        ) : deal ? (
+          <View className="row grow">
+            <View className="btn btn--orange grow product__bar-price e2e-buy-now" onClick={() => openSheet('buy')}>
+              <Text>单独购买</Text>
+              <Text className="product__bar-sub">{formatFen(range.minFen)}</Text>
+            </View>
+            <View className="btn grow product__bar-price e2e-start-group" onClick={() => openSheet('buy', true)}>
+              <Text>发起拼团</Text>
+              <Text className="product__bar-sub">{formatFen(dealMinPriceFen(deal) ?? range.minFen)}</Text>
+            </View>
+          </View>
         ) : (
           <View className="row grow">
             <View className="btn btn--orange grow e2e-add-to-cart" onClick={() => openSheet('cart')}>

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startStack, type Stack } from '../../scripts/lib/stack';
+import { openBrowser, stepShots } from './browser';
+import { addAddressAtCheckout, loginAsDemoShopper, visible, watchPage } from './steps';
+
+/**
+ * 拼团 in real browsers, one per shopper, against the whole local shop. The local deal (campaigns/local/group-deals.yaml,
+ * `nuts-group-3`) is a 3-person group on 每日坚果 经典混合 15包: 小明 starts it and copies its link, 小红 opens the link,
+ * logs in there, joins and pays, and 老王 takes the last seat the same way. Then every page shows 拼团成功 and every
+ * order 待发货. Screenshots per step land in artifacts/e2e/group-buy/.
+ */
+const PRODUCT = 'p-nuts-01';
+const SPEC = { 口味: '经典混合', 规格: '15包' };
+
+let stack: Stack;
+const browsers: Awaited<ReturnType<typeof openBrowser>>[] = [];
+
+beforeAll(async () => {
+  stack = await startStack({ dataDir: null, web: true, rebuildH5: true, jobs: false });
+});
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await stack?.stop();
+});
+
+async function newShopperPage(): Promise<Page> {
+  const b = await openBrowser();
+  browsers.push(b);
+  watchPage(b.page);
+  return b.page;
+}
+
+/** On 确认拼团订单: an address (new shoppers have none), 确认开团/确认参团, 模拟支付; then the group page. */
+async function orderAndPay(page: Page, shot: (p: Page, step: string) => Promise<void>, who: string): Promise<void> {
+  await addAddressAtCheckout(page);
+  await shot(page, `${who}-group-order`);
+  await visible(page, '.e2e-submit-order').click();
+  await visible(page, '.e2e-sandbox-pay').waitFor({ timeout: 30_000 });
+  await shot(page, `${who}-sandbox-pay`);
+  await visible(page, '.e2e-sandbox-pay').click();
+  await visible(page, '.e2e-group-status').waitFor({ timeout: 30_000 });
+}
+
+const groupStatus = (page: Page) => visible(page, '.e2e-group-status').getAttribute('data-status');
+
+/** Opens the shared link, joins (logging in on the way as `code`), pays; returns on the group page. */
+async function joinByLink(page: Page, link: string, code: string, who: string, shot: (p: Page, step: string) => Promise<void>) {
+  await page.goto(link);
+  await visible(page, '.e2e-group-status').waitFor({ timeout: 60_000 });
+  expect(await groupStatus(page)).toBe('OPEN');
+  await shot(page, `${who}-landing`);
+  const join = visible(page, '.e2e-join-group');
+  expect(await join.textContent()).toContain('登录后参团');
+  await join.click();
+  await visible(page, `.e2e-demo-user[data-code="${code}"]`).click();
+  // Back on the group page, now with a session.
+  await expect.poll(() => visible(page, '.e2e-join-group').textContent(), { timeout: 15_000 }).toContain('立即参团');
+  await shot(page, `${who}-logged-in`);
+  await visible(page, '.e2e-join-group').click();
+  await orderAndPay(page, shot, who);
+}
+
+/** 我的订单 → 待发货 holds the shopper's group order. */
+async function expectOrderAwaitingShipment(page: Page): Promise<void> {
+  await page.goto(`${stack.webUrl}/#/packageOrder/pages/list/index?tab=PAID`);
+  const card = visible(page, '.e2e-order-card');
+  await card.waitFor({ timeout: 30_000 });
+  expect(await card.locator('.e2e-order-status').first().textContent()).toContain('待发货');
+}
+
+describe('group-buy in the H5 app', () => {
+  it('小明 starts a group and copies its link; 小红 and 老王 open it, log in, join and pay; everyone sees 拼团成功', async () => {
+    const shots = stepShots('group-buy');
+    // Taro's H5 pages slide in: let the transition end before each screenshot.
+    const shot = async (p: Page, step: string) => {
+      await p.waitForTimeout(400);
+      await shots(p, step);
+    };
+    const a = await newShopperPage();
+
+    // 小明: product detail → 发起拼团 → the deal's SKU → 确认开团 → 模拟支付 → his group, open.
+    await loginAsDemoShopper(a, stack.webUrl!);
+    await a.goto(`${stack.webUrl}/#/packageProduct/pages/detail/index?id=${PRODUCT}`);
+    await visible(a, '.e2e-start-group').waitFor({ timeout: 30_000 });
+    await shot(a, 'a-product-with-deal');
+    await visible(a, '.e2e-start-group').click();
+    for (const [d, v] of Object.entries(SPEC)) {
+      const el = visible(a, `.e2e-spec-value[data-dimension="${d}"][data-value="${v}"]`);
+      await el.waitFor();
+      if (!((await el.getAttribute('class')) ?? '').includes('spec-value--chosen')) await el.click();
+    }
+    await visible(a, '.e2e-spec-buy-now').click();
+    await orderAndPay(a, shot, 'a');
+    await expect.poll(() => groupStatus(a), { timeout: 30_000 }).toBe('OPEN');
+    expect(await visible(a, '.e2e-group-seats').getAttribute('data-seats')).toBe('2');
+    expect(await visible(a, '.e2e-group-countdown').textContent()).toMatch(/剩余/);
+    await shot(a, 'a-group-open');
+
+    // H5 has no share menu: 复制链接 (the page keeps the link in data-url) and the poster.
+    const copy = visible(a, '.e2e-copy-link');
+    const shared = await copy.getAttribute('data-url');
+    expect(shared).toMatch(/#\/packageGroup\/pages\/landing\/index\?t=[A-Za-z0-9]{8,16}/);
+    await copy.click();
+    await a.getByText('链接已复制').first().waitFor();
+    await visible(a, '.e2e-poster').click();
+    await expect.poll(() => visible(a, '.e2e-poster-sheet').getAttribute('data-ready'), { timeout: 15_000 }).toBe('true');
+    await shot(a, 'a-poster');
+    await a.keyboard.press('Escape');
+    // The link as the server wrote it, opened on this stack's web server.
+    const link = `${stack.webUrl}/${shared!.slice(shared!.indexOf('#'))}`;
+
+    // 小红 opens the link in her own browser, not logged in.
+    const b = await newShopperPage();
+    await joinByLink(b, link, 'demo-xiaohong', 'b', shot);
+    await expect.poll(() => visible(b, '.e2e-group-seats').getAttribute('data-seats'), { timeout: 30_000 }).toBe('1');
+    await shot(b, 'b-joined');
+
+    // 老王 takes the last seat: the group succeeds.
+    const c = await newShopperPage();
+    await joinByLink(c, link, 'demo-laowang', 'c', shot);
+    await expect.poll(() => groupStatus(c), { timeout: 30_000 }).toBe('SUCCESS');
+    await shot(c, 'c-success');
+
+    // Every page, read again from the server, shows 拼团成功; every order is 待发货.
+    for (const [p, who] of [[a, 'a'], [b, 'b']] as const) {
+      await p.goto(link);
+      await expect.poll(() => groupStatus(p), { timeout: 30_000 }).toBe('SUCCESS');
+      expect(await visible(p, '.e2e-group-status').textContent()).toContain('拼团成功');
+      await shot(p, `${who}-success`);
+    }
+    for (const [p, who] of [[a, 'a'], [b, 'b'], [c, 'c']] as const) {
+      await expectOrderAwaitingShipment(p);
+      await shot(p, `${who}-order-paid`);
+    }
+  });
+});
