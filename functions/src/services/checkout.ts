@@ -46,13 +46,21 @@ function requestHash(req: CreateOrderRequest): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-async function existingOrder(userId: string, req: CreateOrderRequest): Promise<OrderView | null> {
-  const key = await orderRepo.checkoutKey(userId, req.idempotencyKey);
+/**
+ * The order an idempotency key already made, if any. The same key with other content (another hash) is a client bug,
+ * not a retry. Shared by every way of placing an order.
+ */
+export async function orderForCheckoutKey(userId: string, idempotencyKey: string, hash: string): Promise<OrderView | null> {
+  const key = await orderRepo.checkoutKey(userId, idempotencyKey);
   if (!key) return null;
-  if (key.requestHash !== requestHash(req)) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+  if (key.requestHash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
   const order = await orderRepo.get(key.orderId);
   if (!order || order.userId !== userId) throw new DomainError('ORDER_NOT_FOUND');
   return toOrderView(order);
+}
+
+function existingOrder(userId: string, req: CreateOrderRequest): Promise<OrderView | null> {
+  return orderForCheckoutKey(userId, req.idempotencyKey, requestHash(req));
 }
 
 /**

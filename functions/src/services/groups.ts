@@ -43,6 +43,7 @@ import { keys } from '../repositories/keys';
 import { orderRepo, type OrderItem, type ShippingAddress } from '../repositories/order-repo';
 import { TransactionRefused } from '../repositories/transactions';
 import { userRepo } from '../repositories/user-repo';
+import { orderForCheckoutKey } from './checkout';
 import { toOrderView } from './orders';
 import { requestRefund, type RefundReason } from './refunds';
 
@@ -69,13 +70,8 @@ function requestHash(req: CreateGroupOrderRequest): string {
   return createHash('sha256').update(JSON.stringify(['group', req.campaignId, req.skuId, req.addressId, req.groupToken ?? null, req.remark])).digest('hex');
 }
 
-async function existing(userId: string, req: CreateGroupOrderRequest): Promise<OrderView | null> {
-  const key = await orderRepo.checkoutKey(userId, req.idempotencyKey);
-  if (!key) return null;
-  if (key.requestHash !== requestHash(req)) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
-  const order = await orderRepo.get(key.orderId);
-  if (!order || order.userId !== userId) throw new DomainError('ORDER_NOT_FOUND');
-  return toOrderView(order);
+function existing(userId: string, req: CreateGroupOrderRequest): Promise<OrderView | null> {
+  return orderForCheckoutKey(userId, req.idempotencyKey, requestHash(req));
 }
 
 /**
