@@ -31,6 +31,8 @@ export async function openBrowser(): Promise<{ context: BrowserContext; page: Pa
 /** Saves a numbered screenshot of the current step for a reviewer to look at. */
 export function stepShots(story: string) {
   let n = 0;
+  // A run's screenshots replace the previous run's, so the folder always shows one story.
+  fs.rmSync(path.join(SHOTS, story), { recursive: true, force: true });
   fs.mkdirSync(path.join(SHOTS, story), { recursive: true });
   return async (page: Page, step: string) => {
     n += 1;
