@@ -40,4 +40,11 @@ describe('serverless.yml', () => {
     expect(yml).not.toMatch(/JWT_SECRET|PRIVATE_KEY|API_V3_KEY/);
     expect(yml).toMatch(/secretsPrefix: \/wechat-shop\/\$\{sls:stage\}\//);
   });
+  it('gives each group its own deadline schedule, targeting only the groupDeadline function', () => {
+    expect(yml).toMatch(/handler: functions\/src\/handlers\/jobs\.groupDeadline\n/);
+    expect(yml).toMatch(/handler: functions\/src\/handlers\/jobs\.scheduleGroupDeadlines\n/);
+    expect(yml).toMatch(/type: \{ S: \[group\] \}/);
+    expect(yml).toMatch(/Resource: !GetAtt GroupDeadlineLambdaFunction\.Arn/);
+    expect(yml).toMatch(/Resource: \[!GetAtt GroupDeadlineSchedulerRole\.Arn\]/);
+  });
 });

@@ -9,7 +9,7 @@ import { userRepo } from '../src/repositories/user-repo';
 import { db, table } from '../src/lib/dynamo';
 import { keys } from '../src/repositories/keys';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createGroupOrder, groupLanding, sweepDueGroups } from '../src/services/groups';
+import { createGroupOrder, groupLanding, settleGroup, sweepDueGroups } from '../src/services/groups';
 import { sandboxWechatPay } from '../src/providers/wechat-pay/index';
 import { dynamoSandboxStore } from '../src/providers/wechat-pay/sandbox-store';
 import * as orders from '../src/handlers/orders';
@@ -17,27 +17,37 @@ import { notify } from '../src/handlers/pay-notify';
 
 const context = { getRemainingTimeInMillis: () => 10_000 } as never;
 
-const deal = (id: string, productId: string, skuId: string, size: number, onFull: string) => `
+const deal = (id: string, productId: string, skuId: string, size: number, onFull: string, extra: { robotFill?: boolean; leaderFree?: boolean } = {}) => `
   - id: ${id}
     name: 测试拼团
     type: group_deal
     window: { start: 2026-01-01 00:00, end: 2030-01-01 00:00 }
     productId: ${productId}
     skus:
-      - { skuId: ${skuId}, groupPriceFen: 3990, leaderPriceFen: 3490 }
+      - { skuId: ${skuId}, groupPriceFen: 3990${extra.leaderFree ? '' : ', leaderPriceFen: 3490'} }
     groupSize: ${size}
     timeLimitMinutes: 60
     stockQuota: 500
     perUserLimit: 2
     onFull: ${onFull}
+    robotFill: ${extra.robotFill ? 'true' : 'false'}
+    leaderFree: ${extra.leaderFree ? 'true' : 'false'}
 `;
 
 beforeAll(async () => {
-  const yaml = `campaigns:${deal('g-race', 'p-g-race', 'sku-g-race-sku0', 3, 'refund')}${deal('g-fail', 'p-g-fail', 'sku-g-fail-sku0', 4, 'new_group')}${deal('g-ok', 'p-g-ok', 'sku-g-ok-sku0', 3, 'new_group')}`;
+  const yaml = `campaigns:${[
+    deal('g-race', 'p-g-race', 'sku-g-race-sku0', 3, 'refund'),
+    deal('g-fail', 'p-g-fail', 'sku-g-fail-sku0', 4, 'new_group'),
+    deal('g-ok', 'p-g-ok', 'sku-g-ok-sku0', 3, 'new_group'),
+    deal('g-robot', 'p-g-robot', 'sku-g-robot-sku0', 4, 'new_group', { robotFill: true }),
+    deal('g-free', 'p-g-free', 'sku-g-free-sku0', 2, 'new_group', { leaderFree: true }),
+  ].join('')}`;
   await freshTable({ CAMPAIGNS_DIR: campaignFolder({ 'groups.yaml': yaml }) });
   await testProduct('p-g-race', 1000, 5900);
   await testProduct('p-g-fail', 100, 5900);
   await testProduct('p-g-ok', 100, 5900);
+  await testProduct('p-g-robot', 100, 5900);
+  await testProduct('p-g-free', 100, 5900);
 });
 
 async function deliver(orderId: string): Promise<number> {
@@ -97,8 +107,8 @@ describe('group-buy', () => {
     await expect(order(d, 'g-ok', 'sku-g-ok-sku0', token)).rejects.toMatchObject({ code: 'ORDER_STATE_CONFLICT' });
   });
 
-  it('many concurrent paying joiners on one 3-seat group: exactly 3 seats, everyone else refunded in full', async () => {
-    const N = 40;
+  it('200 concurrent paying joiners on one 3-seat group: exactly 3 seats, everyone else refunded in full', async () => {
+    const N = 200;
     const [leaderShopper, ...joiners] = await shoppers('race', N + 1);
     const leader = await pay(leaderShopper, (await order(leaderShopper, 'g-race', 'sku-g-race-sku0')).id);
     const token = leader.group!.token!;
@@ -121,7 +131,9 @@ describe('group-buy', () => {
       }
     }
     expect(refunded).toBe(N - 2);
-  }, 120_000);
+    // Exactly one refund each for those without a seat, none for the seated.
+    for (const p of placed) expect(await refundRepo.forOrder(p.id)).toHaveLength(seated.has(p.id) ? 0 : 1);
+  }, 180_000);
 
   it('a group that misses its deadline fails only after it, refunding every member once (distinct out_refund_no), stock restored', async () => {
     const before = await stockOf('p-g-fail', 'sku-g-fail-sku0');
@@ -159,5 +171,56 @@ describe('group-buy', () => {
     }
     expect(landing).not.toContain(SAMPLE_ADDRESS.phone);
     expect(landing).not.toContain('detail');
+  });
+
+  it('robot fill at the deadline: free seats get flagged robots, the group succeeds and nobody is refunded', async () => {
+    const [a, b] = await shoppers('robot', 2);
+    const leader = await pay(a, (await order(a, 'g-robot', 'sku-g-robot-sku0')).id);
+    const bo = await pay(b, (await order(b, 'g-robot', 'sku-g-robot-sku0', leader.group!.token!)).id);
+    const groupId = leader.group!.groupId!;
+    const deadline = (await groupRepo.get(groupId))!.item.deadline;
+    await sweepDueGroups(deadline - 1);
+    expect((await groupRepo.get(groupId))!.item.status).toBe('OPEN');
+    await sweepDueGroups(deadline);
+    await sweepDueGroups(deadline + 1000); // a second run adds no robots and changes nothing
+    const g = (await groupRepo.get(groupId))!;
+    expect(g.item.status).toBe('SUCCESS');
+    expect(g.item.memberCount).toBe(4);
+    expect(g.members).toHaveLength(4);
+    const robots = g.members.filter((m) => m.robot);
+    expect(robots).toHaveLength(2);
+    for (const r of robots) expect(r.orderId).toBeNull();
+    for (const o of [leader, bo]) {
+      const after = (await orderRepo.get(o.id))!;
+      expect(after.status).toBe('PAID');
+      expect(after.group!.status).toBe('SUCCESS');
+      expect(after.refundedFen).toBe(0);
+      expect(await refundRepo.forOrder(o.id)).toHaveLength(0);
+    }
+    expect(await groupRepo.due(deadline + 1000)).not.toContain(groupId);
+  });
+
+  it('leader-free (团长免单): on success the leader gets the group price back (GROUPLEADER) and the order still ships', async () => {
+    const [a, b] = await shoppers('free', 2);
+    const lo = await order(a, 'g-free', 'sku-g-free-sku0');
+    expect(lo.lines[0].payableFen).toBe(3990); // WeChat cannot charge 0: the leader pays, and is paid back on success
+    const leader = await pay(a, lo.id);
+    const bo = await pay(b, (await order(b, 'g-free', 'sku-g-free-sku0', leader.group!.token!)).id);
+    const groupId = leader.group!.groupId!;
+    expect((await groupRepo.get(groupId))!.item.status).toBe('SUCCESS');
+    const after = (await orderRepo.get(leader.id))!;
+    expect(after.status).toBe('PAID'); // still ships
+    expect(after.group!.status).toBe('SUCCESS');
+    expect(after.refundedFen).toBe(3990);
+    expect(after.refundedFen).toBeLessThanOrEqual(after.paidFen!);
+    const refunds = await refundRepo.forOrder(leader.id);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ outRefundNo: `${leader.id}-GROUPLEADER`, amountFen: 3990, full: false, reason: 'GROUP_LEADER' });
+    // The member is not refunded; settling again (schedule and sweeper both firing) pays nothing twice.
+    expect(await refundRepo.forOrder(bo.id)).toHaveLength(0);
+    await settleGroup(groupId, Date.now());
+    await sweepDueGroups((await groupRepo.get(groupId))!.item.deadline + 1000);
+    expect(await refundRepo.forOrder(leader.id)).toHaveLength(1);
+    expect((await orderRepo.get(leader.id))!.refundedFen).toBe(3990);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { benchCheckout } from './checkout';
+import { benchGroupHotspot } from './group-hotspot';
 import { benchNotify } from './notify';
 import { benchQuote } from './quote';
 
@@ -12,6 +13,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   checkout: benchCheckout,
+  'group-hotspot': benchGroupHotspot,
   notify: benchNotify,
   quote: benchQuote,
 };

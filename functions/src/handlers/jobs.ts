@@ -1,9 +1,9 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { logger } from '../lib/http';
-import { scheduleOrderTimeout } from '../providers/scheduler';
+import { scheduleGroupDeadline, scheduleOrderTimeout } from '../providers/scheduler';
 import { expireOrder, sweepExpiredOrders } from '../services/payment';
 import { dailyReport, reconcile } from '../services/reconcile';
-import { sweepDueGroups } from '../services/groups';
+import { settleGroup, sweepDueGroups } from '../services/groups';
 
 /** Invoked by the order's own EventBridge Scheduler schedule at its payment deadline. */
 export async function orderTimeout(event: { orderId: string }) {
@@ -19,6 +19,15 @@ export async function sweepOrders() {
   const counts = await sweepExpiredOrders(Date.now());
   if (counts.cancelled || counts.paid || counts.failed) logger.info('timeout sweep', counts);
   return counts;
+}
+
+/** Invoked by the group's own EventBridge Scheduler schedule at its deadline. */
+export async function groupDeadline(event: { groupId: string }) {
+  const result = await settleGroup(event.groupId, Date.now());
+  logger.info('group deadline', { groupId: event.groupId, result });
+  // Fired a moment early: failing makes the scheduler retry (and the sweeper is there regardless).
+  if (result === 'not_due') throw new Error(`group ${event.groupId} is not due yet`);
+  return { groupId: event.groupId, result };
 }
 
 /** Every minute: groups past their deadline robot-fill or fail (every member refunded); full ones succeed. */
@@ -64,6 +73,28 @@ export async function scheduleTimeouts(event: { Records?: StreamRecord[] }) {
       await scheduleOrderTimeout(item.id, item.deadlineAt, target);
     } catch (e) {
       logger.error('could not schedule order timeout (the sweeper will still close it)', { orderId: item.id, error: e as Error });
+      failures.push({ itemIdentifier: (record as { dynamodb?: { SequenceNumber?: string } }).dynamodb?.SequenceNumber ?? '' });
+    }
+  }
+  return { batchItemFailures: failures };
+}
+
+/** Table stream: each newly opened group gets its deadline schedule (kept off the payment path). */
+export async function scheduleGroupDeadlines(event: { Records?: StreamRecord[] }) {
+  const target = {
+    targetArn: process.env.GROUP_DEADLINE_TARGET_ARN ?? '',
+    roleArn: process.env.SCHEDULER_ROLE_ARN ?? '',
+    groupName: process.env.SCHEDULE_GROUP ?? 'default',
+  };
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of event.Records ?? []) {
+    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
+    const item = unmarshall(record.dynamodb.NewImage as never);
+    if (item.type !== 'group' || item.status !== 'OPEN') continue;
+    try {
+      await scheduleGroupDeadline(item.id, item.deadline, target);
+    } catch (e) {
+      logger.error('could not schedule group deadline (the sweeper will still settle it)', { groupId: item.id, error: e as Error });
       failures.push({ itemIdentifier: (record as { dynamodb?: { SequenceNumber?: string } }).dynamodb?.SequenceNumber ?? '' });
     }
   }

@@ -1,6 +1,7 @@
 /**
  * The group service (拼团): carries out what the pure rules in shared/src/group-buy decide, as conditional writes.
- * Seats are claimed at payment time (onGroupOrderPaid), never at order time; deadlines are applied by the sweeper.
+ * Seats are claimed at payment time (onGroupOrderPaid), never at order time; deadlines are applied by each group's
+ * own schedule (groupDeadline) and by the sweeper as the safety net.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -218,7 +219,8 @@ export async function onGroupOrderPaid(orderId: string, now: number): Promise<Gr
       const leader: MemberItem = {
         ...seatMember(joiner, openedAt),
         role: 'leader',
-        refundOnSuccessFen: d.skus.some((s) => s.skuId === joiner.skuId) ? leaderRefundOnSuccessFen(d, joiner.skuId, joiner.paidFen) : 0,
+        // On the goods paid for, not shipping: the rebate is (part of) the price of the item.
+        refundOnSuccessFen: d.skus.some((s) => s.skuId === joiner.skuId) ? leaderRefundOnSuccessFen(d, joiner.skuId, order.lines[0].payableFen) : 0,
         groupId,
         ...(await profile(order.userId)),
       };
@@ -267,6 +269,7 @@ export async function settleGroup(groupId: string, now: number): Promise<'succes
       for (const m of real) {
         await groupRepo.setOrderGroup(m.orderId!, { status: 'SUCCESS' }, ['PENDING', 'OPEN', 'SUCCESS']);
         if (m.seat !== 'WON') await groupRepo.setSeat(groupId, m.userId, 'WON');
+        if (m.refundOnSuccessFen > 0) await payLeaderRebate(m, now);
       }
       await groupRepo.settled(groupId);
       return 'success';
@@ -300,6 +303,23 @@ export async function settleGroup(groupId: string, now: number): Promise<'succes
   }
   logger.warn('group did not settle this round; the sweeper tries again', { groupId });
   return 'noop';
+}
+
+/**
+ * 团长免单 (and a moved payer's difference to the leader price): an amount refund of an order that still ships, with
+ * out_refund_no `<orderId>-GROUPLEADER`, so asking again (a replayed settle, the sweeper) is the same refund. A
+ * failure is thrown: the group stays in the due index and the next settle pays it.
+ */
+async function payLeaderRebate(m: MemberItem, now: number): Promise<void> {
+  const order = await orderRepo.get(m.orderId!);
+  if (!order || order.paidFen === null) return;
+  if (!['PAID', 'SHIPPED', 'COMPLETED'].includes(order.status)) {
+    // Refunded in full already (e.g. after-sales): nothing is left to give back.
+    logger.warn('leader rebate skipped: the order is no longer payable back', { orderId: order.id, status: order.status });
+    return;
+  }
+  const amountFen = Math.min(m.refundOnSuccessFen, order.paidFen);
+  await requestRefund(order.id, { reason: 'GROUP_LEADER', amountFen, restock: false }, now);
 }
 
 /** Every minute: each group whose deadline has passed (or that closed but is not settled yet). */

@@ -13,6 +13,7 @@ export const REFUND_REASONS = {
   GROUP_FULL: '拼团已满',
   GROUP_CLOSED: '拼团已结束',
   GROUP_DUP: '已在团中，重复参团',
+  GROUP_LEADER: '团长免单返现',
   AFTER_SALE: '售后退款',
 } as const;
 export type RefundReason = keyof typeof REFUND_REASONS;
@@ -24,13 +25,20 @@ const FULL_REFUND_FROM: Record<RefundReason, OrderStatus[]> = {
   GROUP_FULL: ['PAID'],
   GROUP_CLOSED: ['PAID'],
   GROUP_DUP: ['PAID'],
+  // Never a full refund: the rebate is an amount refund of an order that still ships.
+  GROUP_LEADER: [],
   AFTER_SALE: ['PAID', 'SHIPPED', 'COMPLETED'],
 };
 
 export interface RefundRequest {
   reason: RefundReason;
-  /** Omit for a full refund of everything paid (shipping included). */
+  /** Omit (and omit amountFen) for a full refund of everything paid (shipping included). */
   lines?: { skuId: string; quantity: number }[];
+  /**
+   * An amount-only partial refund (no units returned, the order keeps its status and still ships), e.g. the
+   * leader-free rebate. Bounded like every refund: the order's refunded total never passes what was paid.
+   */
+  amountFen?: number;
   /** Put the refunded units back on sale (false when stock was already released, e.g. a late payment). */
   restock: boolean;
   /** Distinguishes several partial refunds for the same reason (after-sales); full refunds use 0. */
@@ -73,6 +81,12 @@ export async function requestRefund(orderId: string, req: RefundRequest, now: nu
 
 function planRefund(order: OrderItem, req: RefundRequest, no: string, now: number): RefundItem {
   const base = { outRefundNo: no, orderId: order.id, userId: order.userId, reason: req.reason, status: 'REFUNDING' as const, refundId: null, createdAt: now, finishedAt: null, attempts: 0 };
+  if (req.amountFen !== undefined) {
+    if (req.lines) throw new DomainError('VALIDATION_FAILED', '退款金额与退款商品不能同时指定');
+    if (!Number.isSafeInteger(req.amountFen) || req.amountFen < 1) throw new DomainError('VALIDATION_FAILED', '退款金额至少 1 分');
+    if (req.amountFen > (order.paidFen ?? 0) - (order.refundedFen ?? 0)) throw new DomainError('ORDER_STATE_CONFLICT', '退款金额超过可退金额');
+    return { ...base, amountFen: req.amountFen, lines: [], full: false };
+  }
   if (!req.lines) {
     const amountFen = (order.paidFen ?? 0) - (order.refundedFen ?? 0);
     if (amountFen <= 0) throw new DomainError('ORDER_STATE_CONFLICT', '订单已全部退款');
