@@ -17,6 +17,7 @@ export default defineConfig({
   define: {
     API_BASE: JSON.stringify('https://api.test'),
     ASSET_BASE: JSON.stringify('https://cdn.test'),
+    GROUP_NOTICE_TEMPLATES: JSON.stringify([]),
   },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],

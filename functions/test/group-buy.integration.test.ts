@@ -8,12 +8,14 @@ import { groupRepo } from '../src/repositories/group-repo';
 import { userRepo } from '../src/repositories/user-repo';
 import { db, table } from '../src/lib/dynamo';
 import { keys } from '../src/repositories/keys';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createGroupOrder, groupLanding, settleGroup, sweepDueGroups } from '../src/services/groups';
 import { sandboxWechatPay } from '../src/providers/wechat-pay/index';
 import { dynamoSandboxStore } from '../src/providers/wechat-pay/sandbox-store';
 import * as orders from '../src/handlers/orders';
 import { notify } from '../src/handlers/pay-notify';
+import { sandboxMessages } from '../src/providers/wechat-mp/sandbox';
+import { groupShare } from '../src/services/groups';
 
 const context = { getRemainingTimeInMillis: () => 10_000 } as never;
 
@@ -42,7 +44,11 @@ beforeAll(async () => {
     deal('g-robot', 'p-g-robot', 'sku-g-robot-sku0', 4, 'new_group', { robotFill: true }),
     deal('g-free', 'p-g-free', 'sku-g-free-sku0', 2, 'new_group', { leaderFree: true }),
   ].join('')}`;
-  await freshTable({ CAMPAIGNS_DIR: campaignFolder({ 'groups.yaml': yaml }) });
+  await freshTable({
+    CAMPAIGNS_DIR: campaignFolder({ 'groups.yaml': yaml }),
+    WECHAT_TMPL_GROUP_SUCCESS: 'tmpl-success',
+    WECHAT_TMPL_GROUP_FAILED: 'tmpl-failed',
+  });
   await testProduct('p-g-race', 1000, 5900);
   await testProduct('p-g-fail', 100, 5900);
   await testProduct('p-g-ok', 100, 5900);
@@ -105,6 +111,18 @@ describe('group-buy', () => {
     expect(late.group!.groupId).not.toBe(g.item.id);
     expect((await groupRepo.get(g.item.id))!.members).toHaveLength(3);
     await expect(order(d, 'g-ok', 'sku-g-ok-sku0', token)).rejects.toMatchObject({ code: 'ORDER_STATE_CONFLICT' });
+    // One 拼团成功 message per member, none again when settle is replayed; the moved payer is told too.
+    await settleGroup(g.item.id, Date.now());
+    for (const s of [a, b, c]) {
+      const msgs = await sandboxMessages(s.userId);
+      expect(msgs).toHaveLength(1);
+      expect(msgs[0]).toMatchObject({ templateId: 'tmpl-success', data: { phrase2: '拼团成功' } });
+      expect(msgs[0].page).toBe(`packageGroup/pages/landing/index?t=${token}`);
+    }
+    expect((await sandboxMessages(d.userId)).map((m) => m.data.phrase2)).toEqual(['已开新团']);
+    // The sandbox poster code is the H5 link.
+    const share = await groupShare(a.userId, g.item.id);
+    expect(share.code).toEqual({ kind: 'url', data: share.url });
   });
 
   it('200 concurrent paying joiners on one 3-seat group: exactly 3 seats, everyone else refunded in full', async () => {
@@ -159,6 +177,15 @@ describe('group-buy', () => {
       nos.add(refunds[0].outRefundNo);
     }
     expect(nos.size).toBe(3);
+    // One 拼团失败，已退款 message per member, with the amount; the replayed sweep above sent nothing twice.
+    for (const [s, o] of [[a, leader], [b, bo], [c, co]] as const) {
+      const msgs = await sandboxMessages(s.userId);
+      expect(msgs).toHaveLength(1);
+      expect(msgs[0]).toMatchObject({ templateId: 'tmpl-failed', data: { phrase2: '拼团失败', amount3: `¥${(o.paidFen! / 100).toFixed(2)}` } });
+      expect(msgs[0].data.thing4).toContain('已退款');
+    }
+    await settleGroup(groupId, deadline + 2000);
+    for (const s of [a, b, c]) expect(await sandboxMessages(s.userId)).toHaveLength(1);
     expect(await stockOf('p-g-fail', 'sku-g-fail-sku0')).toEqual(before);
     const quota = await db().send(new GetCommand({ TableName: table(), Key: keys.groupQuota('g-fail'), ConsistentRead: true }));
     expect(quota.Item!.sold).toBe(0);
@@ -198,6 +225,10 @@ describe('group-buy', () => {
       expect(await refundRepo.forOrder(o.id)).toHaveLength(0);
     }
     expect(await groupRepo.due(deadline + 1000)).not.toContain(groupId);
+    // 拼团成功 goes to the two real members only, once each despite the second sweep.
+    for (const s of [a, b]) expect((await sandboxMessages(s.userId)).map((m) => m.data.phrase2)).toEqual(['拼团成功']);
+    const notices = await db().send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `GROUPNOTICE#${groupId}` } }));
+    expect(notices.Items).toHaveLength(2);
   });
 
   it('leader-free (团长免单): on success the leader gets the group price back (GROUPLEADER) and the order still ships', async () => {

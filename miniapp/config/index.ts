@@ -16,6 +16,8 @@ function buildConstants(env: string | undefined) {
   return {
     API_BASE: JSON.stringify(apiBase.replace(/\/+$/, '')),
     ASSET_BASE: JSON.stringify(assetBase.replace(/\/+$/, '')),
+    // Subscribe-message templates of the group result notices (the same ids the functions send with).
+    GROUP_NOTICE_TEMPLATES: JSON.stringify((process.env.SHOP_GROUP_TEMPLATE_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   };
 }
 

@@ -20,3 +20,6 @@ declare namespace NodeJS {
     TARO_APP_ID: string;
   }
 }
+
+/** Subscribe-message template ids of the group result notices (env SHOP_GROUP_TEMPLATE_IDS, comma-separated). */
+declare const GROUP_NOTICE_TEMPLATES: string[];

@@ -16,6 +16,11 @@ export interface AppConfig {
     notifyUrl: string;
     /** Sandbox twins of WeChat login and pay: allowed on the local stage only. */
     sandbox: boolean;
+    /**
+     * Subscribe-message template ids (订阅消息) for group outcomes; an empty id means that message is not sent.
+     * Optional so a stage (or a test) without templates simply sends none.
+     */
+    templates?: { groupSuccess: string; groupFailed: string };
   };
   paymentWindowMs: number;
   sessionTtlSeconds: number;
@@ -58,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       mchId: required(env, 'WECHAT_MCH_ID'),
       notifyUrl: required(env, 'WECHAT_NOTIFY_URL'),
       sandbox,
+      templates: { groupSuccess: env.WECHAT_TMPL_GROUP_SUCCESS ?? '', groupFailed: env.WECHAT_TMPL_GROUP_FAILED ?? '' },
     },
     paymentWindowMs: positiveInt(env, 'PAYMENT_WINDOW_MS', DEFAULT_PAYMENT_WINDOW_MS),
     sessionTtlSeconds: positiveInt(env, 'SESSION_TTL_SECONDS', 7 * 24 * 3600),

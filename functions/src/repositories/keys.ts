@@ -33,6 +33,9 @@
  *   share token       GROUPTOKEN#<token>     GROUPTOKEN           -                                       -                               -   ({groupId})
  *   group quota       GROUPQUOTA#<cid>       QUOTA                -                                       -                               -   ({sold}, campaign stockQuota)
  *   group bought      USER#<uid>             GROUPBOUGHT#<cid>    -                                       -                               -   ({bought}, per-user limit)
+ *   poster code       GROUPCODE#<token>      WXACODE              -                                       -                               -   ({kind, data}: the mini-program code, made once)
+ *   group notice      GROUPNOTICE#<gid>      <uid>#<outcome>      -                                       -                               -   (one subscribe message per member per outcome)
+ *   sandbox message   NOTIFYMSG#<uid>        <at>#<id>            -                                       -                               -   (local stage: what subscribeMessage.send would have sent)
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS } from '@shop/shared';
@@ -159,6 +162,13 @@ export const keys = {
   groupToken: (token: string): Key => ({ PK: `GROUPTOKEN#${token}`, SK: 'GROUPTOKEN' }),
   /** Units sold by a group deal (campaign-wide stockQuota) and per shopper (perUserLimit). */
   groupQuota: (campaignId: string): Key => ({ PK: `GROUPQUOTA#${campaignId}`, SK: 'QUOTA' }),
+  /** The poster's mini-program code of a group, made once per share token. */
+  groupCode: (token: string): Key => ({ PK: `GROUPCODE#${token}`, SK: 'WXACODE' }),
+  /** At most one subscribe message per member per outcome of a group. */
+  groupNotice: (groupId: string, userId: string, outcome: string): Key => ({ PK: `GROUPNOTICE#${groupId}`, SK: `${userId}#${outcome}` }),
+  /** Local stage: the subscribe messages the sandbox recorded for a user, oldest first. */
+  sandboxMessage: (userId: string, at: number, id: string): Key => ({ PK: `NOTIFYMSG#${userId}`, SK: `${String(at).padStart(13, '0')}#${id}` }),
+  sandboxMessagePartition: (userId: string) => `NOTIFYMSG#${userId}`,
   groupBought: (userId: string, campaignId: string): Key => ({ PK: `USER#${userId}`, SK: `GROUPBOUGHT#${campaignId}` }),
 
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */

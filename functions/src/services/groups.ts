@@ -23,6 +23,8 @@ import {
   seatDecision,
   seatMember,
   seatsLeft,
+  GROUP_LANDING_CODE_PAGE,
+  shareScene,
   sharePath,
   shareTitle,
   type CreateGroupOrderRequest,
@@ -37,6 +39,9 @@ import { config } from '../lib/config';
 import { logger } from '../lib/http';
 import { newId } from '../lib/ids';
 import { campaignConfig } from '../providers/campaign-config';
+import { wechatMpShared, type PosterCode, type WechatMp } from '../providers/wechat-mp';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { db, table } from '../lib/dynamo';
 import { catalogRepo } from '../repositories/catalog-repo';
 import { keyId } from '../repositories/batch';
 import { groupRepo, type GroupItem, type MemberItem, type StoredGroup } from '../repositories/group-repo';
@@ -47,6 +52,7 @@ import { userRepo } from '../repositories/user-repo';
 import { orderForCheckoutKey } from './checkout';
 import { toOrderView } from './orders';
 import { requestRefund, type RefundReason } from './refunds';
+import { sendGroupNotice, sendGroupNotices } from './group-notices';
 
 async function deal(campaignId: string): Promise<GroupDealCampaign | null> {
   const { config: cfg } = await campaignConfig();
@@ -178,6 +184,11 @@ const REFUND_FOR: Record<string, RefundReason> = { GROUP_FULL: 'GROUP_FULL', GRO
 async function refuseSeat(order: OrderItem, code: string, now: number): Promise<'refunded'> {
   await groupRepo.setOrderGroup(order.id, { status: 'FAILED' });
   await requestRefund(order.id, { reason: REFUND_FOR[code] ?? 'GROUP_CLOSED', restock: true }, now);
+  const g = order.group;
+  await sendGroupNotice(
+    { groupId: g?.groupId ?? `o${order.id}`, token: g?.token ?? null, userId: order.userId, orderId: order.id, outcome: 'REFUSED', reason: GROUP_REFUSALS[code as keyof typeof GROUP_REFUSALS] },
+    now,
+  );
   return 'refunded';
 }
 
@@ -247,6 +258,7 @@ export async function onGroupOrderPaid(orderId: string, now: number): Promise<Gr
     if (decision.then === 'NEW_GROUP') {
       // Moved to lead a new group with the money already paid; its deadline runs from this payment.
       await groupRepo.setOrderGroup(order.id, { role: 'leader', groupId: null, token: null });
+      await sendGroupNotice({ groupId: stored.item.id, token: null, userId: order.userId, orderId: order.id, outcome: 'MOVED' }, now);
       continue;
     }
     return refuseSeat(order, decision.code, now);
@@ -272,6 +284,7 @@ export async function settleGroup(groupId: string, now: number): Promise<'succes
         if (m.refundOnSuccessFen > 0) await payLeaderRebate(m, now);
       }
       await groupRepo.settled(groupId);
+      await notifyMembers(item.id, item.token, real, 'SUCCESS', now);
       return 'success';
     }
     if (item.status === 'FAILED') {
@@ -282,6 +295,7 @@ export async function settleGroup(groupId: string, now: number): Promise<'succes
         if (m.seat !== 'REFUND_DUE') await groupRepo.setSeat(groupId, m.userId, 'REFUND_DUE');
       }
       await groupRepo.settled(groupId);
+      await notifyMembers(item.id, item.token, real, 'FAILED', now);
       return 'failed';
     }
     if (item.memberCount >= item.size) {
@@ -303,6 +317,14 @@ export async function settleGroup(groupId: string, now: number): Promise<'succes
   }
   logger.warn('group did not settle this round; the sweeper tries again', { groupId });
   return 'noop';
+}
+
+/** Once the group is settled: one message per real member for this outcome (claimed, so replays send nothing). */
+async function notifyMembers(groupId: string, token: string, real: MemberItem[], outcome: 'SUCCESS' | 'FAILED', now: number): Promise<void> {
+  await sendGroupNotices(
+    real.map((m) => ({ groupId, token, userId: m.userId, orderId: m.orderId!, outcome })),
+    now,
+  );
 }
 
 /**
@@ -425,10 +447,31 @@ export async function myGroups(userId: string, status: string | undefined, now: 
 }
 
 /**
- * Share card and poster data. The poster code is the H5 link (drawn as a QR code) on every stage for now; the
- * mini-program code from getwxacodeunlimit (scene = shareScene(token)) is the production provider still to add.
+ * The poster's code for a group: the mini-program code from getwxacodeunlimit (scene `t=<token>`, the landing page)
+ * where there is WeChat, the H5 link (drawn as a QR code) in the sandbox. A code is made once per share token and
+ * kept in the table; if WeChat cannot make one, the poster falls back to the link and the next share tries again.
  */
-export async function groupShare(userId: string, groupId: string): Promise<GroupShareResponse> {
+async function posterCode(token: string, url: string, mp: WechatMp): Promise<PosterCode> {
+  const key = keys.groupCode(token);
+  const hit = await db().send(new GetCommand({ TableName: table(), Key: key }));
+  if (hit.Item?.kind === 'wxacode' && typeof hit.Item.data === 'string') return { kind: 'wxacode', data: hit.Item.data };
+  let code: PosterCode;
+  try {
+    code = await mp.posterCode({ scene: shareScene(token), page: GROUP_LANDING_CODE_PAGE, h5Url: url });
+  } catch (e) {
+    logger.warn('poster code not made; the poster shows the link', { token, error: e as Error });
+    return { kind: 'url', data: url };
+  }
+  if (code.kind === 'wxacode') {
+    await db()
+      .send(new PutCommand({ TableName: table(), Item: { ...key, kind: code.kind, data: code.data } }))
+      .catch((e: unknown) => logger.warn('poster code not cached', { token, error: e as Error }));
+  }
+  return code;
+}
+
+/** Share card and poster data (the poster code: see posterCode). */
+export async function groupShare(userId: string, groupId: string, mp: WechatMp = wechatMpShared()): Promise<GroupShareResponse> {
   const stored = await groupRepo.get(groupId);
   if (!stored || !stored.members.some((m) => m.userId === userId)) throw new DomainError('NOT_FOUND', '拼团不存在');
   const { item } = stored;
@@ -444,6 +487,6 @@ export async function groupShare(userId: string, groupId: string): Promise<Group
     path,
     url,
     imageUrl: line?.image ?? '',
-    code: { kind: 'url', data: url },
+    code: await posterCode(item.token, url, mp),
   };
 }

@@ -10,6 +10,15 @@ import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
 import { SandboxPaySheet } from '../../../packageOrder/components/SandboxPaySheet';
 import '../../../packageOrder/components/order.scss';
+
+/**
+ * One-shot consent for the group result messages (subscribe messages; template ids fixed at build time from
+ * SHOP_GROUP_TEMPLATE_IDS). Never waited for and never an error: declining only means no message.
+ */
+function askForGroupNotices(): void {
+  if (process.env.TARO_ENV !== 'weapp' || GROUP_NOTICE_TEMPLATES.length === 0) return;
+  Taro.requestSubscribeMessage({ tmplIds: GROUP_NOTICE_TEMPLATES, entityIds: [] } as never).catch(() => undefined);
+}
 import './index.scss';
 
 /**
@@ -85,6 +94,8 @@ export default function GroupBuyPage() {
   const submit = async () => {
     const st = useShop.getState();
     if (st.groupSubmitting || st.payment.busy) return;
+    // WeChat only sends 拼团成功/拼团失败 messages the shopper agreed to, and asks only from a tap: ask first.
+    askForGroupNotices();
     if (!addressId) {
       void Taro.showToast({ title: '请选择收货地址', icon: 'none' });
       return;

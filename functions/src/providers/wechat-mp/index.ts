@@ -1,0 +1,33 @@
+import { config, type AppConfig } from '../../lib/config';
+import { secrets, type Secrets } from '../../lib/secrets';
+import { createRealWechatMp, type RealWechatMp } from './real';
+import { createSandboxWechatMp } from './sandbox';
+import type { WechatMp } from './types';
+
+export type { PosterCode, SendOutcome, SubscribeMessage, WechatMp, WxaCodeRequest } from './types';
+
+/**
+ * The sandbox on the local stage, api.weixin.qq.com otherwise. Secrets are read on the first call, not here. The
+ * real client holds the access_token cache, so it is kept for the container's life (see wechatMpShared).
+ */
+export function wechatMp(cfg: AppConfig = config(), s?: Secrets | Promise<Secrets>, baseUrl?: string): WechatMp {
+  if (cfg.wechat.sandbox) return createSandboxWechatMp();
+  let real: Promise<RealWechatMp> | undefined;
+  const client = () => {
+    real ??= Promise.resolve(s ?? secrets()).then((loaded) => createRealWechatMp({ appId: cfg.wechat.appId, appSecret: loaded.wechatAppSecret, baseUrl }));
+    real.catch(() => (real = undefined));
+    return real;
+  };
+  return {
+    posterCode: async (req) => (await client()).posterCode(req),
+    sendSubscribeMessage: async (msg) => (await client()).sendSubscribeMessage(msg),
+  };
+}
+
+let shared: { stage: string; sandbox: boolean; mp: WechatMp } | undefined;
+/** One client per container (and per configuration, since tests change it), so the access_token is fetched once. */
+export function wechatMpShared(): WechatMp {
+  const cfg = config();
+  if (!shared || shared.stage !== cfg.stage || shared.sandbox !== cfg.wechat.sandbox) shared = { stage: cfg.stage, sandbox: cfg.wechat.sandbox, mp: wechatMp(cfg) };
+  return shared.mp;
+}
