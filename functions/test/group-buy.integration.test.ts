@@ -13,7 +13,7 @@ import { createGroupOrder, groupLanding, settleGroup, sweepDueGroups } from '../
 import { sandboxWechatPay } from '../src/providers/wechat-pay/index';
 import { dynamoSandboxStore } from '../src/providers/wechat-pay/sandbox-store';
 import * as orders from '../src/handlers/orders';
-import { notify } from '../src/handlers/pay-notify';
+import { notify, refundNotify } from '../src/handlers/pay-notify';
 import { sandboxMessages } from '../src/providers/wechat-mp/sandbox';
 import { groupShare } from '../src/services/groups';
 
@@ -177,6 +177,19 @@ describe('group-buy', () => {
       nos.add(refunds[0].outRefundNo);
     }
     expect(nos.size).toBe(3);
+    // WeChat pays the three refunds and says so: every order ends 已退款.
+    const sandbox = await sandboxWechatPay();
+    for (const no of nos) {
+      await sandbox.completeRefund(no, 'SUCCESS', Date.now());
+      const n = sandbox.server.buildRefundNotification((await dynamoSandboxStore().getRefund(no))!, Date.now());
+      const answer = await refundNotify({ headers: n.headers, body: n.body, requestContext: { requestId: `wx-${no}` } }, { getRemainingTimeInMillis: () => 10_000 } as never);
+      expect(answer.statusCode).toBe(204);
+    }
+    for (const o of [leader, bo, co]) {
+      const after = (await orderRepo.get(o.id))!;
+      expect(after.status).toBe('REFUNDED');
+      expect(after.refundedFen).toBe(after.paidFen);
+    }
     // One 拼团失败，已退款 message per member, with the amount; the replayed sweep above sent nothing twice.
     for (const [s, o] of [[a, leader], [b, bo], [c, co]] as const) {
       const msgs = await sandboxMessages(s.userId);
