@@ -1,6 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { logger } from '../lib/http';
-import { scheduleGroupDeadline, scheduleOrderTimeout } from '../providers/scheduler';
+import { scheduleGroupDeadline, scheduleOrderTimeout, type TimeoutTarget } from '../providers/scheduler';
 import { expireOrder, sweepExpiredOrders } from '../services/payment';
 import { dailyReport, reconcile } from '../services/reconcile';
 import { settleGroup, sweepDueGroups } from '../services/groups';
@@ -54,49 +54,48 @@ export async function dailyReconciliation(event: { day?: string } = {}) {
 
 interface StreamRecord {
   eventName?: string;
-  dynamodb?: { NewImage?: Record<string, unknown> };
+  dynamodb?: { NewImage?: Record<string, unknown>; SequenceNumber?: string };
+}
+
+/**
+ * Table stream → one schedule per new item of a kind (filtered again here: the stream filter is an optimisation).
+ * A failure is reported per record, so only that record is retried; the sweepers cover anything never scheduled.
+ */
+async function scheduleFromStream(
+  event: { Records?: StreamRecord[] },
+  wanted: { type: string; status: string; targetEnv: string; what: string },
+  schedule: (item: Record<string, any>, target: TimeoutTarget) => Promise<unknown>,
+) {
+  const target: TimeoutTarget = {
+    targetArn: process.env[wanted.targetEnv] ?? '',
+    roleArn: process.env.SCHEDULER_ROLE_ARN ?? '',
+    groupName: process.env.SCHEDULE_GROUP ?? 'default',
+  };
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of event.Records ?? []) {
+    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
+    const item = unmarshall(record.dynamodb.NewImage as never);
+    if (item.type !== wanted.type || item.status !== wanted.status) continue;
+    try {
+      await schedule(item, target);
+    } catch (e) {
+      logger.error(`could not schedule the ${wanted.what} (the sweeper will still handle it)`, { id: item.id, error: e as Error });
+      failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+    }
+  }
+  return { batchItemFailures: failures };
 }
 
 /** Table stream: each new unpaid order gets its exact timeout schedule (kept off the checkout path). */
-export async function scheduleTimeouts(event: { Records?: StreamRecord[] }) {
-  const target = {
-    targetArn: process.env.TIMEOUT_TARGET_ARN ?? '',
-    roleArn: process.env.SCHEDULER_ROLE_ARN ?? '',
-    groupName: process.env.SCHEDULE_GROUP ?? 'default',
-  };
-  const failures: { itemIdentifier: string }[] = [];
-  for (const record of event.Records ?? []) {
-    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-    const item = unmarshall(record.dynamodb.NewImage as never);
-    if (item.type !== 'order' || item.status !== 'PENDING_PAYMENT') continue;
-    try {
-      await scheduleOrderTimeout(item.id, item.deadlineAt, target);
-    } catch (e) {
-      logger.error('could not schedule order timeout (the sweeper will still close it)', { orderId: item.id, error: e as Error });
-      failures.push({ itemIdentifier: (record as { dynamodb?: { SequenceNumber?: string } }).dynamodb?.SequenceNumber ?? '' });
-    }
-  }
-  return { batchItemFailures: failures };
+export function scheduleTimeouts(event: { Records?: StreamRecord[] }) {
+  return scheduleFromStream(event, { type: 'order', status: 'PENDING_PAYMENT', targetEnv: 'TIMEOUT_TARGET_ARN', what: 'order timeout' }, (item, target) =>
+    scheduleOrderTimeout(item.id, item.deadlineAt, target),
+  );
 }
 
 /** Table stream: each newly opened group gets its deadline schedule (kept off the payment path). */
-export async function scheduleGroupDeadlines(event: { Records?: StreamRecord[] }) {
-  const target = {
-    targetArn: process.env.GROUP_DEADLINE_TARGET_ARN ?? '',
-    roleArn: process.env.SCHEDULER_ROLE_ARN ?? '',
-    groupName: process.env.SCHEDULE_GROUP ?? 'default',
-  };
-  const failures: { itemIdentifier: string }[] = [];
-  for (const record of event.Records ?? []) {
-    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-    const item = unmarshall(record.dynamodb.NewImage as never);
-    if (item.type !== 'group' || item.status !== 'OPEN') continue;
-    try {
-      await scheduleGroupDeadline(item.id, item.deadline, target);
-    } catch (e) {
-      logger.error('could not schedule group deadline (the sweeper will still settle it)', { groupId: item.id, error: e as Error });
-      failures.push({ itemIdentifier: (record as { dynamodb?: { SequenceNumber?: string } }).dynamodb?.SequenceNumber ?? '' });
-    }
-  }
-  return { batchItemFailures: failures };
+export function scheduleGroupDeadlines(event: { Records?: StreamRecord[] }) {
+  return scheduleFromStream(event, { type: 'group', status: 'OPEN', targetEnv: 'GROUP_DEADLINE_TARGET_ARN', what: 'group deadline' }, (item, target) =>
+    scheduleGroupDeadline(item.id, item.deadline, target),
+  );
 }

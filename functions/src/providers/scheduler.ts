@@ -1,8 +1,8 @@
 import { ConflictException, CreateScheduleCommand, SchedulerClient, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
 
 /**
- * The exact trigger of an order's payment timeout: one EventBridge Scheduler one-time schedule per order, firing the
- * orderTimeout function at the deadline and deleting itself afterwards. (The sweeper is the safety net.)
+ * Exact triggers: one EventBridge Scheduler one-time schedule per order (its payment deadline → orderTimeout) and
+ * per group (its deadline → groupDeadline), each deleting itself after it fired. Sweepers stay as the safety net.
  */
 export interface TimeoutTarget {
   targetArn: string;
@@ -10,11 +10,12 @@ export interface TimeoutTarget {
   groupName: string;
 }
 
-export function orderTimeoutSchedule(orderId: string, deadlineAt: number, target: TimeoutTarget): CreateScheduleCommandInput {
+/** A one-time schedule at `atMs`, rounded up to the second so it never fires before the moment it stands for. */
+function oneTimeSchedule(name: string, atMs: number, target: TimeoutTarget, input: Record<string, string>): CreateScheduleCommandInput {
   // at() takes a local date-time without offset, interpreted in ScheduleExpressionTimezone; seconds are kept.
-  const at = new Date(Math.ceil(deadlineAt / 1000) * 1000).toISOString().slice(0, 19);
+  const at = new Date(Math.ceil(atMs / 1000) * 1000).toISOString().slice(0, 19);
   return {
-    Name: `order-timeout-${orderId}`,
+    Name: name.slice(0, 64),
     GroupName: target.groupName,
     ScheduleExpression: `at(${at})`,
     ScheduleExpressionTimezone: 'UTC',
@@ -23,19 +24,28 @@ export function orderTimeoutSchedule(orderId: string, deadlineAt: number, target
     Target: {
       Arn: target.targetArn,
       RoleArn: target.roleArn,
-      Input: JSON.stringify({ orderId }),
+      Input: JSON.stringify(input),
       RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
     },
   };
+}
+
+export function orderTimeoutSchedule(orderId: string, deadlineAt: number, target: TimeoutTarget): CreateScheduleCommandInput {
+  return oneTimeSchedule(`order-timeout-${orderId}`, deadlineAt, target, { orderId });
+}
+
+/** The group's deadline: robot fill, or FAILED and every member refunded. */
+export function groupDeadlineSchedule(groupId: string, deadline: number, target: TimeoutTarget): CreateScheduleCommandInput {
+  return oneTimeSchedule(`group-deadline-${groupId}`, deadline, target, { groupId });
 }
 
 let client: SchedulerClient | undefined;
 
-/** Creates the schedule; an existing one (a redelivered stream record) is fine. */
-export async function scheduleOrderTimeout(orderId: string, deadlineAt: number, target: TimeoutTarget): Promise<'created' | 'exists'> {
+/** Creates a schedule; an existing one (a redelivered stream record) is fine. */
+async function createOnce(input: CreateScheduleCommandInput): Promise<'created' | 'exists'> {
   client ??= new SchedulerClient({});
   try {
-    await client.send(new CreateScheduleCommand(orderTimeoutSchedule(orderId, deadlineAt, target)));
+    await client.send(new CreateScheduleCommand(input));
     return 'created';
   } catch (e) {
     if (e instanceof ConflictException || (e as Error).name === 'ConflictException') return 'exists';
@@ -43,38 +53,10 @@ export async function scheduleOrderTimeout(orderId: string, deadlineAt: number, 
   }
 }
 
-/**
- * The exact trigger of a group's deadline: one one-time schedule per group, firing the groupDeadline function at the
- * group's deadline (robot fill, or FAILED and every member refunded) and deleting itself afterwards. The group sweeper
- * stays as the safety net.
- */
-export function groupDeadlineSchedule(groupId: string, deadline: number, target: TimeoutTarget): CreateScheduleCommandInput {
-  // Rounded up to the second: the schedule never fires before the deadline (which is exclusive).
-  const at = new Date(Math.ceil(deadline / 1000) * 1000).toISOString().slice(0, 19);
-  return {
-    Name: `group-deadline-${groupId}`.slice(0, 64),
-    GroupName: target.groupName,
-    ScheduleExpression: `at(${at})`,
-    ScheduleExpressionTimezone: 'UTC',
-    FlexibleTimeWindow: { Mode: 'OFF' },
-    ActionAfterCompletion: 'DELETE',
-    Target: {
-      Arn: target.targetArn,
-      RoleArn: target.roleArn,
-      Input: JSON.stringify({ groupId }),
-      RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
-    },
-  };
+export function scheduleOrderTimeout(orderId: string, deadlineAt: number, target: TimeoutTarget): Promise<'created' | 'exists'> {
+  return createOnce(orderTimeoutSchedule(orderId, deadlineAt, target));
 }
 
-/** Creates the group's schedule; an existing one (a redelivered stream record) is fine. */
-export async function scheduleGroupDeadline(groupId: string, deadline: number, target: TimeoutTarget): Promise<'created' | 'exists'> {
-  client ??= new SchedulerClient({});
-  try {
-    await client.send(new CreateScheduleCommand(groupDeadlineSchedule(groupId, deadline, target)));
-    return 'created';
-  } catch (e) {
-    if (e instanceof ConflictException || (e as Error).name === 'ConflictException') return 'exists';
-    throw e;
-  }
+export function scheduleGroupDeadline(groupId: string, deadline: number, target: TimeoutTarget): Promise<'created' | 'exists'> {
+  return createOnce(groupDeadlineSchedule(groupId, deadline, target));
 }
