@@ -85,6 +85,43 @@ export interface OrderGift {
   quota: number | null;
 }
 
+/** The shipping address as the order keeps it: a copy, so later edits of the address book do not change the order. */
+export function addressSnapshot(a: ShippingAddress): ShippingAddress {
+  const { name, phone, province, city, district, detail } = a;
+  return { name, phone, province, city, district, detail };
+}
+
+/** What every new order starts with: unpaid, nothing refunded, its price breakdown taken from the quote. */
+export function newUnpaidOrder(
+  args: Pick<OrderItem, 'id' | 'userId' | 'address' | 'remark' | 'createdAt' | 'deadlineAt' | 'idempotencyKey' | 'sourceType'> & {
+    quote: Pick<OrderItem, 'lines' | 'itemCount' | 'subtotalFen' | 'shippingFen' | 'discountFen' | 'discounts' | 'payableFen'>;
+    note: string;
+  },
+): Omit<OrderItem, 'couponIds' | 'flashSales' | 'gifts' | 'group'> {
+  const { quote: q, note, ...rest } = args;
+  return {
+    ...rest,
+    status: 'PENDING_PAYMENT',
+    lines: q.lines,
+    itemCount: q.itemCount,
+    subtotalFen: q.subtotalFen,
+    shippingFen: q.shippingFen,
+    discountFen: q.discountFen,
+    discounts: q.discounts,
+    payableFen: q.payableFen,
+    paidAt: null,
+    cancelledAt: null,
+    cancelReason: null,
+    transactionId: null,
+    paidFen: null,
+    refundedFen: 0,
+    refundedLines: {},
+    prepayId: null,
+    prepayCreatedAt: null,
+    timeline: [{ at: args.createdAt, status: 'PENDING_PAYMENT', note }],
+  };
+}
+
 export interface StockMove {
   productId: string;
   skuId: string;

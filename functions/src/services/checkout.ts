@@ -11,7 +11,7 @@ import {
 import { config } from '../lib/config';
 import { newId } from '../lib/ids';
 import { cartRepo } from '../repositories/cart-repo';
-import { orderRepo, type OrderItem } from '../repositories/order-repo';
+import { newUnpaidOrder, orderRepo, type OrderItem } from '../repositories/order-repo';
 import { TransactionRefused } from '../repositories/transactions';
 import { toOrderView } from './orders';
 import { priceCheckoutFor, type PricedCheckout, type Wanted } from './pricing';
@@ -95,32 +95,18 @@ export async function createOrder(userId: string, req: CreateOrderRequest, now: 
   if (!address) throw new DomainError('ADDRESS_NOT_FOUND');
   const id = newId(now);
   const order: OrderItem = {
-    id,
-    userId,
-    status: 'PENDING_PAYMENT',
-    lines: q.lines,
-    itemCount: q.itemCount,
-    subtotalFen: q.subtotalFen,
-    shippingFen: q.shippingFen,
-    discountFen: q.discountFen,
-    discounts: q.discounts,
-    payableFen: q.payableFen,
-    address,
-    remark: req.remark,
-    createdAt: now,
-    deadlineAt: now + config().paymentWindowMs,
-    paidAt: null,
-    cancelledAt: null,
-    cancelReason: null,
-    transactionId: null,
-    paidFen: null,
-    refundedFen: 0,
-    refundedLines: {},
-    prepayId: null,
-    prepayCreatedAt: null,
-    timeline: [{ at: now, status: 'PENDING_PAYMENT', note: '订单已提交，等待付款' }],
-    idempotencyKey: req.idempotencyKey,
-    sourceType: req.source.type,
+    ...newUnpaidOrder({
+      id,
+      userId,
+      quote: q,
+      address,
+      remark: req.remark,
+      createdAt: now,
+      deadlineAt: now + config().paymentWindowMs,
+      idempotencyKey: req.idempotencyKey,
+      sourceType: req.source.type,
+      note: '订单已提交，等待付款',
+    }),
     couponIds: priced.couponIds,
     flashSales: priced.flashSales,
     gifts: priced.gifts,

@@ -46,7 +46,7 @@ import { catalogRepo } from '../repositories/catalog-repo';
 import { keyId } from '../repositories/batch';
 import { groupRepo, type GroupItem, type MemberItem, type StoredGroup } from '../repositories/group-repo';
 import { keys } from '../repositories/keys';
-import { orderRepo, type OrderItem, type ShippingAddress } from '../repositories/order-repo';
+import { addressSnapshot, newUnpaidOrder, orderRepo, type OrderItem, type ShippingAddress } from '../repositories/order-repo';
 import { TransactionRefused } from '../repositories/transactions';
 import { userRepo } from '../repositories/user-repo';
 import { orderForCheckoutKey } from './checkout';
@@ -109,39 +109,25 @@ export async function createGroupOrder(userId: string, req: CreateGroupOrderRequ
   if (sku.stock < 1) throw new DomainError('OUT_OF_STOCK');
   const addr = extra.find((i) => keyId(i as { PK: string; SK: string }) === keyId(keys.address(userId, req.addressId))) as ShippingAddress | undefined;
   if (!addr) throw new DomainError('ADDRESS_NOT_FOUND');
-  const address: ShippingAddress = { name: addr.name, phone: addr.phone, province: addr.province, city: addr.city, district: addr.district, detail: addr.detail };
+  const address = addressSnapshot(addr);
   const q = quote([
     { productId: d.productId, skuId: req.skuId, title: product.title, specText: sku.specText, image: sku.image ?? product.images[0], unitPriceFen: price, quantity: 1 },
   ]);
   const window = config().paymentWindowMs;
   const id = newId(now);
   const order: OrderItem = {
-    id,
-    userId,
-    status: 'PENDING_PAYMENT',
-    lines: q.lines,
-    itemCount: q.itemCount,
-    subtotalFen: q.subtotalFen,
-    shippingFen: q.shippingFen,
-    discountFen: q.discountFen,
-    discounts: q.discounts,
-    payableFen: q.payableFen,
-    address,
-    remark: req.remark,
-    createdAt: now,
-    deadlineAt: joining ? joinOrderExpiresAt(joining.group, now, window) : leaderOrderExpiresAt(d, now, window),
-    paidAt: null,
-    cancelledAt: null,
-    cancelReason: null,
-    transactionId: null,
-    paidFen: null,
-    refundedFen: 0,
-    refundedLines: {},
-    prepayId: null,
-    prepayCreatedAt: null,
-    timeline: [{ at: now, status: 'PENDING_PAYMENT', note: joining ? '参团订单已提交，等待付款' : '开团订单已提交，等待付款' }],
-    idempotencyKey: req.idempotencyKey,
-    sourceType: 'buyNow',
+    ...newUnpaidOrder({
+      id,
+      userId,
+      quote: q,
+      address,
+      remark: req.remark,
+      createdAt: now,
+      deadlineAt: joining ? joinOrderExpiresAt(joining.group, now, window) : leaderOrderExpiresAt(d, now, window),
+      idempotencyKey: req.idempotencyKey,
+      sourceType: 'buyNow',
+      note: joining ? '参团订单已提交，等待付款' : '开团订单已提交，等待付款',
+    }),
     couponIds: [],
     flashSales: [],
     gifts: [],

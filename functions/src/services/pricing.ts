@@ -26,7 +26,7 @@ import { campaignRepo, type FlashRef, type FlashTake } from '../repositories/cam
 import { catalogRepo } from '../repositories/catalog-repo';
 import { couponRepo, type CouponItem } from '../repositories/coupon-repo';
 import { keys } from '../repositories/keys';
-import { orderRepo, type OrderGift, type OrderLine, type ShippingAddress, type StockMove } from '../repositories/order-repo';
+import { addressSnapshot, orderRepo, type OrderGift, type OrderLine, type ShippingAddress, type StockMove } from '../repositories/order-repo';
 import { priceBreakdown } from './views';
 
 export interface Wanted {
@@ -174,11 +174,7 @@ export async function priceCheckoutFor(
   }
 
   const addressItem = addressKey.length ? extra.get(keyId(addressKey[0])) : undefined;
-  const address = addressItem
-    ? (({ name, phone, province, city, district, detail }) => ({ name, phone, province, city, district, detail }))(
-        addressItem as unknown as ShippingAddress,
-      )
-    : null;
+  const address = addressItem ? addressSnapshot(addressItem as unknown as ShippingAddress) : null;
 
   return {
     quote: { ...q, lines },
