@@ -8,6 +8,9 @@ import {
   type ProductSummary,
   type SearchQuery,
 } from '@shop/shared';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { catalogRepo, type ProductItem, type SkuItem } from '../repositories/catalog-repo';
 
 /**
@@ -58,28 +61,23 @@ const COMPARATORS: Record<ProductSort, (a: ProductSummary, b: ProductSummary) =>
   newest: (a, b) => b.createdAt - a.createdAt,
 };
 
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-function decodeCursor(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  try {
-    const { o } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isSafeInteger(o) && o >= 0) return o;
-  } catch {
-    /* fall through */
-  }
-  throw new DomainError('VALIDATION_FAILED', '分页参数无效');
-}
+/** Catalog cursors carry the offset into the sorted list; the scope names the list (listing or search, sort, filter). */
+const CatalogPosition = z.object({ o: z.number().int().min(0).max(100_000) }).strict();
 
-function paginate(items: ProductSummary[], sort: ProductSort, cursor: string | undefined, limit: number): ProductPage {
+function paginate(
+  items: ProductSummary[],
+  scope: string,
+  sort: ProductSort,
+  cursor: string | undefined,
+  limit: number,
+): ProductPage {
   // Sold-out products sink to the end; ties keep a stable order by id so pages never overlap.
   const sorted = [...items].sort(
     (a, b) => Number(a.stock === 0) - Number(b.stock === 0) || COMPARATORS[sort](a, b) || a.id.localeCompare(b.id),
   );
-  const offset = decodeCursor(cursor);
+  const offset = decodeCursor(cursor, scope, CatalogPosition)?.o ?? 0;
   const page = sorted.slice(offset, offset + limit);
-  return { items: page, nextCursor: offset + limit < sorted.length ? encodeCursor(offset + limit) : null };
+  return { items: page, nextCursor: offset + limit < sorted.length ? encodeCursor(scope, { o: offset + limit }) : null };
 }
 
 export async function listCategories(): Promise<{ items: Category[] }> {
@@ -89,7 +87,7 @@ export async function listCategories(): Promise<{ items: Category[] }> {
 export async function listProducts(q: ListProductsQuery): Promise<ProductPage> {
   const { summaries } = await shelf();
   const items = q.categoryId ? summaries.filter((s) => s.categoryId === q.categoryId) : summaries;
-  return paginate(items, q.sort, q.cursor, q.limit);
+  return paginate(items, `products:${q.categoryId ?? ''}:${q.sort}`, q.sort, q.cursor, q.limit);
 }
 
 /** Every whitespace-separated term must appear in the title, subtitle or keywords. */
@@ -97,7 +95,7 @@ export async function searchProducts(q: SearchQuery): Promise<ProductPage> {
   const { summaries, keywords } = await shelf();
   const terms = q.q.toLowerCase().split(/\s+/).filter(Boolean);
   const hits = summaries.filter((s) => terms.every((t) => keywords.get(s.id)!.some((k) => k.includes(t))));
-  return paginate(hits, q.sort, q.cursor, q.limit);
+  return paginate(hits, `search:${q.sort}:${createHash('sha256').update(terms.join(' ')).digest('base64url').slice(0, 16)}`, q.sort, q.cursor, q.limit);
 }
 
 export async function suggest(text: string): Promise<{ suggestions: string[] }> {

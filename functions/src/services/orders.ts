@@ -1,6 +1,7 @@
 import {
   DomainError,
   GROUP_STATUS_LABEL,
+  Id,
   ORDER_STATUS_LABEL,
   REFUND_STATUS_LABEL,
   type ListOrdersQuery,
@@ -8,6 +9,9 @@ import {
   type OrderView,
   type RefundView,
 } from '@shop/shared';
+import { z } from 'zod';
+import { decodeCursor as decodeListCursor, encodeCursor as encodeListCursor } from '../lib/cursor';
+import { keys } from '../repositories/keys';
 import { orderRepo, type OrderItem } from '../repositories/order-repo';
 import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { closeUnpaid } from './payment';
@@ -74,25 +78,30 @@ export async function getOrder(userId: string, orderId: string): Promise<OrderVi
   return toOrderView(order, order.refundedFen ? await refundRepo.forOrder(orderId) : []);
 }
 
-function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+/**
+ * Order list cursors carry only the last order id; the list's partition (this shopper, this tab) is the cursor's scope,
+ * and the DynamoDB start key is rebuilt from both, so no cursor can name another shopper's orders or a malformed key.
+ */
+function orderListIndex(userId: string, tab: ListOrdersQuery['tab']) {
+  return tab === 'ALL'
+    ? { pk: keys.userOrders(userId), pkName: 'GSI1PK', skName: 'GSI1SK' }
+    : { pk: keys.userOrderTab(userId, tab as never), pkName: 'GSI2PK', skName: 'GSI2SK' };
 }
-function decodeCursor(userId: string, cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // A cursor is only ever a key inside this user's own index partition.
-    const pk = String(key.GSI1PK ?? key.GSI2PK ?? '');
-    if (pk.startsWith(`USER#${userId}#`)) return key;
-  } catch {
-    /* fall through */
-  }
-  throw new DomainError('VALIDATION_FAILED', '分页参数无效');
+function encodeCursor(userId: string, tab: ListOrdersQuery['tab'], key: Record<string, unknown> | undefined): string | null {
+  if (!key) return null;
+  const index = orderListIndex(userId, tab);
+  return encodeListCursor(index.pk, { after: String(key[index.skName]) });
+}
+function decodeCursor(userId: string, tab: ListOrdersQuery['tab'], cursor: string | undefined): Record<string, unknown> | undefined {
+  const index = orderListIndex(userId, tab);
+  const position = decodeListCursor(cursor, index.pk, z.object({ after: Id }).strict());
+  if (!position) return undefined;
+  return { ...keys.order(position.after), [index.pkName]: index.pk, [index.skName]: position.after };
 }
 
 export async function listOrders(userId: string, q: ListOrdersQuery): Promise<OrderPage> {
-  const { items, next } = await orderRepo.listByUser(userId, q.tab as never, q.limit, decodeCursor(userId, q.cursor));
-  return { items: items.map((o) => toOrderView(o)), nextCursor: encodeCursor(next) };
+  const { items, next } = await orderRepo.listByUser(userId, q.tab as never, q.limit, decodeCursor(userId, q.tab, q.cursor));
+  return { items: items.map((o) => toOrderView(o)), nextCursor: encodeCursor(userId, q.tab, next) };
 }
 
 /**
