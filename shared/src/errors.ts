@@ -4,6 +4,7 @@
  */
 export const ERROR_CATALOG = {
   VALIDATION_FAILED: { status: 400, message: '请求参数有误' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: '请求内容过大' },
   UNAUTHORIZED: { status: 401, message: '请先登录' },
   SESSION_EXPIRED: { status: 401, message: '登录已过期，请重新登录' },
   FORBIDDEN: { status: 403, message: '无权进行此操作' },
@@ -45,12 +46,50 @@ export const ERROR_CATALOG = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
+/**
+ * The details a shopper's client may see: which SKU ran out and how many are left, which coupon or campaign refused,
+ * the per-shopper limit, why a group refused a seat, which fields failed validation. Everything else a DomainError
+ * carries (WeChat error codes and messages, operations, HTTP statuses, retry counts…) is for the logs only.
+ */
+export const PUBLIC_DETAIL_KEYS = ['skuId', 'stock', 'couponId', 'campaignId', 'perUserLimit', 'groupRefusal', 'issues'] as const;
+export type PublicDetailKey = (typeof PUBLIC_DETAIL_KEYS)[number];
+const MAX_PUBLIC_ISSUES = 10;
+const MAX_PUBLIC_TEXT = 200;
+
+function publicScalar(v: unknown): string | number | boolean | undefined {
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'string' && v.length <= MAX_PUBLIC_TEXT) return v;
+  return undefined;
+}
+
+/** The allow-listed part of an error's details, or undefined when nothing in them is meant for the client. */
+export function publicDetails(details: Record<string, unknown> | undefined): Partial<Record<PublicDetailKey, unknown>> | undefined {
+  if (!details) return undefined;
+  const out: Partial<Record<PublicDetailKey, unknown>> = {};
+  for (const key of PUBLIC_DETAIL_KEYS) {
+    if (!Object.hasOwn(details, key)) continue;
+    if (key === 'issues') {
+      if (!Array.isArray(details.issues)) continue;
+      out.issues = details.issues.slice(0, MAX_PUBLIC_ISSUES).flatMap((i: unknown) => {
+        const { path, message } = (i ?? {}) as { path?: unknown; message?: unknown };
+        const p = publicScalar(path);
+        const m = publicScalar(message);
+        return typeof p === 'string' && typeof m === 'string' ? [{ path: p, message: m }] : [];
+      });
+      continue;
+    }
+    const v = publicScalar(details[key]);
+    if (v !== undefined) out[key] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** The body of every error response. */
 export interface ApiErrorBody {
   code: ErrorCode;
   message: string;
-  /** Optional machine-readable details (e.g. which SKU ran out, which field failed validation). */
-  details?: Record<string, unknown>;
+  /** Machine-readable details meant for the client (PUBLIC_DETAIL_KEYS), e.g. which SKU ran out, which field failed. */
+  details?: Partial<Record<PublicDetailKey, unknown>>;
 }
 
 /** A domain error: thrown by services, turned into `{code, message}` by the API layer. */
@@ -60,13 +99,16 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message?: string,
+    /** Everything known about the failure, for logs and callers on the server; toBody() sends only PUBLIC_DETAIL_KEYS. */
     readonly details?: Record<string, unknown>,
   ) {
     super(message ?? ERROR_CATALOG[code].message);
     this.status = ERROR_CATALOG[code].status;
   }
+  /** What the client sees: code, message and only the allow-listed details (the rest is logged, never sent). */
   toBody(): ApiErrorBody {
-    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+    const details = publicDetails(this.details);
+    return { code: this.code, message: this.message, ...(details ? { details } : {}) };
   }
 }
 

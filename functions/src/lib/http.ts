@@ -47,6 +47,18 @@ export function validationError(err: ZodError, where: string): DomainError {
   return new DomainError('VALIDATION_FAILED', message, { issues });
 }
 
+/**
+ * The largest request body route() reads (bytes after base64 decoding). The biggest legitimate body (an address, an
+ * order with a remark) is under 2 KiB; anything far larger is refused before it is decoded or parsed.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+function assertBodySize(event: HttpEvent): void {
+  if (!event.body) return;
+  const bytes = event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body, 'utf8');
+  if (bytes > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', '请求内容过大', { bytes, limit: MAX_BODY_BYTES });
+}
+
 export function rawBody(event: HttpEvent): string {
   if (!event.body) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -117,6 +129,7 @@ export function route<N extends ApiName, P extends z.ZodTypeAny | undefined = un
     logger.appendKeys({ requestId, route: name });
     try {
       if ('localOnly' in def && def.localOnly && !config().wechat.sandbox) throw new DomainError('SANDBOX_DISABLED');
+      assertBodySize(event);
       const now = clock.now();
       const userId = await authenticate(event, now);
       if (def.auth && !userId) throw new DomainError('UNAUTHORIZED');
@@ -133,9 +146,10 @@ export function route<N extends ApiName, P extends z.ZodTypeAny | undefined = un
   };
 }
 
+/** Maps any failure to its HTTP answer. The full details go to the log; the body carries only DomainError.toBody(). */
 export function handleError(e: unknown): HttpResult {
   if (e instanceof DomainError) {
-    if (e.status >= 500) logger.error('request failed', { code: e.code, error: e });
+    if (e.status >= 500) logger.error('request failed', { code: e.code, details: e.details, error: e });
     else logger.info('request refused', { code: e.code, details: e.details });
     return errorResult(e);
   }

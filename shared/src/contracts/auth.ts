@@ -1,21 +1,22 @@
 import { z } from 'zod';
+import { Label, Ref, Url } from './common';
 
 export const LoginRequest = z.object({
   /** The code from `Taro.login` (valid 5 minutes, usable once). */
-  code: z.string().min(1, '缺少登录凭证').max(128),
+  code: z.string().min(1, '缺少登录凭证').max(128, '登录凭证格式不正确'),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
 export const UserView = z.object({
-  id: z.string(),
-  nickname: z.string(),
-  avatar: z.string(),
+  id: Ref,
+  nickname: Label,
+  avatar: Url,
   createdAt: z.number(),
 });
 export type UserView = z.infer<typeof UserView>;
 
 export const LoginResponse = z.object({
-  token: z.string(),
+  token: z.string().max(4096),
   expiresAt: z.number(),
   user: UserView,
   isNewUser: z.boolean(),
@@ -23,6 +24,6 @@ export const LoginResponse = z.object({
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
 /** Local stage only: the demo shoppers whose sandbox login codes the H5 app offers (选择演示用户). */
-export const DemoUser = z.object({ code: z.string(), nickname: z.string(), avatar: z.string() });
+export const DemoUser = z.object({ code: z.string().max(128), nickname: Label, avatar: Url });
 export const DemoUsersResponse = z.object({ users: z.array(DemoUser) });
 export type DemoUser = z.infer<typeof DemoUser>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FenAmount, Slug } from './common';
+import { FenAmount, Slug, Title, Url } from './common';
 
 export const CART_LINE_STATES = ['OK', 'PRICE_CHANGED', 'INSUFFICIENT_STOCK', 'OUT_OF_STOCK', 'OFF_SHELF'] as const;
 export const CartLineState = z.enum(CART_LINE_STATES);
@@ -16,9 +16,9 @@ export const MAX_CART_LINES = 100;
 export const CartLineView = z.object({
   productId: Slug,
   skuId: Slug,
-  title: z.string(),
-  specText: z.string(),
-  image: z.string(),
+  title: Title,
+  specText: Title,
+  image: Url,
   quantity: z.number().int().positive(),
   selected: z.boolean(),
   /** Today's price. */

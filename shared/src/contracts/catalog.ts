@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Cursor, FenAmount, Limit, Slug, page } from './common';
+import { Cursor, FenAmount, Label, Limit, LongText, Slug, Title, Url, page } from './common';
 
-export const Category = z.object({ id: Slug, name: z.string(), icon: z.string(), sortOrder: z.number().int() });
+export const Category = z.object({ id: Slug, name: Label, icon: Url, sortOrder: z.number().int() });
 export type Category = z.infer<typeof Category>;
 export const CategoriesResponse = z.object({ items: z.array(Category) });
 
@@ -12,9 +12,9 @@ export type ProductSort = z.infer<typeof ProductSort>;
 export const ProductSummary = z.object({
   id: Slug,
   categoryId: Slug,
-  title: z.string(),
-  subtitle: z.string(),
-  image: z.string(),
+  title: Title,
+  subtitle: Title,
+  image: Url,
   /** Lowest price among on-shelf SKUs. */
   priceFromFen: FenAmount,
   /** Crossed-out reference price, when the product has one. */
@@ -44,25 +44,25 @@ export const SearchQuery = z.object({
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
-export const SuggestQuery = z.object({ q: z.string().trim().max(50).default('') });
-export const SuggestResponse = z.object({ suggestions: z.array(z.string()) });
+export const SuggestQuery = z.object({ q: z.string().trim().max(50, '关键词太长').default('') });
+export const SuggestResponse = z.object({ suggestions: z.array(Title) });
 
-export const SpecDimension = z.object({ name: z.string(), values: z.array(z.string()) });
+export const SpecDimension = z.object({ name: Label, values: z.array(Label) });
 export const Sku = z.object({
   id: Slug,
   /** Spec name → value, e.g. {颜色: '正红', 尺码: 'M'}. */
-  specs: z.record(z.string(), z.string()),
-  specText: z.string(),
+  specs: z.record(Label, Label),
+  specText: Title,
   priceFen: FenAmount,
   originalPriceFen: FenAmount.nullable(),
   stock: z.number().int().nonnegative(),
-  image: z.string().nullable(),
+  image: Url.nullable(),
 });
 export type Sku = z.infer<typeof Sku>;
 
 export const ProductDetail = ProductSummary.extend({
-  images: z.array(z.string()).min(1),
-  description: z.string(),
+  images: z.array(Url).min(1),
+  description: LongText,
   specDimensions: z.array(SpecDimension),
   skus: z.array(Sku).min(1),
   onShelf: z.boolean(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FenAmount, Id, Slug } from './common';
+import { FenAmount, Id, Label, Ref, Slug, Title, Url } from './common';
 import { MAX_QUANTITY_PER_LINE } from '../quote';
 import { QuoteCouponOption } from './coupons';
 
@@ -24,9 +24,9 @@ export type QuoteRequest = z.infer<typeof QuoteRequest>;
 export const QuoteLineView = z.object({
   productId: Slug,
   skuId: Slug,
-  title: z.string(),
-  specText: z.string(),
-  image: z.string(),
+  title: Title,
+  specText: Title,
+  image: Url,
   unitPriceFen: FenAmount,
   quantity: z.number().int().positive(),
   lineTotalFen: FenAmount,
@@ -34,7 +34,7 @@ export const QuoteLineView = z.object({
   payableFen: FenAmount,
   /** Set when a flash-sale price replaced the list price (`unitPriceFen` is then the flash price). */
   flashSale: z
-    .object({ campaignId: Slug, name: z.string(), listPriceFen: FenAmount, endsAt: z.number().int() })
+    .object({ campaignId: Slug, name: Label, listPriceFen: FenAmount, endsAt: z.number().int() })
     .optional(),
 });
 export type QuoteLineView = z.infer<typeof QuoteLineView>;
@@ -45,21 +45,21 @@ export const QuoteView = z.object({
   subtotalFen: FenAmount,
   shippingFen: FenAmount,
   discountFen: FenAmount,
-  discounts: z.array(z.object({ kind: z.string(), label: z.string(), amountFen: FenAmount })),
+  discounts: z.array(z.object({ kind: Ref, label: Title, amountFen: FenAmount })),
   payableFen: FenAmount,
   /** The coupons applied, and every held coupon with why it is or is not used. */
   couponIds: z.array(Id),
   coupons: z.array(QuoteCouponOption),
   /** 满赠 gifts that come with this order. */
-  gifts: z.array(z.object({ productId: Slug, skuId: Slug, title: z.string(), quantity: z.number().int().positive() })),
+  gifts: z.array(z.object({ productId: Slug, skuId: Slug, title: Title, quantity: z.number().int().positive() })),
   /** Hints such as 再买 ¥12.00 可减 ¥20.00. */
-  hints: z.array(z.string()),
+  hints: z.array(Title),
 });
 export type QuoteView = z.infer<typeof QuoteView>;
 
 export const CreateOrderRequest = z.object({
   /** Chosen by the client once per checkout page; a retried submit with the same key returns the same order. */
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '提交标识格式不正确'),
+  idempotencyKey: z.string().max(64, '提交标识格式不正确').regex(/^[A-Za-z0-9_-]{16,64}$/, '提交标识格式不正确'),
   source: CheckoutSource,
   addressId: Id,
   remark: z.string().trim().max(100, '备注最多 100 字').default(''),

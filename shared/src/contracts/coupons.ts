@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EpochMs, FenAmount, Id, Slug } from './common';
+import { EpochMs, FenAmount, Id, Label, Ref, Slug, Title, Url } from './common';
 
 export const COUPON_STATUSES = ['UNUSED', 'LOCKED', 'USED', 'EXPIRED'] as const;
 export const CouponStatusSchema = z.enum(COUPON_STATUSES);
@@ -13,20 +13,20 @@ export const COUPON_STATUS_LABEL: Record<(typeof COUPON_STATUSES)[number], strin
 /** A coupon the shopper holds. */
 export const CouponView = z.object({
   id: Id,
-  templateId: z.string(),
-  name: z.string(),
+  templateId: Ref,
+  name: Label,
   /** How it reads on its face: 满99减10 / 88折 最高减50 / 无门槛减5. */
-  label: z.string(),
+  label: Label,
   kind: z.enum(['fixed', 'percent', 'no_threshold']),
   thresholdFen: FenAmount,
   offFen: FenAmount,
   percent: z.number().int().nullable(),
   capFen: FenAmount.nullable(),
-  scopeLabel: z.string(),
+  scopeLabel: Title,
   validFrom: EpochMs,
   validTo: EpochMs,
   status: CouponStatusSchema,
-  statusLabel: z.string(),
+  statusLabel: Label,
   /** The order holding it while LOCKED or after USED. */
   orderId: Id.nullable(),
 });
@@ -38,11 +38,11 @@ export const CouponsResponse = z.object({ items: z.array(CouponView) });
 
 /** A template in 领券中心. */
 export const ClaimableCoupon = z.object({
-  templateId: z.string(),
-  name: z.string(),
-  label: z.string(),
-  scopeLabel: z.string(),
-  validityLabel: z.string(),
+  templateId: Ref,
+  name: Label,
+  label: Label,
+  scopeLabel: Title,
+  validityLabel: Title,
   /** Left in stock (null = unlimited). */
   remaining: z.number().int().nonnegative().nullable(),
   totalStock: z.number().int().nonnegative().nullable(),
@@ -50,23 +50,23 @@ export const ClaimableCoupon = z.object({
   claimedByMe: z.number().int().nonnegative(),
   canClaim: z.boolean(),
   /** Why not, in Chinese (已领完 / 已达领取上限 / 仅限新用户 …). */
-  reason: z.string().nullable(),
+  reason: Title.nullable(),
 });
 export type ClaimableCoupon = z.infer<typeof ClaimableCoupon>;
 export const CouponCenterResponse = z.object({ items: z.array(ClaimableCoupon) });
 
-export const ClaimCouponRequest = z.object({ templateId: z.string().min(1).max(64) });
+export const ClaimCouponRequest = z.object({ templateId: z.string().min(1, '请选择优惠券').max(64, '优惠券编号格式不正确') });
 export type ClaimCouponRequest = z.infer<typeof ClaimCouponRequest>;
 
 /** Why each held coupon is (not) applied to a quote. */
 export const QuoteCouponOption = z.object({
   couponId: Id,
-  label: z.string(),
-  name: z.string(),
+  label: Label,
+  name: Label,
   usable: z.boolean(),
   chosen: z.boolean(),
   amountFen: FenAmount,
-  reason: z.string().nullable(),
+  reason: Title.nullable(),
   validTo: EpochMs,
 });
 export type QuoteCouponOption = z.infer<typeof QuoteCouponOption>;
@@ -75,8 +75,8 @@ export const FlashSaleItem = z.object({
   campaignId: Slug,
   productId: Slug,
   skuId: Slug,
-  title: z.string(),
-  image: z.string(),
+  title: Title,
+  image: Url,
   priceFen: FenAmount,
   originalPriceFen: FenAmount,
   quota: z.number().int().nonnegative(),
@@ -90,9 +90,9 @@ export type FlashSaleItem = z.infer<typeof FlashSaleItem>;
 
 export const CampaignBanner = z.object({
   campaignId: Slug,
-  type: z.string(),
-  title: z.string(),
-  subtitle: z.string(),
+  type: Ref,
+  title: Title,
+  subtitle: Title,
   endsAt: EpochMs,
 });
 export type CampaignBanner = z.infer<typeof CampaignBanner>;

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { EpochMs, FenAmount, Id, Slug } from './common';
+import { EpochMs, FenAmount, Id, Label, Ref, Slug, Title, Url } from './common';
 
 import { GROUP_STATUSES } from '../group-buy/state';
 
 export const GroupStatusSchema = z.enum(GROUP_STATUSES);
 /** A group is named after its leader's order: `g` + the order's ULID. */
-export const GroupId = z.string().regex(/^g[0-9A-HJKMNP-TV-Z]{26}$/, '拼团编号格式不正确');
+export const GroupId = z.string().max(27, '拼团编号格式不正确').regex(/^g[0-9A-HJKMNP-TV-Z]{26}$/, '拼团编号格式不正确');
 
 /** A group still open to join, as shown on product detail (去参团). */
 export const OpenGroupView = z.object({
   groupId: GroupId,
-  token: z.string(),
-  leaderNickname: z.string(),
-  leaderAvatar: z.string().nullable(),
+  token: Ref,
+  leaderNickname: Label,
+  leaderAvatar: Url.nullable(),
   seatsLeft: z.number().int().nonnegative(),
   deadlineAt: EpochMs,
 });
@@ -21,7 +21,7 @@ export type OpenGroupView = z.infer<typeof OpenGroupView>;
 /** A live group deal of a product: 单独购买 ¥x next to 发起拼团 ¥y, and the groups one can join. */
 export const GroupDealView = z.object({
   campaignId: Slug,
-  name: z.string(),
+  name: Label,
   productId: Slug,
   groupSize: z.number().int().min(2).max(10),
   timeLimitMinutes: z.number().int().positive(),
@@ -39,14 +39,14 @@ export const GroupDealsResponse = z.object({ deals: z.array(GroupDealView), now:
  * ordinary pay route; the seat is claimed when the payment notification arrives.
  */
 export const CreateGroupOrderRequest = z.object({
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '提交标识格式不正确'),
+  idempotencyKey: z.string().max(64, '提交标识格式不正确').regex(/^[A-Za-z0-9_-]{16,64}$/, '提交标识格式不正确'),
   campaignId: Slug,
   skuId: Slug,
   addressId: Id,
   /** The share token of the group to join; omit to start a new group. */
-  groupToken: z.string().regex(/^[A-Za-z0-9]{6,16}$/, '拼团链接无效').optional(),
+  groupToken: z.string().max(16, '拼团链接无效').regex(/^[A-Za-z0-9]{6,16}$/, '拼团链接无效').optional(),
   /** Who shared the link (their share token or user reference), for attribution. */
-  inviter: z.string().max(64).optional(),
+  inviter: z.string().max(64, '邀请人信息无效').optional(),
   remark: z.string().trim().max(100, '备注最多 100 字').default(''),
 });
 export type CreateGroupOrderRequest = z.infer<typeof CreateGroupOrderRequest>;
@@ -54,17 +54,17 @@ export type CreateGroupOrderRequest = z.infer<typeof CreateGroupOrderRequest>;
 /** What anyone who opens a share link sees, logged in or not: never an openid, phone, address or full nickname. */
 export const GroupLandingResponse = z.object({
   groupId: GroupId,
-  token: z.string(),
+  token: Ref,
   campaignId: Slug,
   status: GroupStatusSchema,
-  statusLabel: z.string(),
-  product: z.object({ id: Slug, name: z.string(), imageUrl: z.string().nullable(), priceFen: FenAmount, groupPriceFen: FenAmount }),
+  statusLabel: Label,
+  product: z.object({ id: Slug, name: Title, imageUrl: Url.nullable(), priceFen: FenAmount, groupPriceFen: FenAmount }),
   skuId: Slug,
   size: z.number().int(),
   seatsLeft: z.number().int().nonnegative(),
   deadlineAt: EpochMs,
   joinable: z.boolean(),
-  members: z.array(z.object({ nickname: z.string(), avatarUrl: z.string().nullable(), leader: z.boolean(), robot: z.boolean() })),
+  members: z.array(z.object({ nickname: Label, avatarUrl: Url.nullable(), leader: z.boolean(), robot: z.boolean() })),
   now: EpochMs,
 });
 export type GroupLandingResponse = z.infer<typeof GroupLandingResponse>;
@@ -72,13 +72,13 @@ export type GroupLandingResponse = z.infer<typeof GroupLandingResponse>;
 /** 我的拼团. */
 export const MyGroupView = z.object({
   groupId: GroupId,
-  token: z.string(),
+  token: Ref,
   orderId: Id,
   role: z.enum(['leader', 'member']),
   status: GroupStatusSchema,
-  statusLabel: z.string(),
-  productTitle: z.string(),
-  image: z.string(),
+  statusLabel: Label,
+  productTitle: Title,
+  image: Url,
   groupPriceFen: FenAmount,
   size: z.number().int(),
   seatsLeft: z.number().int().nonnegative(),
@@ -90,15 +90,15 @@ export const MyGroupsResponse = z.object({ items: z.array(MyGroupView), now: Epo
 
 /** Share card and poster data for a group (the path carries the short token and the inviter). */
 export const GroupShareResponse = z.object({
-  token: z.string(),
-  title: z.string(),
+  token: Ref,
+  title: Title,
   /** Mini-program page path, starting with '/'. */
-  path: z.string().startsWith('/'),
+  path: Url.startsWith('/'),
   /** H5 link to the same landing page. */
-  url: z.string(),
-  imageUrl: z.string(),
+  url: Url,
+  imageUrl: Url,
   /** Poster code: a mini-program code image (production) or the H5 link to encode as a QR code (local). */
-  code: z.object({ kind: z.enum(['wxacode', 'url']), data: z.string() }),
+  code: z.object({ kind: z.enum(['wxacode', 'url']), data: z.string().max(1_000_000) }),
 });
 export type GroupShareResponse = z.infer<typeof GroupShareResponse>;
 
@@ -108,9 +108,9 @@ export const OrderGroupInfo = z.object({
   role: z.enum(['leader', 'member']),
   /** Null until the payment seats the shopper (a leader's group opens when the leader pays). */
   groupId: GroupId.nullable(),
-  token: z.string().nullable(),
+  token: Ref.nullable(),
   /** PENDING = paid or unpaid but not seated yet. */
   status: z.enum(['PENDING', 'OPEN', 'SUCCESS', 'FAILED']),
-  statusLabel: z.string(),
+  statusLabel: Label,
 });
 export type OrderGroupInfo = z.infer<typeof OrderGroupInfo>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cursor, EpochMs, FenAmount, Id, Limit, page } from './common';
+import { Cursor, EpochMs, FenAmount, Id, Label, Limit, Ref, Title, Url, page } from './common';
 import { ORDER_STATUSES, ORDER_TABS } from '../order-state';
 import { QuoteLineView } from './checkout';
 import { OrderGroupInfo } from './group';
@@ -8,15 +8,15 @@ export const OrderStatusSchema = z.enum(ORDER_STATUSES);
 export const OrderTabKeySchema = z.enum(ORDER_TABS.map((t) => t.key) as [string, ...string[]]);
 
 export const ShippingAddress = z.object({
-  name: z.string(),
-  phone: z.string(),
-  province: z.string(),
-  city: z.string(),
-  district: z.string(),
-  detail: z.string(),
+  name: Label,
+  phone: Label,
+  province: Label,
+  city: Label,
+  district: Label,
+  detail: Title,
 });
 
-export const TimelineEntry = z.object({ at: EpochMs, status: OrderStatusSchema, note: z.string() });
+export const TimelineEntry = z.object({ at: EpochMs, status: OrderStatusSchema, note: Title });
 
 export const REFUND_STATUSES = ['REFUNDING', 'REFUNDED', 'REFUND_FAILED'] as const;
 export const RefundStatusSchema = z.enum(REFUND_STATUSES);
@@ -26,12 +26,12 @@ export const REFUND_STATUS_LABEL: Record<(typeof REFUND_STATUSES)[number], strin
   REFUND_FAILED: '退款异常，客服处理中',
 };
 export const RefundView = z.object({
-  outRefundNo: z.string(),
-  reason: z.string(),
-  reasonLabel: z.string(),
+  outRefundNo: Ref,
+  reason: Ref,
+  reasonLabel: Label,
   amountFen: FenAmount,
   status: RefundStatusSchema,
-  statusLabel: z.string(),
+  statusLabel: Label,
   createdAt: EpochMs,
   finishedAt: EpochMs.nullable(),
 });
@@ -40,23 +40,23 @@ export type RefundView = z.infer<typeof RefundView>;
 export const OrderView = z.object({
   id: Id,
   status: OrderStatusSchema,
-  statusLabel: z.string(),
+  statusLabel: Label,
   lines: z.array(QuoteLineView),
   itemCount: z.number().int(),
   subtotalFen: FenAmount,
   shippingFen: FenAmount,
   discountFen: FenAmount,
-  discounts: z.array(z.object({ kind: z.string(), label: z.string(), amountFen: FenAmount })),
+  discounts: z.array(z.object({ kind: Ref, label: Title, amountFen: FenAmount })),
   payableFen: FenAmount,
   address: ShippingAddress,
-  remark: z.string(),
+  remark: Title,
   createdAt: EpochMs,
   /** Payment deadline: after it the order can no longer be paid. */
   deadlineAt: EpochMs,
   paidAt: EpochMs.nullable(),
   cancelledAt: EpochMs.nullable(),
-  cancelReason: z.string().nullable(),
-  transactionId: z.string().nullable(),
+  cancelReason: Title.nullable(),
+  transactionId: Ref.nullable(),
   /** What the shopper actually paid (null while unpaid) and how much of it has been or is being given back. */
   paidFen: FenAmount.nullable(),
   refundedFen: FenAmount,
@@ -79,17 +79,17 @@ export type OrderPage = z.infer<typeof OrderPage>;
 
 /** What `Taro.requestPayment` needs (WeChat Pay JSAPI, signType RSA); computed and signed by the server. */
 export const PaymentParams = z.object({
-  timeStamp: z.string(),
-  nonceStr: z.string(),
-  package: z.string(),
+  timeStamp: z.string().max(16),
+  nonceStr: z.string().max(32),
+  package: z.string().max(128),
   signType: z.literal('RSA'),
-  paySign: z.string(),
+  paySign: z.string().max(1024),
 });
 export type PaymentParams = z.infer<typeof PaymentParams>;
 
 export const PayOrderResponse = z.object({
   orderId: Id,
-  prepayId: z.string(),
+  prepayId: Ref,
   /** `sandbox` on the local stage: the app shows its 模拟支付 sheet instead of calling requestPayment. */
   mode: z.enum(['wechat', 'sandbox']),
   params: PaymentParams,
@@ -99,7 +99,10 @@ export const PayOrderResponse = z.object({
 export type PayOrderResponse = z.infer<typeof PayOrderResponse>;
 
 /** Local stage: the 模拟支付 sheet confirms or abandons a sandbox payment. */
-export const SandboxPayRequest = z.object({ prepayId: z.string().min(1), action: z.enum(['pay', 'cancel']) });
+export const SandboxPayRequest = z.object({
+  prepayId: z.string().min(1, '缺少支付单号').max(64, '支付单号格式不正确'),
+  action: z.enum(['pay', 'cancel']),
+});
 export type SandboxPayRequest = z.infer<typeof SandboxPayRequest>;
 export const SandboxPayResponse = z.object({
   delivered: z.boolean(),
