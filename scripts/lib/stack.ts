@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ensureTable, freePort, localClient, startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 import { startWebServer } from './web-server';
+import { createStreamReader, type StreamHandler } from './table-stream';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const TABLE_NAME = 'wechat-shop-local';
@@ -66,19 +67,17 @@ async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean)
 }
 
 async function resetFunctionState(): Promise<void> {
-  const [config, secretsLib, dynamo, pay, payment, campaigns] = await Promise.all([
+  const [config, secretsLib, dynamo, pay, campaigns] = await Promise.all([
     import('../../functions/src/lib/config'),
     import('../../functions/src/lib/secrets'),
     import('../../functions/src/lib/dynamo'),
     import('../../functions/src/providers/wechat-pay/index'),
-    import('../../functions/src/services/payment'),
     import('../../functions/src/providers/campaign-config'),
   ]);
   config.resetConfig();
   secretsLib.resetSecrets();
   dynamo.resetDb();
   pay.resetWechatPay();
-  payment.resetPaymentState();
   campaigns.resetCampaignConfig();
 }
 
@@ -130,11 +129,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let web: http.Server | undefined;
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
+  const streamPollers: { stop(): Promise<void> }[] = [];
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     for (const t of timers) clearInterval(t);
+    await Promise.all(streamPollers.map((p) => p.stop()));
     web?.close();
     for (const c of children) killTree(c, 'SIGTERM');
     await Promise.all(
@@ -241,6 +242,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       every(5_000, jobs.sweepOrders);
       every(5_000, jobs.sweepGroups);
       every(60_000, jobs.reconcileJob);
+
+      // In the cloud Lambda reads the table's stream; here the same handler gets the same batches from DynamoDB
+      // Local's stream, a moment after each write.
+      const onTableChange = (jobs as { onTableChange?: StreamHandler }).onTableChange;
+      if (typeof onTableChange === 'function') {
+        const reader = createStreamReader({ endpoint: dynamo.endpoint, tableName: TABLE_NAME, log: (line) => log(`[stream] ${line}`) });
+        streamPollers.push(reader.poll(onTableChange, 500));
+      } else {
+        log('table stream: jobs.onTableChange not found, stream handlers not run locally');
+      }
     }
 
     let webUrl: string | null = null;
