@@ -102,6 +102,27 @@ export function verifySignedBody(
   }
 }
 
+/**
+ * The associated_data WeChat Pay binds into each family's AEAD resource: "transaction" for TRANSACTION.* and "refund"
+ * for REFUND.*. The tag only proves the pair was not altered, not that it is the right pair, so it is checked here.
+ */
+const ASSOCIATED_DATA = { transaction: 'transaction', refund: 'refund' } as const;
+type NotificationFamily = keyof typeof ASSOCIATED_DATA;
+
+/**
+ * A success_time that must be there (a successful payment or refund) or is there at all must be a real RFC 3339
+ * time; an absent or unreadable one is refused rather than recorded as "no time".
+ */
+function successTime(value: string | undefined, required: boolean): number | null {
+  if (value === undefined) {
+    if (required) throw new NotifyRejected('BAD_SUCCESS_TIME', 'success_time missing from a successful result');
+    return null;
+  }
+  const at = parseRfc3339(value);
+  if (at === null) throw new NotifyRejected('BAD_SUCCESS_TIME', `success_time ${JSON.stringify(value.slice(0, 40))} is not an RFC 3339 time`);
+  return at;
+}
+
 interface NotificationKeys {
   platformPublicKeys: Record<string, string>;
   apiV3Key: string;
@@ -116,6 +137,7 @@ function openNotification(
   rawBody: string,
   nowMs: number,
   keys: NotificationKeys,
+  family: NotificationFamily,
   acceptsEvent: (eventType: string) => boolean,
 ): { envelope: z.infer<typeof Envelope>; resource: unknown } {
   verifySignedBody(wechatpayHeaders(headers), rawBody, nowMs, keys.platformPublicKeys);
@@ -132,6 +154,12 @@ function openNotification(
   // notify_url: one parser never reads the other's events.
   if (!acceptsEvent(envelope.data.event_type)) {
     throw new NotifyRejected('BAD_BODY', `unexpected event_type ${envelope.data.event_type}`);
+  }
+  if (envelope.data.resource.associated_data !== ASSOCIATED_DATA[family]) {
+    throw new NotifyRejected(
+      'WRONG_ASSOCIATED_DATA',
+      `associated_data ${JSON.stringify(envelope.data.resource.associated_data?.slice(0, 40) ?? null)} on a ${family} notification`,
+    );
   }
 
   let plaintext: string;
@@ -153,7 +181,9 @@ export function parseTransactionNotification(
   nowMs: number,
   keys: NotificationKeys,
 ): TransactionNotification {
-  const { envelope, resource } = openNotification(headers, rawBody, nowMs, keys, (t) => t.startsWith('TRANSACTION.'));
+  const { envelope, resource } = openNotification(headers, rawBody, nowMs, keys, 'transaction', (t) =>
+    t.startsWith('TRANSACTION.'),
+  );
   const parsed = Transaction.safeParse(resource);
   if (!parsed.success) throw new NotifyRejected('BAD_BODY', 'resource is not a transaction');
   const tx = parsed.data;
@@ -170,7 +200,7 @@ export function parseTransactionNotification(
     appid: tx.appid,
     mchid: tx.mchid,
     payerOpenid: tx.payer.openid,
-    successTime: tx.success_time ? parseRfc3339(tx.success_time) : null,
+    successTime: successTime(tx.success_time, tx.trade_state === 'SUCCESS'),
   };
 }
 
@@ -182,7 +212,7 @@ export function parseRefundNotification(
   keys: NotificationKeys,
 ): RefundNotification {
   const isRefundEvent = (t: string): t is RefundEventType => (REFUND_EVENT_TYPES as readonly string[]).includes(t);
-  const { envelope, resource } = openNotification(headers, rawBody, nowMs, keys, isRefundEvent);
+  const { envelope, resource } = openNotification(headers, rawBody, nowMs, keys, 'refund', isRefundEvent);
   const parsed = Refund.safeParse(resource);
   if (!parsed.success) throw new NotifyRejected('BAD_BODY', 'resource is not a refund');
   const r = parsed.data;
@@ -198,6 +228,7 @@ export function parseRefundNotification(
     refundStatus: r.refund_status,
     refundFen: r.amount.refund,
     totalFen: r.amount.total,
-    successTime: r.success_time ? parseRfc3339(r.success_time) : null,
+    // "当退款状态为退款成功时返回": required on SUCCESS, absent on ABNORMAL / CLOSED.
+    successTime: successTime(r.success_time, r.refund_status === 'SUCCESS'),
   };
 }

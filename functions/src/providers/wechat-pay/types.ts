@@ -91,7 +91,11 @@ export type NotifyRejectReason =
   | 'UNKNOWN_SERIAL'
   | 'MISSING_HEADERS'
   | 'BAD_BODY'
-  | 'DECRYPT_FAILED';
+  | 'DECRYPT_FAILED'
+  /** associated_data other than "transaction" (TRANSACTION.*) or "refund" (REFUND.*). */
+  | 'WRONG_ASSOCIATED_DATA'
+  /** A successful result without a readable success_time, or any unreadable one. */
+  | 'BAD_SUCCESS_TIME';
 
 /** A notification that is not provably from WeChat Pay: answer non-2xx and act on nothing in it. */
 export class NotifyRejected extends Error {

@@ -174,11 +174,23 @@ export function rfc3339Beijing(epochMs: number): string {
   return `${new Date(Math.floor(epochMs / 1000) * 1000 + BEIJING_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
-/** Epoch ms of an RFC 3339 time with an explicit offset, or null. */
+/**
+ * Epoch ms of an RFC 3339 time with an explicit offset, or null. Strict: a day the month does not have (02-30), hour
+ * 24, minute or second 60, or an offset beyond ±23:59 is not a time (Date.parse would quietly roll some of them over).
+ */
 export function parseRfc3339(value: string): number | null {
-  if (!RFC3339.test(value)) return null;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
+  const m = RFC3339.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const [frac, sign, offH, offM] = [m[7], m[8], m[9], m[10]];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  if (sign && (Number(offH) > 23 || Number(offM) > 59)) return null;
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  if (at.getUTCFullYear() !== year || at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return null;
+  at.setUTCHours(hour, minute, second, frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
+  const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (Number(offH) * 60 + Number(offM)) : 0;
+  return at.getTime() - offsetMinutes * 60_000;
 }
