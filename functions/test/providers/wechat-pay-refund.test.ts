@@ -460,19 +460,19 @@ describe('the refund notify URL', () => {
     expect(refundNotifyUrlFor('http://127.0.0.1:3000/v1/pay/notify')).toBe('http://127.0.0.1:3000/v1/pay/refund-notify');
   });
 
-  it('must be set when it cannot be derived', () => {
-    expect(() => buildWechatPay(cfg('https://api.example.com/wxpay/callback'), secrets, {})).toThrow(ConfigError);
-    expect(buildWechatPay(cfg('https://api.example.com/wxpay/callback'), secrets, { WECHAT_REFUND_NOTIFY_URL: 'https://api.example.com/wxpay/refund' }).mode).toBe('wechat');
+  it('must be set when it cannot be derived', async () => {
+    await expect(buildWechatPay(cfg('https://api.example.com/wxpay/callback'), secrets, {})).rejects.toThrow(ConfigError);
+    expect((await buildWechatPay(cfg('https://api.example.com/wxpay/callback'), secrets, { WECHAT_REFUND_NOTIFY_URL: 'https://api.example.com/wxpay/refund' })).mode).toBe('wechat');
   });
 
-  it('refuses an unknown SANDBOX_AUTO_COMPLETE_REFUNDS', () => {
+  it('refuses an unknown SANDBOX_AUTO_COMPLETE_REFUNDS', async () => {
     const env = {
       SANDBOX_PLATFORM_PRIVATE_KEY: keys.SANDBOX_PLATFORM_PRIVATE_KEY,
       SANDBOX_PLATFORM_SERIAL: keys.SANDBOX_PLATFORM_SERIAL,
     };
     const local = { ...cfg(NOTIFY_URL), stage: 'local', wechat: { ...cfg(NOTIFY_URL).wechat, sandbox: true } };
-    expect(buildWechatPay(local, secrets, { ...env, SANDBOX_AUTO_COMPLETE_REFUNDS: 'SUCCESS' }).mode).toBe('sandbox');
-    expect(() => buildWechatPay(local, secrets, { ...env, SANDBOX_AUTO_COMPLETE_REFUNDS: 'yes' })).toThrow(ConfigError);
+    expect((await buildWechatPay(local, secrets, { ...env, SANDBOX_AUTO_COMPLETE_REFUNDS: 'SUCCESS' })).mode).toBe('sandbox');
+    await expect(buildWechatPay(local, secrets, { ...env, SANDBOX_AUTO_COMPLETE_REFUNDS: 'yes' })).rejects.toThrow(ConfigError);
   });
 });
 

@@ -638,16 +638,16 @@ describe('wechatPay factory', () => {
     platformPublicKeys,
   };
 
-  it('builds the real client outside the sandbox', () => {
-    expect(buildWechatPay(cfg(false), secrets, {}).mode).toBe('wechat');
+  it('builds the real client outside the sandbox', async () => {
+    expect((await buildWechatPay(cfg(false), secrets, {})).mode).toBe('wechat');
   });
 
-  it('builds the sandbox with its platform key from the environment', () => {
-    const pay = buildWechatPay(cfg(true), secrets, {
+  it('builds the sandbox with its platform key from the environment', async () => {
+    const pay = await buildWechatPay(cfg(true), secrets, {
       SANDBOX_PLATFORM_PRIVATE_KEY: keys.SANDBOX_PLATFORM_PRIVATE_KEY,
       SANDBOX_PLATFORM_SERIAL: keys.SANDBOX_PLATFORM_SERIAL,
     });
     expect(pay.mode).toBe('sandbox');
-    expect(() => buildWechatPay(cfg(true), secrets, {})).toThrow(/SANDBOX_PLATFORM_PRIVATE_KEY/);
+    await expect(buildWechatPay(cfg(true), secrets, {})).rejects.toThrow(/SANDBOX_PLATFORM_PRIVATE_KEY/);
   });
 });

@@ -1,7 +1,6 @@
-import { config, type AppConfig } from '../../lib/config';
+import { ConfigError, config, type AppConfig } from '../../lib/config';
 import { secrets, type Secrets } from '../../lib/secrets';
 import { createRealWechatLogin } from './real';
-import { createSandboxWechatLogin } from './sandbox';
 import type { WechatLogin } from './types';
 
 export type { WechatLogin, WechatSession } from './types';
@@ -11,7 +10,15 @@ export type { WechatLogin, WechatSession } from './types';
  * otherwise. Secrets are read on the first login, not here, so the sandbox never needs them.
  */
 export function wechatLogin(cfg: AppConfig = config(), s?: Secrets | Promise<Secrets>): WechatLogin {
-  if (cfg.wechat.sandbox) return createSandboxWechatLogin();
+  if (cfg.wechat.sandbox) {
+    // Only the local stage's bundle has the sandbox: every other stage's is built with SHOP_SANDBOX_BUILD defined as
+    // "false" (infra/esbuild.cjs), so esbuild drops this import() and the module behind it.
+    if (process.env.SHOP_SANDBOX_BUILD !== 'false') {
+      const sandbox = import('./sandbox').then((m) => m.createSandboxWechatLogin());
+      return { code2session: async (code) => (await sandbox).code2session(code) };
+    }
+    throw new ConfigError('this bundle was built without the WeChat login sandbox');
+  }
   let real: Promise<WechatLogin> | undefined;
   return {
     async code2session(code) {

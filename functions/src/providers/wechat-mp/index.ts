@@ -1,7 +1,6 @@
-import { config, type AppConfig } from '../../lib/config';
+import { ConfigError, config, type AppConfig } from '../../lib/config';
 import { secrets, type Secrets } from '../../lib/secrets';
 import { createRealWechatMp, type RealWechatMp } from './real';
-import { createSandboxWechatMp } from './sandbox';
 import type { WechatMp } from './types';
 
 export type { PosterCode, SendOutcome, SubscribeMessage, WechatMp, WxaCodeRequest } from './types';
@@ -11,7 +10,18 @@ export type { PosterCode, SendOutcome, SubscribeMessage, WechatMp, WxaCodeReques
  * real client holds the access_token cache, so it is kept for the container's life (see wechatMpShared).
  */
 export function wechatMp(cfg: AppConfig = config(), s?: Secrets | Promise<Secrets>, baseUrl?: string): WechatMp {
-  if (cfg.wechat.sandbox) return createSandboxWechatMp();
+  if (cfg.wechat.sandbox) {
+    // Only the local stage's bundle has the sandbox: every other stage's is built with SHOP_SANDBOX_BUILD defined as
+    // "false" (infra/esbuild.cjs), so esbuild drops this import() and the module behind it.
+    if (process.env.SHOP_SANDBOX_BUILD !== 'false') {
+      const sandbox = import('./sandbox').then((m) => m.createSandboxWechatMp());
+      return {
+        posterCode: async (req) => (await sandbox).posterCode(req),
+        sendSubscribeMessage: async (msg) => (await sandbox).sendSubscribeMessage(msg),
+      };
+    }
+    throw new ConfigError('this bundle was built without the WeChat mini-program sandbox');
+  }
   let real: Promise<RealWechatMp> | undefined;
   const client = () => {
     real ??= Promise.resolve(s ?? secrets()).then((loaded) => createRealWechatMp({ appId: cfg.wechat.appId, appSecret: loaded.wechatAppSecret, baseUrl }));

@@ -4,6 +4,9 @@ import { db, table } from '../../lib/dynamo';
 import { keys } from '../../repositories/keys';
 import type { SubscribeMessage, WechatMp } from './types';
 
+/** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
+export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-mp/sandbox';
+
 export interface SandboxMessage {
   userId: string;
   openid: string;

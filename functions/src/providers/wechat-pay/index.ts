@@ -2,8 +2,7 @@ import { DomainError } from '@shop/shared';
 import { ConfigError, config, type AppConfig } from '../../lib/config';
 import { secrets, type Secrets } from '../../lib/secrets';
 import { createWechatPay } from './client';
-import { createSandboxWechatPay, type SandboxWechatPay } from './sandbox';
-import { dynamoSandboxStore } from './sandbox-store';
+import type { SandboxWechatPay } from './sandbox';
 import type { WechatPay } from './types';
 
 export * from './types';
@@ -39,7 +38,7 @@ function autoCompleteRefunds(value: string | undefined): 'SUCCESS' | 'ABNORMAL' 
  * notifications (default: derived from SANDBOX_NOTIFY_URL as above). SANDBOX_AUTO_COMPLETE_REFUNDS (SUCCESS or
  * ABNORMAL) makes it finish every refund right after accepting it, as WeChat does on its own.
  */
-export function buildWechatPay(cfg: AppConfig, s: Secrets, env: NodeJS.ProcessEnv = process.env): WechatPay {
+export async function buildWechatPay(cfg: AppConfig, s: Secrets, env: NodeJS.ProcessEnv = process.env): Promise<WechatPay> {
   const common = {
     appId: cfg.wechat.appId,
     mchId: cfg.wechat.mchId,
@@ -51,22 +50,29 @@ export function buildWechatPay(cfg: AppConfig, s: Secrets, env: NodeJS.ProcessEn
     platformPublicKeys: s.platformPublicKeys,
   };
   if (!cfg.wechat.sandbox) return createWechatPay({ ...common, mode: 'wechat' });
-  const platformPrivateKey = env.SANDBOX_PLATFORM_PRIVATE_KEY;
-  const platformSerial = env.SANDBOX_PLATFORM_SERIAL;
-  if (!platformPrivateKey || !platformSerial) {
-    throw new ConfigError('the WeChat Pay sandbox needs SANDBOX_PLATFORM_PRIVATE_KEY and SANDBOX_PLATFORM_SERIAL');
+  // Every stage's bundle but local's is built with process.env.SHOP_SANDBOX_BUILD defined as "false" (infra/esbuild.cjs,
+  // used by serverless.yml): this branch is then dead code, and esbuild leaves the sandbox, reached only through its
+  // import(), out of the bundle. (loadConfig already refuses the sandbox outside the local stage.)
+  if (process.env.SHOP_SANDBOX_BUILD !== 'false') {
+    const platformPrivateKey = env.SANDBOX_PLATFORM_PRIVATE_KEY;
+    const platformSerial = env.SANDBOX_PLATFORM_SERIAL;
+    if (!platformPrivateKey || !platformSerial) {
+      throw new ConfigError('the WeChat Pay sandbox needs SANDBOX_PLATFORM_PRIVATE_KEY and SANDBOX_PLATFORM_SERIAL');
+    }
+    const [{ createSandboxWechatPay }, { dynamoSandboxStore }] = await Promise.all([import('./sandbox'), import('./sandbox-store')]);
+    return createSandboxWechatPay({
+      ...common,
+      platformPrivateKey,
+      platformSerial,
+      store: dynamoSandboxStore(),
+      deliverNotificationsTo: env.SANDBOX_NOTIFY_URL || undefined,
+      deliverRefundNotificationsTo:
+        env.SANDBOX_REFUND_NOTIFY_URL ||
+        (env.SANDBOX_NOTIFY_URL ? refundNotifyUrlFor(env.SANDBOX_NOTIFY_URL) : undefined),
+      autoCompleteRefunds: autoCompleteRefunds(env.SANDBOX_AUTO_COMPLETE_REFUNDS),
+    });
   }
-  return createSandboxWechatPay({
-    ...common,
-    platformPrivateKey,
-    platformSerial,
-    store: dynamoSandboxStore(),
-    deliverNotificationsTo: env.SANDBOX_NOTIFY_URL || undefined,
-    deliverRefundNotificationsTo:
-      env.SANDBOX_REFUND_NOTIFY_URL ||
-      (env.SANDBOX_NOTIFY_URL ? refundNotifyUrlFor(env.SANDBOX_NOTIFY_URL) : undefined),
-    autoCompleteRefunds: autoCompleteRefunds(env.SANDBOX_AUTO_COMPLETE_REFUNDS),
-  });
+  throw new ConfigError('this bundle was built without the WeChat Pay sandbox');
 }
 
 let pending: Promise<WechatPay> | undefined;

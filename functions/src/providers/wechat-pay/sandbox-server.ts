@@ -27,6 +27,9 @@ import { MAX_CLOCK_SKEW_SEC } from './notification';
 export type { SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
 export { dynamoSandboxStore, memorySandboxStore } from './sandbox-store';
 
+/** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
+export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-pay/sandbox-server';
+
 export interface SandboxWechatPayServerOptions {
   mchId: string;
   appId: string;

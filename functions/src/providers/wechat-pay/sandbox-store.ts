@@ -3,6 +3,9 @@ import { db, table } from '../../lib/dynamo';
 import { keys } from '../../repositories/keys';
 import { TransactionRefused, transact } from '../../repositories/transactions';
 
+/** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
+export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-pay/sandbox-store';
+
 /** One transaction as the sandbox's WeChat Pay keeps it (its side of the world, not the shop's order). */
 export interface SandboxTransaction {
   outTradeNo: string;
