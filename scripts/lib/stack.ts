@@ -242,6 +242,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       every(5_000, jobs.sweepOrders);
       every(5_000, jobs.sweepGroups);
       every(60_000, jobs.reconcileJob);
+      // The sandbox's WeChat Pay re-sends unanswered notifications (15 s, 15 s, 30 s, 3 m … as WeChat does); the
+      // pending ones are in the table, so this process sends what a crashed API could not.
+      const { sandboxWechatPay } = await import('../../functions/src/providers/wechat-pay/index');
+      every(5_000, async () => (await sandboxWechatPay()).server.redeliverDue(Date.now()));
 
       // In the cloud Lambda reads the table's stream; here the same handler gets the same batches from DynamoDB
       // Local's stream, a moment after each write.

@@ -21,6 +21,7 @@
  *   sandbox payment   WXSANDBOX#<outTradeNo> TRANSACTION          -                                       -                               -
  *   sandbox prepay    WXSANDBOX#PREPAY#<id>  PREPAY               -                                       -                               -
  *   sandbox refund    WXSANDBOX#REFUND#<no>  REFUND               -                                       -                               -
+ *   sandbox re-send   WXSANDBOX#NOTIFY#<id>  NOTIFY               -                                       -                               DUE#WXSANDBOX_NOTIFY / <dueAt>#<id> (until answered or given up)
  *   coupon template   COUPONTPL#<templateId> STOCK                -                                       -                               -   ({claimed}; stock = totalStock from the config)
  *   held coupon       USER#<uid>             COUPON#<couponId>    -                                       -                               -
  *   claims of a tpl   USER#<uid>             COUPONCLAIMS#<tplId> -                                       -                               -   ({count}, per-user limit)
@@ -175,6 +176,13 @@ export const keys = {
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),
   sandboxPrepay: (prepayId: string): Key => ({ PK: `WXSANDBOX#PREPAY#${prepayId}`, SK: 'PREPAY' }),
   sandboxRefund: (outRefundNo: string): Key => ({ PK: `WXSANDBOX#REFUND#${outRefundNo}`, SK: 'REFUND' }),
+  /** A notification the sandbox's WeChat Pay has not had answered yet, re-sent on WeChat's schedule. */
+  sandboxDelivery: (eventId: string): Key => ({ PK: `WXSANDBOX#NOTIFY#${eventId}`, SK: 'NOTIFY' }),
+  sandboxDeliveryDue: (dueAt: number, eventId: string) => ({
+    GSI3PK: 'DUE#WXSANDBOX_NOTIFY',
+    GSI3SK: `${String(dueAt).padStart(15, '0')}#${eventId}`,
+  }),
+  sandboxDeliveryDuePartition: 'DUE#WXSANDBOX_NOTIFY',
 };
 
 /** The order-list tab a status belongs to (one tab per status, 全部 aside). */

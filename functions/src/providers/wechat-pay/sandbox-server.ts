@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { DomainError } from '@shop/shared';
 import { z } from 'zod';
 import { logger } from '../../lib/http';
-import type { SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
+import type { SandboxDelivery, SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
 import {
   OUT_REFUND_NO,
   OUT_TRADE_NO,
@@ -24,7 +24,7 @@ import {
 } from './v3-crypto';
 import { MAX_CLOCK_SKEW_SEC } from './notification';
 
-export type { SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
+export type { SandboxDelivery, SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
 export { dynamoSandboxStore, memorySandboxStore } from './sandbox-store';
 
 /** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
@@ -60,6 +60,15 @@ export interface SandboxPaymentResult {
   notifyStatus: number | null;
 }
 
+export interface SandboxRedeliveryResult {
+  /** Re-sends made in this run. */
+  sent: number;
+  /** Of those, answered with 200/204 (no more re-sends for them). */
+  delivered: number;
+  /** Notifications whose last re-send failed too: WeChat stops trying. */
+  gaveUp: number;
+}
+
 export interface SignedNotification {
   headers: Record<string, string>;
   body: string;
@@ -92,7 +101,25 @@ export interface SandboxWechatPayServer {
    * anything; 'after' does the work first and loses the answer, as a timeout after WeChat committed would.
    */
   failNextRequests(n: number, status?: number, when?: 'before' | 'after'): void;
+  /**
+   * WeChat's re-sends: every notification not answered with 200/204 (refused, failed, timed out, or lost with a
+   * crash mid-send) is sent again on NOTIFY_RETRY_DELAYS_MS, each time built from the current state and freshly
+   * signed (new timestamp and nonce, same event id), until answered or after the last delay. The local stack calls
+   * this on a timer; tests pass their own clock.
+   */
+  redeliverDue(nowMs?: number): Promise<SandboxRedeliveryResult>;
 }
+
+/**
+ * "通知频率为15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h - 总计 24h4m": after a notification is not
+ * answered with success, WeChat Pay sends it again after each of these delays, then gives up.
+ */
+export const NOTIFY_RETRY_DELAYS_MS: readonly number[] = [
+  15_000, 15_000, 30_000, 180_000, 600_000, 1_200_000, 1_800_000, 1_800_000, 1_800_000, 3_600_000,
+  10_800_000, 10_800_000, 10_800_000, 21_600_000, 21_600_000,
+];
+/** Re-sends run at most this many at a time (each may wait NOTIFY_TIMEOUT_MS). */
+const REDELIVERY_CONCURRENCY = 8;
 
 /** "支付结束时间不能早于下单时间后1分钟": WeChat moves an earlier time_expire to one minute after the prepay. */
 const MIN_PAYMENT_WINDOW_MS = 60_000;
@@ -600,9 +627,82 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     return buildRefundNotification({ apiV3Key, platformPrivateKey, platformSerial }, refund, nowMs);
   }
 
-  async function deliver(url: string | null, { headers, body }: SignedNotification): Promise<SandboxPaymentResult> {
+  /**
+   * Sends a notification the first time. It is recorded as pending (first re-send in 15 s) before it goes out and
+   * the record is removed once answered, so a refusal, a timeout or a crash mid-send all end in WeChat's re-sends.
+   */
+  async function deliver(
+    url: string | null,
+    notification: SignedNotification,
+    about: { kind: SandboxDelivery['kind']; ref: string; nowMs: number },
+  ): Promise<SandboxPaymentResult> {
     // A refund without notify_url is notified at the URL set on the merchant platform; the sandbox has none.
     if (!url) return { delivered: false, notifyStatus: null };
+    const eventId = (JSON.parse(notification.body) as { id: string }).id;
+    await store.addDelivery({
+      eventId,
+      kind: about.kind,
+      ref: about.ref,
+      url,
+      attempts: 1,
+      dueAt: about.nowMs + NOTIFY_RETRY_DELAYS_MS[0]!,
+    });
+    const result = await post(url, notification);
+    if (result.delivered) await store.removeDelivery(eventId);
+    return result;
+  }
+
+  /** The notification for a pending delivery as things stand now, or null when the event no longer holds. */
+  async function rebuild(d: SandboxDelivery, nowMs: number): Promise<SignedNotification | null> {
+    let n: SignedNotification | null = null;
+    if (d.kind === 'TRANSACTION') {
+      const tx = await store.get(d.ref);
+      if (tx?.tradeState === 'SUCCESS') n = notificationFor(tx, nowMs);
+    } else {
+      const refund = await store.getRefund(d.ref);
+      if (refund && refund.status !== 'PROCESSING') n = refundNotificationFor(refund, nowMs);
+    }
+    // A refund reopened and ended otherwise is another event, with its own delivery.
+    return n && (JSON.parse(n.body) as { id: string }).id === d.eventId ? n : null;
+  }
+
+  async function redeliverDue(nowMs: number = now()): Promise<SandboxRedeliveryResult> {
+    const result: SandboxRedeliveryResult = { sent: 0, delivered: 0, gaveUp: 0 };
+    const due = await store.dueDeliveries(nowMs, 100);
+    const one = async (d: SandboxDelivery) => {
+      // attempts counts the first send: this is re-send number `attempts`; after the last one there is no next.
+      const delay = NOTIFY_RETRY_DELAYS_MS[d.attempts];
+      const next = delay === undefined ? null : { attempts: d.attempts + 1, dueAt: nowMs + delay };
+      // Taken (and the next re-send scheduled) before sending: two runners never send the same re-send twice.
+      if (!(await store.claimDelivery(d, next))) return;
+      const notification = await rebuild(d, nowMs);
+      if (!notification) {
+        if (next) await store.removeDelivery(d.eventId);
+        return;
+      }
+      result.sent += 1;
+      const sent = await post(d.url, notification);
+      if (sent.delivered) {
+        result.delivered += 1;
+        if (next) await store.removeDelivery(d.eventId);
+      } else if (!next) {
+        result.gaveUp += 1;
+        logger.warn('sandbox WeChat Pay gave up on a notification after its last re-send', {
+          eventId: d.eventId,
+          kind: d.kind,
+          ref: d.ref,
+          sends: d.attempts + 1,
+          notifyStatus: sent.notifyStatus,
+        });
+      }
+    };
+    for (let i = 0; i < due.length; i += REDELIVERY_CONCURRENCY) {
+      await Promise.all(due.slice(i, i + REDELIVERY_CONCURRENCY).map(one));
+    }
+    return result;
+  }
+
+  async function post(url: string, { headers, body }: SignedNotification): Promise<SandboxPaymentResult> {
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -652,7 +752,7 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
         paid = current;
       }
     }
-    return deliver(notifyUrl ?? paid.notifyUrl, notificationFor(paid, nowMs));
+    return deliver(notifyUrl ?? paid.notifyUrl, notificationFor(paid, nowMs), { kind: 'TRANSACTION', ref: paid.outTradeNo, nowMs });
   }
 
   async function completeRefund(
@@ -673,7 +773,11 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     if (refund.status !== outcome) {
       throw new DomainError('ORDER_STATE_CONFLICT', '退款已有其他结果', { outRefundNo, status: refund.status });
     }
-    return deliver(refundNotifyUrl ?? refund.notifyUrl, refundNotificationFor(refund, nowMs));
+    return deliver(refundNotifyUrl ?? refund.notifyUrl, refundNotificationFor(refund, nowMs), {
+      kind: 'REFUND',
+      ref: refund.outRefundNo,
+      nowMs,
+    });
   }
 
   return {
@@ -683,5 +787,6 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     completeRefund,
     buildRefundNotification: refundNotificationFor,
     failNextRequests,
+    redeliverDue,
   };
 }

@@ -1,4 +1,12 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { db, table } from '../../lib/dynamo';
 import { keys } from '../../repositories/keys';
 import { TransactionRefused, transact } from '../../repositories/transactions';
@@ -52,6 +60,24 @@ export interface SandboxRefund {
   successTime: number | null;
 }
 
+/**
+ * A notification WeChat has sent and not had answered with 200/204 yet. Stored before the first send, removed once
+ * answered, re-sent on WeChat's schedule until then (see NOTIFY_RETRY_DELAYS_MS in sandbox-server.ts).
+ */
+export interface SandboxDelivery {
+  /** The notification's id: WeChat's re-sends of one event carry the same id. */
+  eventId: string;
+  /** What the notification is about; each re-send is built again from its current state, freshly signed. */
+  kind: 'TRANSACTION' | 'REFUND';
+  /** out_trade_no (TRANSACTION) or out_refund_no (REFUND). */
+  ref: string;
+  url: string;
+  /** Sends started so far, the first one included. */
+  attempts: number;
+  /** When the next re-send is due. */
+  dueAt: number;
+}
+
 export type CreateRefundResult =
   | { outcome: 'CREATED' | 'EXISTS'; refund: SandboxRefund }
   /** NOT_PAID: the transaction is missing or not SUCCESS; NOT_ENOUGH: the refund exceeds what is left to refund. */
@@ -84,12 +110,25 @@ export interface SandboxStore {
     outRefundNo: string,
     result: { status: 'SUCCESS' | 'ABNORMAL'; successTime: number | null },
   ): Promise<SandboxRefund | undefined>;
+  /** Stores a pending notification unless one exists for the event (then the existing schedule stands). */
+  addDelivery(delivery: SandboxDelivery): Promise<void>;
+  getDelivery(eventId: string): Promise<SandboxDelivery | undefined>;
+  /** Pending notifications due at or before `nowMs`, earliest first, at most `limit`. */
+  dueDeliveries(nowMs: number, limit: number): Promise<SandboxDelivery[]>;
+  /**
+   * Takes a due notification for one re-send, atomically: moves it from `seen` (attempts as read) to `next`, or
+   * removes it when `next` is null (the last re-send). false when another sender took it first.
+   */
+  claimDelivery(seen: SandboxDelivery, next: { attempts: number; dueAt: number } | null): Promise<boolean>;
+  /** The merchant answered: no more re-sends. */
+  removeDelivery(eventId: string): Promise<void>;
 }
 
 export function memorySandboxStore(): SandboxStore {
   const byNo = new Map<string, SandboxTransaction>();
   const byPrepay = new Map<string, string>();
   const refunds = new Map<string, SandboxRefund>();
+  const deliveries = new Map<string, SandboxDelivery>();
   const copy = (tx: SandboxTransaction | undefined) => (tx ? { ...tx } : undefined);
   return {
     async get(outTradeNo) {
@@ -142,12 +181,37 @@ export function memorySandboxStore(): SandboxStore {
       if (tx && result.status === 'SUCCESS') tx.refundSucceeded = true;
       return { ...refund };
     },
+    async addDelivery(delivery) {
+      if (!deliveries.has(delivery.eventId)) deliveries.set(delivery.eventId, { ...delivery });
+    },
+    async getDelivery(eventId) {
+      const d = deliveries.get(eventId);
+      return d ? { ...d } : undefined;
+    },
+    async dueDeliveries(nowMs, limit) {
+      return [...deliveries.values()]
+        .filter((d) => d.dueAt <= nowMs)
+        .sort((a, b) => a.dueAt - b.dueAt)
+        .slice(0, limit)
+        .map((d) => ({ ...d }));
+    },
+    async claimDelivery(seen, next) {
+      const d = deliveries.get(seen.eventId);
+      if (!d || d.attempts !== seen.attempts) return false;
+      if (next) Object.assign(d, next);
+      else deliveries.delete(seen.eventId);
+      return true;
+    },
+    async removeDelivery(eventId) {
+      deliveries.delete(eventId);
+    },
   };
 }
 
 const TX_ENTITY = 'WXSANDBOX_TRANSACTION';
 const PREPAY_ENTITY = 'WXSANDBOX_PREPAY';
 const REFUND_ENTITY = 'WXSANDBOX_REFUND';
+const DELIVERY_ENTITY = 'WXSANDBOX_NOTIFY';
 
 function withoutKeys<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
@@ -157,6 +221,12 @@ function withoutKeys<T>(item: Record<string, unknown> | undefined): T | undefine
 
 const toTransaction = (item: Record<string, unknown> | undefined) => withoutKeys<SandboxTransaction>(item);
 const toRefund = (item: Record<string, unknown> | undefined) => withoutKeys<SandboxRefund>(item);
+const toDelivery = (item: Record<string, unknown> | undefined) => {
+  const d = withoutKeys<SandboxDelivery & { GSI3PK?: string; GSI3SK?: string }>(item);
+  if (!d) return undefined;
+  const { GSI3PK: _gpk, GSI3SK: _gsk, ...delivery } = d;
+  return delivery as SandboxDelivery;
+};
 
 function isConditionFailure(e: unknown): boolean {
   const name = (e as { name?: string } | null)?.name;
@@ -351,6 +421,77 @@ export function dynamoSandboxStore(): SandboxStore {
         throw e;
       }
       return { ...current, ...result };
+    },
+    async addDelivery(d) {
+      try {
+        await db().send(
+          new PutCommand({
+            TableName: table(),
+            Item: { ...keys.sandboxDelivery(d.eventId), ...keys.sandboxDeliveryDue(d.dueAt, d.eventId), entity: DELIVERY_ENTITY, ...d },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+      }
+    },
+
+    async getDelivery(eventId) {
+      const out = await db().send(
+        new GetCommand({ TableName: table(), Key: keys.sandboxDelivery(eventId), ConsistentRead: true }),
+      );
+      return toDelivery(out.Item);
+    },
+
+    async dueDeliveries(nowMs, limit) {
+      const out = await db().send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'GSI3',
+          KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK <= :before',
+          ExpressionAttributeValues: { ':pk': keys.sandboxDeliveryDuePartition, ':before': keys.dueBefore(nowMs) },
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map((item) => toDelivery(item)!);
+    },
+
+    async claimDelivery(seen, next) {
+      try {
+        if (next) {
+          await db().send(
+            new UpdateCommand({
+              TableName: table(),
+              Key: keys.sandboxDelivery(seen.eventId),
+              UpdateExpression: 'SET attempts = :next, dueAt = :due, GSI3SK = :dueKey',
+              ConditionExpression: 'attempts = :seen',
+              ExpressionAttributeValues: {
+                ':next': next.attempts,
+                ':due': next.dueAt,
+                ':dueKey': keys.sandboxDeliveryDue(next.dueAt, seen.eventId).GSI3SK,
+                ':seen': seen.attempts,
+              },
+            }),
+          );
+        } else {
+          await db().send(
+            new DeleteCommand({
+              TableName: table(),
+              Key: keys.sandboxDelivery(seen.eventId),
+              ConditionExpression: 'attempts = :seen',
+              ExpressionAttributeValues: { ':seen': seen.attempts },
+            }),
+          );
+        }
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    },
+
+    async removeDelivery(eventId) {
+      await db().send(new DeleteCommand({ TableName: table(), Key: keys.sandboxDelivery(eventId) }));
     },
   };
 }
