@@ -15,6 +15,7 @@
  *   order             ORDER#<oid>            ORDER                USER#<uid>#ORDERS / <oid>               USER#<uid>#TAB#<tab> / <oid>    DUE#PAYMENT / <deadlineAt>#<oid> (while unpaid)
  *                     (GSI4PK / GSI4SK: DAY#<yyyy-mm-dd> / <oid>, for the daily reconciliation)
  *   refund            ORDER#<oid>            REFUND#<outRefundNo> -                                       -                               DUE#REFUND / <createdAt>#<no> (while REFUNDING)
+ *                     (GSI4PK / GSI4SK: REFUNDEXC#<yyyy-mm-dd> / <no>, once it ended CLOSED/ABNORMAL or was paid twice)
  *   recon report      RECON#<yyyy-mm-dd>     REPORT               -                                       -                               -
  *   idempotency rec.  IDEMPOTENCY#notifications <key hash>        -                                       -                               -   (ttl)
  *   pay notification  PAYNOTIFY#<id>         NOTIFICATION         -                                       -                               -
@@ -106,6 +107,9 @@ export const keys = {
     GSI3PK: 'DUE#REFUND',
     GSI3SK: `${String(createdAt).padStart(15, '0')}#${outRefundNo}`,
   }),
+  /** Refunds that ended CLOSED/ABNORMAL or were paid twice, by UTC day of that end (the daily report lists them). */
+  refundExceptionDay: (at: number, outRefundNo: string) => ({ GSI4PK: `REFUNDEXC#${new Date(at).toISOString().slice(0, 10)}`, GSI4SK: outRefundNo }),
+  refundExceptionDayPartition: (day: string) => `REFUNDEXC#${day}`,
   paymentDuePartition: 'DUE#PAYMENT',
   refundDuePartition: 'DUE#REFUND',
   dueBefore: (at: number) => `${String(at).padStart(15, '0')}#~`,

@@ -1,11 +1,17 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderStatus } from '@shop/shared';
+import { addStockCredit, moveRefundedLines, refundAttemptBase, refundFits, useStockCredit, type OrderStatus, type StockCredit } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
 import { keys } from './keys';
-import { promotionReturnItems, type OrderItem, type StockMove, type TimelineEntry } from './order-repo';
+import { paymentRepo } from './payment-repo';
+import { orderRepo, promotionReturnItems, type OrderItem, type StockMove, type TimelineEntry } from './order-repo';
 import { transact, TransactionRefused, type LabelledItem } from './transactions';
 
-export type RefundStatus = 'REFUNDING' | 'REFUNDED' | 'REFUND_FAILED';
+/**
+ * REFUNDING until WeChat answers; REFUNDED once paid; CLOSED or ABNORMAL when WeChat ended it without paying (the
+ * amount is then released back to the order, see `release`). REFUND_FAILED: records from before CLOSED/ABNORMAL
+ * were told apart (never written any more).
+ */
+export type RefundStatus = 'REFUNDING' | 'REFUNDED' | 'CLOSED' | 'ABNORMAL' | 'REFUND_FAILED';
 
 export interface RefundItem {
   outRefundNo: string;
@@ -22,22 +28,109 @@ export interface RefundItem {
   finishedAt: number | null;
   /** Times the provider call was attempted (reconciliation retries the call while WeChat has no record). */
   attempts: number;
+  /** The order's status when a full refund moved it to REFUNDING: it goes back there if the refund ends unpaid. */
+  fromStatus?: OrderStatus;
+  /** The units this refund put back on sale (credit used included): they stay on sale if the refund ends unpaid. */
+  restocked?: StockMove[];
+  /** This refund gave the order's coupons and campaign quotas back. */
+  promotionsReturned?: boolean;
+  /** true while the amount is not counted in the order's refundedFen (after CLOSED/ABNORMAL, or paid twice). */
+  released?: boolean;
+  /** WeChat paid it after another attempt had already given the same money or units back: paid twice, reported. */
+  paidTwice?: boolean;
+  /** When a late SUCCESS of a released refund counted it again. */
+  recountedAt?: number;
+  /** A refund of another payment of the order (a second payment), not of the order's own: never counted on it. */
+  paymentTransactionId?: string;
+}
+
+/**
+ * What refund-repo keeps on the order besides refundedFen/refundedLines: `refundRev` counts every refund write on
+ * the order (so a plan made on a read cannot be applied after another refund moved the numbers and back),
+ * `stockCredit` the units a released refund left on sale, `promotionsCredit` that a released refund left the coupons
+ * and quotas returned.
+ */
+type RefundableOrder = OrderItem & { refundRev?: number; stockCredit?: StockCredit; promotionsCredit?: boolean };
+
+/**
+ * Extra SET clauses and a condition for the order Update of `start`'s transaction, e.g. a lifecycle change that
+ * must happen together with the refund record. Callers name their placeholders with the `#x_` / `:x_` prefixes;
+ * refund-repo never uses them (a collision throws).
+ */
+export interface OrderUpdateExtension {
+  sets: string[];
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
 }
 
 function clean(item: Record<string, unknown>): RefundItem {
-  const { PK: _1, SK: _2, GSI3PK: _3, GSI3SK: _4, type: _5, ...rest } = item;
+  const { PK: _1, SK: _2, GSI3PK: _3, GSI3SK: _4, GSI4PK: _6, GSI4SK: _7, type: _5, ...rest } = item;
   return rest as unknown as RefundItem;
 }
 
+/** `refundRev` as the order was read: the write applies only if no other refund write came in between. */
+function revGuard(order: RefundableOrder, values: Record<string, unknown>): string {
+  if (order.refundRev === undefined) return 'attribute_not_exists(refundRev)';
+  values[':rev'] = order.refundRev;
+  return 'refundRev = :rev';
+}
+
+function merge(into: Record<string, unknown>, extra: Record<string, unknown>, what: string): void {
+  for (const [k, v] of Object.entries(extra)) {
+    if (k in into) throw new Error(`orderUpdate ${what} ${k} collides with refund-repo's own; use the #x_/:x_ prefix`);
+    into[k] = v;
+  }
+}
+
+/** Where a full refund's order goes back to when the refund ends unpaid (records from before fromStatus existed). */
+function statusBefore(refund: RefundItem): OrderStatus {
+  return refund.fromStatus ?? (refund.reason === 'LATE_PAYMENT' ? 'CANCELLED' : 'PAID');
+}
+
+const RELEASE_NOTE: Record<'CLOSED' | 'ABNORMAL', string> = {
+  CLOSED: '退款已关闭，款项未退出，可重新申请退款',
+  ABNORMAL: '退款异常（如银行卡已注销），款项未到账，客服处理中',
+};
+
+const MAX_PLANS = 5;
+
 export type StartRefundResult = { started: true; refund: RefundItem } | { started: false; reason: 'DUPLICATE' | 'STALE' };
+export type RecountResult = 'COUNTED' | 'PAID_TWICE' | 'ALREADY';
 
 export const refundRepo = {
+  /**
+   * Starts the refund of a second payment: the refund record (new out_refund_no) and the payment's REFUND_DUE →
+   * REFUND_STARTED in one transaction; the order's own totals are not touched. False when it exists already.
+   */
+  async startForPayment(refund: RefundItem, payment: { orderId: string; transactionId: string }): Promise<boolean> {
+    try {
+      await transact([
+        {
+          label: 'refund',
+          Put: {
+            TableName: table(),
+            Item: { ...keys.refund(refund.orderId, refund.outRefundNo), ...keys.refundDue(refund.createdAt, refund.outRefundNo), type: 'refund', ...refund },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        paymentRepo.refundStartedItem(payment.orderId, payment.transactionId, refund.outRefundNo),
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionRefused) return false;
+      throw e;
+    }
+  },
+
   /**
    * Starts a refund in one transaction: the refund record is created only if its out_refund_no is new, and the
    * order's refunded total moves only if nobody changed it since `order` was read (so concurrent refunds are planned
    * on the same numbers and the total can never pass what was paid). A full refund also moves the order to
-   * REFUNDING, from one of `fromStatuses`; `restock` returns the refunded units to stock in the same step, and
+   * REFUNDING, from one of `fromStatuses` (remembered on the record); `restock` returns the refunded units to stock
+   * in the same step (units a released refund left on sale are taken from the order's credit instead), and
    * `returnPromotions` the order's coupons (USED → UNUSED) and flash-sale and gift quotas, once, with the status move.
+   * `orderUpdate` adds the caller's SET clauses and condition to the same order Update (see OrderUpdateExtension).
    */
   async start(args: {
     order: OrderItem;
@@ -48,31 +141,55 @@ export const refundRepo = {
     returnPromotions?: boolean;
     note: string;
     now: number;
+    orderUpdate?: OrderUpdateExtension;
   }): Promise<StartRefundResult> {
-    const { order, refund, now } = args;
+    const { refund: planned, now } = args;
+    const order = args.order as RefundableOrder;
     const paidFen = order.paidFen ?? 0;
     // Nobody else refunded since `order` was read, and the new total stays within what WeChat says was paid.
     const names: Record<string, string> = { '#status': 'status' };
     const seen = order.refundedFen ?? 0;
-    if (seen + refund.amountFen > paidFen) return { started: false, reason: 'STALE' };
-    const values: Record<string, unknown> = { ':seen': seen, ':total': seen + refund.amountFen };
+    if (seen + planned.amountFen > paidFen) return { started: false, reason: 'STALE' };
+    const values: Record<string, unknown> = { ':seen': seen, ':total': seen + planned.amountFen, ':one': 1 };
     const sets = ['refundedFen = :total'];
-    refund.lines.forEach((l, i) => {
+    const lines = moveRefundedLines(order.refundedLines, planned.lines, 1);
+    planned.lines.forEach((l, i) => {
       names[`#l${i}`] = l.skuId;
-      values[`:l${i}`] = {
-        quantity: (order.refundedLines?.[l.skuId]?.quantity ?? 0) + l.quantity,
-        fen: (order.refundedLines?.[l.skuId]?.fen ?? 0) + l.amountFen,
-      };
+      values[`:l${i}`] = lines[l.skuId];
       sets.push(`refundedLines.#l${i} = :l${i}`);
     });
     const statusList = args.fromStatuses.map((s, i) => ((values[`:from${i}`] = s), `:from${i}`));
-    if (refund.full) {
+    if (planned.full) {
       const entry: TimelineEntry = { at: now, status: 'REFUNDING', note: args.note };
       sets.push('#status = :refunding', 'timeline = list_append(timeline, :entry)', 'GSI2PK = :tab');
       values[':refunding'] = 'REFUNDING';
       values[':entry'] = [entry];
       values[':tab'] = keys.orderTab(order.userId, order.id, 'REFUNDING').GSI2PK;
     }
+    // Units a released refund left on sale are not put on sale again.
+    const credit = useStockCredit(args.restock, order.stockCredit);
+    if (credit.used) {
+      sets.push('stockCredit = :credit');
+      values[':credit'] = credit.credit;
+    }
+    const promotionsAlreadyBack = !!args.returnPromotions && order.promotionsCredit === true;
+    if (promotionsAlreadyBack) {
+      sets.push('promotionsCredit = :false');
+      values[':false'] = false;
+    }
+    let condition = `#status IN (${statusList.join(', ')}) AND refundedFen = :seen AND paidFen >= :total AND ${revGuard(order, values)}`;
+    if (args.orderUpdate) {
+      merge(names, args.orderUpdate.names, 'name');
+      merge(values, args.orderUpdate.values, 'value');
+      sets.push(...args.orderUpdate.sets);
+      if (args.orderUpdate.condition.trim()) condition += ` AND (${args.orderUpdate.condition})`;
+    }
+    const refund: RefundItem = {
+      ...planned,
+      ...(planned.full ? { fromStatus: order.status } : {}),
+      restocked: args.restock,
+      promotionsReturned: !!args.returnPromotions,
+    };
     const items: LabelledItem[] = [
       {
         label: 'refund',
@@ -87,14 +204,14 @@ export const refundRepo = {
         Update: {
           TableName: table(),
           Key: keys.order(order.id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')} ADD refundRev :one`,
           // The amount is checked against what was paid here, in the write, not only in the service's plan.
-          ConditionExpression: `#status IN (${statusList.join(', ')}) AND refundedFen = :seen AND paidFen >= :total`,
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
       },
-      ...args.restock.map<LabelledItem>((m) => ({
+      ...credit.moves.map<LabelledItem>((m) => ({
         label: `restock:${m.skuId}`,
         Update: {
           TableName: table(),
@@ -104,7 +221,7 @@ export const refundRepo = {
           ExpressionAttributeValues: { ':q': m.quantity, ':negq': -m.quantity },
         },
       })),
-      ...(args.returnPromotions ? promotionReturnItems(order) : []),
+      ...(args.returnPromotions && !promotionsAlreadyBack ? promotionReturnItems(order) : []),
     ];
     try {
       await transact(items);
@@ -115,6 +232,196 @@ export const refundRepo = {
       if (e.failed().includes('order')) return { started: false, reason: 'STALE' };
       throw e;
     }
+  },
+
+  /**
+   * WeChat ended the refund unpaid (CLOSED, or ABNORMAL: the money did not reach the buyer). In ONE transaction the
+   * record moves REFUNDING → `status` (once: replays find it ended) and the order gets the counted amount back:
+   * refundedFen and the lines' units/fen go down, a full refund's order returns to the status it came from, and the
+   * units and promotions it gave back stay given back as the order's credit. false when the record had already ended.
+   */
+  async release(refund: RefundItem, args: { status: 'CLOSED' | 'ABNORMAL'; refundId: string | null; now: number }): Promise<boolean> {
+    for (let plan = 0; plan < MAX_PLANS; plan++) {
+      const order = (await orderRepo.get(refund.orderId)) as RefundableOrder | null;
+      if (!order) throw new Error(`refund ${refund.outRefundNo} has no order ${refund.orderId}`);
+      const seen = order.refundedFen ?? 0;
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':seen': seen, ':total': seen - refund.amountFen, ':amt': refund.amountFen, ':one': 1 };
+      const sets = ['refundedFen = :total'];
+      const lines = moveRefundedLines(order.refundedLines, refund.lines, -1);
+      refund.lines.forEach((l, i) => {
+        names[`#l${i}`] = l.skuId;
+        values[`:l${i}`] = lines[l.skuId];
+        sets.push(`refundedLines.#l${i} = :l${i}`);
+      });
+      if (refund.restocked?.length) {
+        sets.push('stockCredit = :credit');
+        values[':credit'] = addStockCredit(order.stockCredit, refund.restocked);
+      }
+      if (refund.promotionsReturned) {
+        sets.push('promotionsCredit = :true');
+        values[':true'] = true;
+      }
+      let condition = `refundedFen = :seen AND refundedFen >= :amt AND ${revGuard(order, values)}`;
+      if (refund.full) {
+        const back = statusBefore(refund);
+        const entry: TimelineEntry = { at: args.now, status: back, note: RELEASE_NOTE[args.status] };
+        names['#status'] = 'status';
+        sets.push('#status = :back', 'timeline = list_append(timeline, :entry)', 'GSI2PK = :tab');
+        Object.assign(values, { ':back': back, ':entry': [entry], ':tab': keys.orderTab(order.userId, order.id, back).GSI2PK, ':refunding': 'REFUNDING' });
+        condition += ' AND #status = :refunding';
+      }
+      const items: LabelledItem[] = [
+        {
+          label: 'refund',
+          Update: {
+            TableName: table(),
+            Key: keys.refund(refund.orderId, refund.outRefundNo),
+            UpdateExpression: 'SET #status = :end, refundId = :rid, finishedAt = :now, released = :true, GSI4PK = :dayPk, GSI4SK = :daySk REMOVE GSI3PK, GSI3SK',
+            ConditionExpression: '#status = :refunding',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':end': args.status,
+              ':rid': args.refundId ?? refund.refundId,
+              ':now': args.now,
+              ':true': true,
+              ':refunding': 'REFUNDING',
+              ':dayPk': keys.refundExceptionDay(args.now, refund.outRefundNo).GSI4PK,
+              ':daySk': keys.refundExceptionDay(args.now, refund.outRefundNo).GSI4SK,
+            },
+          },
+        },
+        {
+          label: 'order',
+          Update: {
+            TableName: table(),
+            Key: keys.order(refund.orderId),
+            UpdateExpression: `SET ${sets.join(', ')} ADD refundRev :one`,
+            ConditionExpression: condition,
+            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+            ExpressionAttributeValues: values,
+          },
+        },
+      ];
+      try {
+        await transact(items);
+        return true;
+      } catch (e) {
+        if (!(e instanceof TransactionRefused)) throw e;
+        if (e.failed().includes('refund')) return false;
+        if (!e.failed().includes('order')) throw e;
+        // The order's refund numbers moved since the read: plan again.
+      }
+    }
+    throw new Error(`refund ${refund.outRefundNo}: the order kept changing, release not applied`);
+  },
+
+  /**
+   * WeChat paid a refund that had been released (an ABNORMAL refund resolved later). Counted again, in one
+   * transaction, under the same conditions as a new refund (never above what was paid, never more units than
+   * bought, no other attempt of the same refund running or paid); a full refund's order becomes REFUNDED and the
+   * credit it left is used. When it no longer fits because another attempt already gave the same money or units
+   * back, the money went out twice: the record is marked
+   * REFUNDED + paidTwice (not counted, so refundedFen never passes paidFen) and listed in the daily report.
+   */
+  async recount(refund: RefundItem, args: { refundId: string | null; now: number }): Promise<RecountResult> {
+    for (let plan = 0; plan < MAX_PLANS; plan++) {
+      const order = (await orderRepo.get(refund.orderId)) as RefundableOrder | null;
+      if (!order) throw new Error(`refund ${refund.outRefundNo} has no order ${refund.orderId}`);
+      // Another attempt of the same refund running or paid already gives this money back: it cannot count twice.
+      const base = refundAttemptBase(refund.outRefundNo);
+      const superseded = (await refundRepo.forOrder(refund.orderId)).some(
+        (r) => r.outRefundNo !== refund.outRefundNo && refundAttemptBase(r.outRefundNo) === base && !r.released && (r.status === 'REFUNDING' || r.status === 'REFUNDED'),
+      );
+      const fits = !superseded && refundFits(order, refund);
+      const recordValues: Record<string, unknown> = {
+        ':refunded': 'REFUNDED',
+        ':was': refund.status,
+        ':true': true,
+        ':rid': args.refundId ?? refund.refundId,
+        ':now': args.now,
+      };
+      const record: LabelledItem = {
+        label: 'refund',
+        Update: {
+          TableName: table(),
+          Key: keys.refund(refund.orderId, refund.outRefundNo),
+          UpdateExpression: fits
+            ? 'SET #status = :refunded, refundId = :rid, released = :false, recountedAt = :now'
+            : 'SET #status = :refunded, refundId = :rid, paidTwice = :true, finishedAt = :now, GSI4PK = :dayPk, GSI4SK = :daySk',
+          ConditionExpression: '#status = :was AND released = :true',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: fits
+            ? { ...recordValues, ':false': false }
+            : {
+                ...recordValues,
+                ':dayPk': keys.refundExceptionDay(args.now, refund.outRefundNo).GSI4PK,
+                ':daySk': keys.refundExceptionDay(args.now, refund.outRefundNo).GSI4SK,
+              },
+        },
+      };
+      const items: LabelledItem[] = [record];
+      if (fits) {
+        const seen = order.refundedFen ?? 0;
+        const names: Record<string, string> = {};
+        const values: Record<string, unknown> = { ':seen': seen, ':total': seen + refund.amountFen, ':one': 1 };
+        const sets = ['refundedFen = :total'];
+        const lines = moveRefundedLines(order.refundedLines, refund.lines, 1);
+        refund.lines.forEach((l, i) => {
+          names[`#l${i}`] = l.skuId;
+          values[`:l${i}`] = lines[l.skuId];
+          sets.push(`refundedLines.#l${i} = :l${i}`);
+        });
+        const credit = useStockCredit(refund.restocked ?? [], order.stockCredit);
+        if (credit.used) {
+          sets.push('stockCredit = :credit');
+          values[':credit'] = credit.credit;
+        }
+        if (refund.promotionsReturned && order.promotionsCredit === true) {
+          sets.push('promotionsCredit = :false');
+          values[':false'] = false;
+        }
+        if (refund.full) {
+          const entry: TimelineEntry = { at: args.now, status: 'REFUNDED', note: '退款已到账' };
+          names['#status'] = 'status';
+          sets.push('#status = :refundedStatus', 'timeline = list_append(timeline, :entry)', 'GSI2PK = :tab');
+          Object.assign(values, { ':refundedStatus': 'REFUNDED', ':entry': [entry], ':tab': keys.orderTab(order.userId, order.id, 'REFUNDED').GSI2PK });
+        }
+        items.push({
+          label: 'order',
+          Update: {
+            TableName: table(),
+            Key: keys.order(refund.orderId),
+            UpdateExpression: `SET ${sets.join(', ')} ADD refundRev :one`,
+            ConditionExpression: `refundedFen = :seen AND paidFen >= :total AND ${revGuard(order, values)}`,
+            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+            ExpressionAttributeValues: values,
+          },
+        });
+      }
+      try {
+        await transact(items);
+        return fits ? 'COUNTED' : 'PAID_TWICE';
+      } catch (e) {
+        if (!(e instanceof TransactionRefused)) throw e;
+        if (e.failed().includes('refund')) return 'ALREADY';
+        if (!e.failed().includes('order')) throw e;
+      }
+    }
+    throw new Error(`refund ${refund.outRefundNo}: the order kept changing, late success not applied`);
+  },
+
+  /** Refunds that ended CLOSED/ABNORMAL or were paid twice on a UTC day (yyyy-mm-dd), for the daily report. */
+  async exceptionsOn(day: string): Promise<RefundItem[]> {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.refundExceptionDayPartition(day) },
+      }),
+    );
+    return (out.Items ?? []).map(clean);
   },
 
   async forOrder(orderId: string): Promise<RefundItem[]> {
@@ -141,10 +448,10 @@ export const refundRepo = {
   },
 
   /**
-   * REFUNDING → REFUNDED or REFUND_FAILED, once (the notification and reconciliation may both report it).
-   * A full refund that succeeded also moves the order REFUNDING → REFUNDED, in the same transaction.
+   * REFUNDING → REFUNDED, once (the notification and reconciliation may both report it). A full refund that
+   * succeeded also moves the order REFUNDING → REFUNDED, in the same transaction. (Unpaid ends: `release`.)
    */
-  async finish(refund: RefundItem, args: { status: 'REFUNDED' | 'REFUND_FAILED'; refundId: string | null; now: number; userId: string }): Promise<boolean> {
+  async finish(refund: RefundItem, args: { status: 'REFUNDED'; refundId: string | null; now: number; userId: string }): Promise<boolean> {
     const items: LabelledItem[] = [
       {
         label: 'refund',
@@ -158,7 +465,7 @@ export const refundRepo = {
         },
       },
     ];
-    if (refund.full && args.status === 'REFUNDED') {
+    if (refund.full) {
       const entry: TimelineEntry = { at: args.now, status: 'REFUNDED', note: '退款已到账' };
       items.push({
         label: 'order',

@@ -1,15 +1,19 @@
 import { logger } from '../lib/http';
 import { orderRepo, type OrderItem } from '../repositories/order-repo';
-import { refundRepo } from '../repositories/refund-repo';
+import { paymentRepo } from '../repositories/payment-repo';
+import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { wechatPay } from '../providers/wechat-pay/index';
 import { outTradeNoFor } from '../providers/wechat-pay/v3-crypto';
 import { settleFromWechat, sweepExpiredOrders } from './payment';
-import { settleRefundFromWechat } from './refunds';
+import { applyRefundState, settleRefundFromWechat } from './refunds';
 
 /** How long a prepay or a refund may go without WeChat's notification before we ask WeChat ourselves. */
 export const QUIET_PREPAY_MS = 5 * 60 * 1000;
 export const QUIET_REFUND_MS = 10 * 60 * 1000;
 const FAR_FUTURE = 8_640_000_000_000;
+/** How many days back reconciliation keeps asking WeChat about ABNORMAL refunds (a resolution may pay them later). */
+export const ABNORMAL_WATCH_DAYS = 7;
+const DAY_MS = 24 * 3600_000;
 
 export interface ReconcileSummary {
   timeouts: Record<string, number>;
@@ -18,6 +22,9 @@ export interface ReconcileSummary {
   refundsChecked: number;
   refundsSettled: number;
   refundsResent: number;
+  /** ABNORMAL refunds asked about again, and those WeChat has paid since (counted again, or paid twice). */
+  abnormalChecked: number;
+  abnormalPaid: number;
   failures: number;
 }
 
@@ -27,7 +34,7 @@ export interface ReconcileSummary {
  * re-sent when WeChat never received them. Safe to run at any time and any number of times.
  */
 export async function reconcile(now: number): Promise<ReconcileSummary> {
-  const summary: ReconcileSummary = { timeouts: await sweepExpiredOrders(now), prepaysChecked: 0, prepaysPaid: 0, refundsChecked: 0, refundsSettled: 0, refundsResent: 0, failures: 0 };
+  const summary: ReconcileSummary = { timeouts: await sweepExpiredOrders(now), prepaysChecked: 0, prepaysPaid: 0, refundsChecked: 0, refundsSettled: 0, refundsResent: 0, abnormalChecked: 0, abnormalPaid: 0, failures: 0 };
   const unpaid = await orderRepo.dueForPayment(FAR_FUTURE, 1000);
   for (const o of unpaid) {
     if (o.prepayCreatedAt === null || now - o.prepayCreatedAt < QUIET_PREPAY_MS) continue;
@@ -50,14 +57,38 @@ export async function reconcile(now: number): Promise<ReconcileSummary> {
       logger.error('reconcile: refund query failed', { outRefundNo: refund.outRefundNo, error: e as Error });
     }
   }
+  await recheckAbnormalRefunds(now, summary);
   return summary;
+}
+
+/**
+ * ABNORMAL refunds of the last days are asked about again: once the merchant resolved one (apply-abnormal-refund, or
+ * on the merchant platform) WeChat pays it under the same out_refund_no, and a lost REFUND.SUCCESS must not leave it
+ * uncounted (or an unnoticed double refund).
+ */
+async function recheckAbnormalRefunds(now: number, summary: ReconcileSummary): Promise<void> {
+  const pay = await wechatPay();
+  for (let d = 0; d < ABNORMAL_WATCH_DAYS; d++) {
+    const day = new Date(now - d * DAY_MS).toISOString().slice(0, 10);
+    for (const refund of await refundRepo.exceptionsOn(day)) {
+      if (refund.status !== 'ABNORMAL') continue;
+      summary.abnormalChecked += 1;
+      try {
+        const state = await pay.queryRefund(refund.outRefundNo);
+        if (state.status === 'SUCCESS' && (await applyRefundState(refund, state.status, state.refundId, state.successTime ?? now))) summary.abnormalPaid += 1;
+      } catch (e) {
+        summary.failures += 1;
+        logger.error('reconcile: abnormal refund query failed', { outRefundNo: refund.outRefundNo, error: e as Error });
+      }
+    }
+  }
 }
 
 export interface Mismatch {
   orderId: string;
   ours: string;
   theirs: string;
-  kind: 'PAID_AT_WECHAT_ONLY' | 'PAID_HERE_ONLY' | 'AMOUNT' | 'REFUND_FAILED' | 'NOTIFICATION' | 'QUERY_FAILED';
+  kind: 'PAID_AT_WECHAT_ONLY' | 'PAID_HERE_ONLY' | 'AMOUNT' | 'REFUND_FAILED' | 'REFUND_TWICE' | 'NOTIFICATION' | 'QUERY_FAILED';
   detail?: string;
 }
 
@@ -75,12 +106,19 @@ function compare(order: OrderItem, tradeState: string, amount: number | null): M
   return null;
 }
 
-/**
- * The daily report: every order created that day that reached WeChat is compared with WeChat's view, and every
- * notification we could not match and every refund WeChat refused is listed. Stored in the table and returned as
- * JSON plus a readable summary.
- */
-export async function dailyReport(day: string, now: number): Promise<{ report: Record<string, unknown>; summary: string }> {
+/** One part of the daily report: its JSON fields, its differences, and its lines for the readable summary. */
+export interface ReportSection {
+  fields: Record<string, unknown>;
+  mismatches: Mismatch[];
+  /** Short clauses for the 对账日报 headline (e.g. "退款关闭 1 笔 12.00 元"). */
+  headline: string[];
+  lines: string[];
+}
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+/** Orders created that day that reached WeChat, each compared with WeChat's own query. */
+async function ordersSection(day: string): Promise<ReportSection> {
   const pay = await wechatPay();
   const orders = await orderRepo.createdOn(day);
   const mismatches: Mismatch[] = [];
@@ -96,21 +134,113 @@ export async function dailyReport(day: string, now: number): Promise<{ report: R
       mismatches.push({ orderId: order.id, ours: order.status, theirs: 'UNKNOWN', kind: 'QUERY_FAILED', detail: (e as Error).message });
     }
     if (order.refundedFen) {
+      // Records from before CLOSED and ABNORMAL were told apart.
       for (const r of await refundRepo.forOrder(order.id)) {
         if (r.status === 'REFUND_FAILED') mismatches.push({ orderId: order.id, ours: 'REFUND_FAILED', theirs: 'ABNORMAL', kind: 'REFUND_FAILED', detail: r.outRefundNo });
       }
     }
   }
-  for (const n of await orderRepo.notificationsOn(day)) {
+  return {
+    fields: { ordersCreated: orders.length, ordersChecked: checked },
+    mismatches,
+    headline: [`当日订单 ${orders.length} 笔，向微信支付核对 ${checked} 笔`],
+    lines: [],
+  };
+}
+
+export interface RefundExceptionEntry {
+  orderId: string;
+  outRefundNo: string;
+  reason: string;
+  amountFen: number;
+  /** CLOSED / ABNORMAL: ended unpaid (amount released to the order); PAID_TWICE: WeChat paid it after another attempt
+   * had already given the same money back; RESOLVED: ended ABNORMAL that day and WeChat paid it later (counted). */
+  kind: 'CLOSED' | 'ABNORMAL' | 'PAID_TWICE' | 'RESOLVED';
+  status: string;
+  endedAt: number | null;
+}
+
+function refundKind(r: RefundItem): RefundExceptionEntry['kind'] {
+  if (r.paidTwice) return 'PAID_TWICE';
+  if (r.status === 'CLOSED') return 'CLOSED';
+  if (r.status === 'ABNORMAL') return 'ABNORMAL';
+  return 'RESOLVED';
+}
+
+const REFUND_KIND_LABEL: Record<RefundExceptionEntry['kind'], string> = {
+  CLOSED: '退款关闭',
+  ABNORMAL: '退款异常',
+  PAID_TWICE: '重复退款',
+  RESOLVED: '异常已解决',
+};
+
+/**
+ * Refunds that ended CLOSED or ABNORMAL that day, or that WeChat paid twice (detected that day), with amounts. An
+ * ABNORMAL refund still unresolved and a double refund are differences an operator must act on.
+ */
+async function refundExceptionsSection(day: string): Promise<ReportSection> {
+  const refunds = (await refundRepo.exceptionsOn(day)).sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
+  const entries: RefundExceptionEntry[] = refunds.map((r) => ({
+    orderId: r.orderId,
+    outRefundNo: r.outRefundNo,
+    reason: r.reason,
+    amountFen: r.amountFen,
+    kind: refundKind(r),
+    status: r.status,
+    endedAt: r.finishedAt,
+  }));
+  const mismatches: Mismatch[] = entries.flatMap<Mismatch>((e) => {
+    if (e.kind === 'ABNORMAL') return [{ orderId: e.orderId, ours: 'ABNORMAL', theirs: 'ABNORMAL', kind: 'REFUND_FAILED', detail: `${e.outRefundNo} ${yuan(e.amountFen)} 元` }];
+    if (e.kind === 'PAID_TWICE') return [{ orderId: e.orderId, ours: 'REFUNDED_ELSEWHERE', theirs: 'SUCCESS', kind: 'REFUND_TWICE', detail: `${e.outRefundNo} ${yuan(e.amountFen)} 元` }];
+    return [];
+  });
+  const totals = (kind: RefundExceptionEntry['kind']) => {
+    const of = entries.filter((e) => e.kind === kind);
+    return { count: of.length, fen: of.reduce((s, e) => s + e.amountFen, 0) };
+  };
+  const byKind = { CLOSED: totals('CLOSED'), ABNORMAL: totals('ABNORMAL'), PAID_TWICE: totals('PAID_TWICE'), RESOLVED: totals('RESOLVED') };
+  return {
+    fields: { refundExceptions: entries, refundExceptionTotals: byKind },
+    mismatches,
+    headline: (['CLOSED', 'ABNORMAL', 'PAID_TWICE'] as const).map((k) => `${REFUND_KIND_LABEL[k]} ${byKind[k].count} 笔 ${yuan(byKind[k].fen)} 元`),
+    lines: entries.map((e) => `- [${REFUND_KIND_LABEL[e.kind]}] 订单 ${e.orderId} 退款 ${e.outRefundNo}: ${yuan(e.amountFen)} 元 (${e.reason}, 现状 ${e.status})`),
+  };
+}
+
+/** Notifications recorded that day that matched no order or refund of ours, or did not fit it. */
+async function notificationsSection(day: string): Promise<ReportSection> {
+  const mismatches: Mismatch[] = [];
+  for (const n of await paymentRepo.notificationsOn(day)) {
     if (typeof n.outcome === 'string' && n.outcome !== 'IGNORED_EVENT') {
       mismatches.push({ orderId: String(n.outTradeNo ?? ''), ours: '-', theirs: String(n.transactionId ?? n.refundId ?? ''), kind: 'NOTIFICATION', detail: n.outcome });
     }
   }
-  const report = { day, generatedAt: now, ordersCreated: orders.length, ordersChecked: checked, mismatchCount: mismatches.length, mismatches };
-  await orderRepo.putReport(day, report);
-  const lines = [
-    `对账日报 ${day}: 当日订单 ${orders.length} 笔，向微信支付核对 ${checked} 笔，差异 ${mismatches.length} 条。`,
+  return { fields: {}, mismatches, headline: [], lines: [] };
+}
+
+/** The sections of the daily report, in the order they are printed. Add a section here. */
+export const REPORT_SECTIONS: ((day: string, now: number) => Promise<ReportSection>)[] = [ordersSection, refundExceptionsSection, notificationsSection];
+
+/** The readable summary: the 对账日报 headline, every difference, then each section's own lines. */
+export function summarize(day: string, sections: ReportSection[], mismatches: Mismatch[]): string {
+  const headline = sections.flatMap((s) => s.headline);
+  return [
+    `对账日报 ${day}: ${[...headline, `差异 ${mismatches.length} 条`].join('，')}。`,
     ...mismatches.map((m) => `- [${m.kind}] 订单 ${m.orderId}: 本系统 ${m.ours} / 微信 ${m.theirs}${m.detail ? ` (${m.detail})` : ''}`),
-  ];
-  return { report, summary: lines.join('\n') };
+    ...sections.flatMap((s) => s.lines),
+  ].join('\n');
+}
+
+/**
+ * The daily report: every order created that day that reached WeChat is compared with WeChat's view, every refund
+ * that ended CLOSED/ABNORMAL or was paid twice is listed with its amount, and every notification we could not match.
+ * Stored in the table and returned as JSON plus a readable summary.
+ */
+export async function dailyReport(day: string, now: number): Promise<{ report: Record<string, unknown>; summary: string }> {
+  const sections: ReportSection[] = [];
+  for (const section of REPORT_SECTIONS) sections.push(await section(day, now));
+  const mismatches = sections.flatMap((s) => s.mismatches);
+  const report = { day, generatedAt: now, ...Object.assign({}, ...sections.map((s) => s.fields)), mismatchCount: mismatches.length, mismatches };
+  await paymentRepo.putReport(day, report);
+  return { report, summary: summarize(day, sections, mismatches) };
 }

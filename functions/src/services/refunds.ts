@@ -1,7 +1,8 @@
-import { DomainError, outRefundNo, planLineRefund, type OrderStatus } from '@shop/shared';
+import { DomainError, outRefundNo, planLineRefund, refundAttemptNo, refundAttemptOf, type OrderStatus } from '@shop/shared';
 import { logger } from '../lib/http';
 import { heldStock, orderRepo, type OrderItem, type StockMove } from '../repositories/order-repo';
-import { refundRepo, type RefundItem } from '../repositories/refund-repo';
+import { paymentRepo, type PaymentRecord } from '../repositories/payment-repo';
+import { refundRepo, type OrderUpdateExtension, type RefundItem } from '../repositories/refund-repo';
 import { wechatPay } from '../providers/wechat-pay/index';
 import { outTradeNoFor } from '../providers/wechat-pay/v3-crypto';
 
@@ -15,6 +16,7 @@ export const REFUND_REASONS = {
   GROUP_DUP: '已在团中，重复参团',
   GROUP_LEADER: '团长免单返现',
   AFTER_SALE: '售后退款',
+  DUPLICATE_PAYMENT: '重复付款退回',
 } as const;
 export type RefundReason = keyof typeof REFUND_REASONS;
 
@@ -28,6 +30,8 @@ const FULL_REFUND_FROM: Record<RefundReason, OrderStatus[]> = {
   // Never a full refund: the rebate is an amount refund of an order that still ships.
   GROUP_LEADER: [],
   AFTER_SALE: ['PAID', 'SHIPPED', 'COMPLETED'],
+  // Never an order refund: a second payment goes back on its own transaction.
+  DUPLICATE_PAYMENT: [],
 };
 
 export interface RefundRequest {
@@ -49,15 +53,18 @@ export interface RefundRequest {
  * Gives money back. The refund is recorded first, in one transaction that also moves the order's refunded total
  * under a condition (never above what was paid; one record per out_refund_no), then WeChat is asked. If WeChat cannot
  * be reached the record stays REFUNDING and reconciliation asks again with the same out_refund_no, which WeChat treats
- * as the same refund.
+ * as the same refund. Asking again for a refund whose last attempt ended CLOSED or ABNORMAL (its amount released)
+ * starts the next attempt under a new out_refund_no (`refundAttemptNo`); asking again while an attempt is running or
+ * paid returns that attempt. `orderUpdate` joins the order Update of the same transaction (see refundRepo.start).
  */
-export async function requestRefund(orderId: string, req: RefundRequest, now: number): Promise<RefundItem> {
+export async function requestRefund(orderId: string, req: RefundRequest, now: number, orderUpdate?: OrderUpdateExtension): Promise<RefundItem> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const order = await orderRepo.get(orderId);
     if (!order) throw new DomainError('ORDER_NOT_FOUND');
-    const no = outRefundNo(order.id, req.reason, req.sequence ?? 0);
-    const existing = (await refundRepo.forOrder(order.id)).find((r) => r.outRefundNo === no);
-    if (existing) return existing;
+    const base = outRefundNo(order.id, req.reason, req.sequence ?? 0);
+    const latest = latestAttempt(await refundRepo.forOrder(order.id), base);
+    if (latest && !latest.refund.released) return latest.refund;
+    const no = refundAttemptNo(base, latest ? latest.attempt + 1 : 1);
     if (order.paidFen === null || !order.transactionId) throw new DomainError('ORDER_STATE_CONFLICT', '订单未支付，无需退款');
     const refund = planRefund(order, req, no, now);
     const result = await refundRepo.start({
@@ -69,6 +76,7 @@ export async function requestRefund(orderId: string, req: RefundRequest, now: nu
       returnPromotions: refund.full && order.status !== 'CANCELLED',
       note: `${REFUND_REASONS[req.reason]}，退款 ${(refund.amountFen / 100).toFixed(2)} 元`,
       now,
+      orderUpdate,
     });
     if (result.started) {
       await sendToWechat(order, result.refund);
@@ -77,6 +85,16 @@ export async function requestRefund(orderId: string, req: RefundRequest, now: nu
     // DUPLICATE: a concurrent request created this very refund; STALE: the order changed, plan again on fresh numbers.
   }
   throw new DomainError('ORDER_STATE_CONFLICT', '退款处理繁忙，请稍后再试');
+}
+
+/** The newest attempt of the refund whose first out_refund_no is `base`. */
+function latestAttempt(refunds: RefundItem[], base: string): { refund: RefundItem; attempt: number } | null {
+  let latest: { refund: RefundItem; attempt: number } | null = null;
+  for (const r of refunds) {
+    const attempt = refundAttemptOf(base, r.outRefundNo);
+    if (attempt !== null && (!latest || attempt > latest.attempt)) latest = { refund: r, attempt };
+  }
+  return latest;
 }
 
 function planRefund(order: OrderItem, req: RefundRequest, no: string, now: number): RefundItem {
@@ -127,6 +145,7 @@ export async function sendToWechat(order: Pick<OrderItem, 'id' | 'paidFen' | 'us
     await refundRepo.noteAttempt(refund.orderId, refund.outRefundNo);
     const state = await pay.refund({
       outTradeNo: outTradeNoFor(order.id),
+      ...(refund.paymentTransactionId ? { transactionId: refund.paymentTransactionId } : {}),
       outRefundNo: refund.outRefundNo,
       reason: REFUND_REASONS[refund.reason as RefundReason] ?? refund.reason,
       refundFen: refund.amountFen,
@@ -138,21 +157,61 @@ export async function sendToWechat(order: Pick<OrderItem, 'id' | 'paidFen' | 'us
   }
 }
 
-/** Moves a refund to its final state from WeChat's answer (notification or query). */
+/**
+ * Applies WeChat's answer about a refund (notification, query or the answer to 申请退款), once:
+ * - SUCCESS of a running refund: REFUNDED (a full refund's order too);
+ * - CLOSED / ABNORMAL of a running refund: the record ends so and the order gets the counted amount back
+ *   (refundRepo.release), so the refund can be asked for again under a new out_refund_no;
+ * - SUCCESS of a released refund (an ABNORMAL one resolved later): counted again if it still fits, otherwise recorded
+ *   as paid twice for the daily report (refundRepo.recount).
+ * true when it changed something; replays and stale answers change nothing.
+ */
 export async function applyRefundState(refund: RefundItem, status: string, refundId: string | null, now: number): Promise<boolean> {
-  if (status === 'SUCCESS') return refundRepo.finish(refund, { status: 'REFUNDED', refundId, now, userId: refund.userId });
-  if (status === 'ABNORMAL' || status === 'CLOSED') {
-    logger.error('refund failed at WeChat; needs an operator', { outRefundNo: refund.outRefundNo, status });
-    return refundRepo.finish(refund, { status: 'REFUND_FAILED', refundId, now, userId: refund.userId });
+  if (status === 'SUCCESS') {
+    if (refund.status === 'REFUNDING') return refundRepo.finish(refund, { status: 'REFUNDED', refundId, now, userId: refund.userId });
+    if (!refund.released || refund.status === 'REFUNDED') return false;
+    const result = await refundRepo.recount(refund, { refundId, now });
+    if (result === 'PAID_TWICE') {
+      logger.error('refund paid by WeChat after another attempt already gave the same money back: paid twice', {
+        outRefundNo: refund.outRefundNo,
+        orderId: refund.orderId,
+        amountFen: refund.amountFen,
+      });
+    }
+    return result !== 'ALREADY';
+  }
+  if ((status === 'ABNORMAL' || status === 'CLOSED') && refund.status === 'REFUNDING') {
+    const released = await refundRepo.release(refund, { status, refundId, now });
+    if (released) {
+      logger.error('refund ended unpaid at WeChat; amount released to the order', { outRefundNo: refund.outRefundNo, status, amountFen: refund.amountFen });
+    }
+    return released;
   }
   return false;
+}
+
+/**
+ * An ABNORMAL refund (e.g. the buyer's card was closed) resolved by the merchant: WeChat pays it again to the card
+ * named here (USER_BANK_CARD) or to the merchant's account for an offline transfer (MERCHANT_BANK_CARD), and reports
+ * the outcome by the usual REFUND.* notification for the same out_refund_no.
+ */
+export async function resolveAbnormalRefund(
+  orderId: string,
+  outRefundNo: string,
+  target: { type: 'MERCHANT_BANK_CARD' } | { type: 'USER_BANK_CARD'; bankType: string; bankAccount: string; realName: string },
+): Promise<void> {
+  const refund = (await refundRepo.forOrder(orderId)).find((r) => r.outRefundNo === outRefundNo);
+  if (!refund) throw new DomainError('NOT_FOUND', '退款单不存在');
+  if (refund.status !== 'ABNORMAL' || !refund.refundId) throw new DomainError('ORDER_STATE_CONFLICT', '只有退款异常的退款单可以处理');
+  const pay = await wechatPay();
+  await pay.applyAbnormalRefund({ refundId: refund.refundId, outRefundNo, ...target });
 }
 
 export type RefundNotifyOutcome = { status: 200; result: 'APPLIED' | 'ALREADY' | 'RECORDED' } | { status: 401; result: 'REJECTED'; reason: string };
 
 /**
  * WeChat's refund result (REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED): verified and decrypted exactly like a
- * payment notification, then applied to the refund record once (the record's status condition makes replays no-ops).
+ * payment notification, then applied once (see applyRefundState; the records' conditions make replays no-ops).
  */
 export async function settleRefundNotification(headers: Record<string, string | undefined>, rawBody: string, now: number): Promise<RefundNotifyOutcome> {
   const pay = await wechatPay();
@@ -168,11 +227,10 @@ export async function settleRefundNotification(headers: Record<string, string | 
   }
   const refund = (await refundRepo.forOrder(n.outTradeNo)).find((r) => r.outRefundNo === n.outRefundNo);
   if (!refund || refund.amountFen !== n.refundFen) {
-    await orderRepo.recordNotification(n.eventId, { ...n, receivedAt: now, outcome: refund ? 'REFUND_AMOUNT_MISMATCH' : 'UNKNOWN_REFUND' });
+    await paymentRepo.recordNotification(n.eventId, { ...n, receivedAt: now, outcome: refund ? 'REFUND_AMOUNT_MISMATCH' : 'UNKNOWN_REFUND' });
     logger.error('refund notification does not match a refund of ours', { outRefundNo: n.outRefundNo });
     return { status: 200, result: 'RECORDED' };
   }
-  if (refund.status !== 'REFUNDING') return { status: 200, result: 'ALREADY' };
   const applied = await applyRefundState(refund, n.refundStatus, n.refundId, n.successTime ?? now);
   return { status: 200, result: applied ? 'APPLIED' : 'ALREADY' };
 }
@@ -191,4 +249,47 @@ export async function settleRefundFromWechat(refund: RefundItem, now: number): P
     }
     throw e;
   }
+}
+
+/**
+ * A payment owed back (its record says REFUND_DUE): a late payment whose stock was gone is the order's full refund
+ * (REFUND_LATE, from CANCELLED); a second payment of a paid order is refunded on its own transaction. The refund is
+ * deterministic per payment, so asking again (a redelivered stream record, reconciliation) is the same refund.
+ */
+export async function refundOwedPayment(payment: PaymentRecord, now: number): Promise<RefundItem> {
+  const refund =
+    payment.kind === 'SECOND'
+      ? await refundSecondPayment(payment, now)
+      : await requestRefund(payment.orderId, { reason: 'LATE_PAYMENT', restock: false }, now);
+  await paymentRepo.markRefundStarted(payment.orderId, payment.transactionId, refund.outRefundNo);
+  return refund;
+}
+
+/**
+ * A second payment of an order already paid: its whole amount goes back on its own transaction (out_refund_no
+ * derived from that transaction), without touching the order's own paid and refunded totals.
+ */
+async function refundSecondPayment(payment: PaymentRecord, now: number): Promise<RefundItem> {
+  const no = `D${payment.transactionId}`.slice(0, 64);
+  const existing = (await refundRepo.forOrder(payment.orderId)).find((r) => r.outRefundNo === no);
+  if (existing) return existing;
+  const refund: RefundItem = {
+    outRefundNo: no,
+    orderId: payment.orderId,
+    userId: payment.userId,
+    reason: 'DUPLICATE_PAYMENT',
+    amountFen: payment.amountFen,
+    lines: [],
+    full: false,
+    status: 'REFUNDING',
+    refundId: null,
+    createdAt: now,
+    finishedAt: null,
+    attempts: 0,
+    paymentTransactionId: payment.transactionId,
+  };
+  const started = await refundRepo.startForPayment(refund, payment);
+  const current = started ? refund : ((await refundRepo.forOrder(payment.orderId)).find((r) => r.outRefundNo === no) ?? refund);
+  if (started) await sendToWechat({ id: payment.orderId, paidFen: payment.amountFen, userId: payment.userId }, refund);
+  return current;
 }

@@ -18,11 +18,13 @@ export const ShippingAddress = z.object({
 
 export const TimelineEntry = z.object({ at: EpochMs, status: OrderStatusSchema, note: Title });
 
-export const REFUND_STATUSES = ['REFUNDING', 'REFUNDED', 'REFUND_FAILED'] as const;
+export const REFUND_STATUSES = ['REFUNDING', 'REFUNDED', 'CLOSED', 'ABNORMAL', 'REFUND_FAILED'] as const;
 export const RefundStatusSchema = z.enum(REFUND_STATUSES);
 export const REFUND_STATUS_LABEL: Record<(typeof REFUND_STATUSES)[number], string> = {
   REFUNDING: '退款中',
   REFUNDED: '已退款',
+  CLOSED: '退款已关闭，可重新申请',
+  ABNORMAL: '退款异常，客服处理中',
   REFUND_FAILED: '退款异常，客服处理中',
 };
 export const RefundView = z.object({

@@ -1,4 +1,5 @@
 import { DomainError, type PaymentParams } from '@shop/shared';
+import { constants, publicEncrypt } from 'node:crypto';
 import { z } from 'zod';
 import { parseRefundNotification, parseTransactionNotification, verifySignedBody, wechatpayHeaders } from './notification';
 import {
@@ -17,6 +18,7 @@ import {
   REFUND_STATUSES,
   TRADE_STATES,
   type PrepayRequest,
+  type AbnormalRefundRequest,
   type RefundRequest,
   type RefundState,
   type TradeState,
@@ -126,7 +128,7 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
   } = opts;
   const userAgent = `shop-functions/0.1 (${process.platform}) node/${process.versions.node}`;
 
-  async function send(method: 'GET' | 'POST', pathWithQuery: string, body: string): Promise<WireResponse> {
+  async function send(method: 'GET' | 'POST', pathWithQuery: string, body: string, extraHeaders?: Record<string, string>): Promise<WireResponse> {
     const url = new URL(pathWithQuery, baseUrl);
     const timestamp = Math.floor(now() / 1000);
     const nonceStr = nonce();
@@ -139,6 +141,7 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
       Authorization: authorizationHeader({ mchid: mchId, serial: mchSerial, nonce: nonceStr, timestamp, signature }),
       Accept: 'application/json',
       'User-Agent': userAgent,
+      ...extraHeaders,
     };
     if (body) headers['Content-Type'] = 'application/json';
     const res = await fetch(url, {
@@ -169,12 +172,13 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
     pathWithQuery: string,
     payload: unknown,
     idempotent: boolean,
+    extraHeaders?: Record<string, string>,
   ): Promise<CheckedResponse> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     for (let attempt = 0; ; attempt++) {
       let failure: Record<string, unknown>;
       try {
-        const res = await send(method, pathWithQuery, body);
+        const res = await send(method, pathWithQuery, body, extraHeaders);
         if (res.status < 500) return check(operation, res);
         failure = { httpStatus: res.status, wechatCode: errorCode(res.body).code };
       } catch (e) {
@@ -383,6 +387,31 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
       }
       if (res.status !== 200) throw failed('queryRefund', res);
       return refundState('queryRefund', res, outRefundNo);
+    },
+
+    async applyAbnormalRefund(req: AbnormalRefundRequest): Promise<RefundState> {
+      assertOutRefundNo(req.outRefundNo);
+      if (!/^[0-9A-Za-z]{1,64}$/.test(req.refundId)) throw new Error(`invalid refund_id ${JSON.stringify(req.refundId)}`);
+      let payload: Record<string, unknown> = { out_refund_no: req.outRefundNo, type: req.type };
+      let serial: string | undefined;
+      if (req.type === 'USER_BANK_CARD') {
+        // Sensitive fields are encrypted with WeChat Pay's public key (RSA-OAEP), named by Wechatpay-Serial.
+        const [platformSerial, publicKey] = Object.entries(platformPublicKeys)[0] ?? [];
+        if (!platformSerial || !publicKey) throw new Error('no WeChat Pay platform public key to encrypt with');
+        serial = platformSerial;
+        const seal = (text: string) => publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING }, Buffer.from(text, 'utf8')).toString('base64');
+        payload = { ...payload, bank_type: req.bankType, bank_account: seal(req.bankAccount), real_name: seal(req.realName) };
+      }
+      const res = await call(
+        'applyAbnormalRefund',
+        'POST',
+        `/v3/refund/domestic/refunds/${encodeURIComponent(req.refundId)}/apply-abnormal-refund`,
+        payload,
+        false,
+        serial ? { 'Wechatpay-Serial': serial } : undefined,
+      );
+      if (res.status !== 200) throw failed('applyAbnormalRefund', res);
+      return refundState('applyAbnormalRefund', res, req.outRefundNo);
     },
 
     parseRefundNotification(headers, rawBody, nowMs) {

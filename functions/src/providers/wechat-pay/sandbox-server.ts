@@ -30,6 +30,9 @@ export { dynamoSandboxStore, memorySandboxStore } from './sandbox-store';
 /** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
 export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-pay/sandbox-server';
 
+/** How the sandbox ends a refund when asked to (tests drive exceptions through completeRefund). */
+export type SandboxRefundOutcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+
 export interface SandboxWechatPayServerOptions {
   mchId: string;
   appId: string;
@@ -90,11 +93,12 @@ export interface SandboxWechatPayServer {
   ): Promise<SandboxPaymentResult>;
   buildNotification(tx: SandboxTransaction, nowMs: number): SignedNotification;
   /**
-   * WeChat finishing a PROCESSING refund: sets its final status and POSTs the REFUND.SUCCESS / REFUND.ABNORMAL
-   * notification. Repeating the same outcome re-delivers the same notification (WeChat's retries). Throws DomainError
+   * WeChat finishing a PROCESSING refund: sets its final status and POSTs the REFUND.SUCCESS / REFUND.ABNORMAL /
+   * REFUND.CLOSED notification (CLOSED gives the amount back to what is left to refund; an ABNORMAL one can be
+   * reopened by apply-abnormal-refund and then completed again). Repeating the same outcome re-delivers the same notification (WeChat's retries). Throws DomainError
    * NOT_FOUND (unknown out_refund_no) or ORDER_STATE_CONFLICT (the refund already ended otherwise).
    */
-  completeRefund(outRefundNo: string, outcome: 'SUCCESS' | 'ABNORMAL', nowMs: number): Promise<SandboxPaymentResult>;
+  completeRefund(outRefundNo: string, outcome: SandboxRefundOutcome, nowMs: number): Promise<SandboxPaymentResult>;
   buildRefundNotification(refund: SandboxRefund, nowMs: number): SignedNotification;
   /**
    * Fault injection: the next `n` API requests answer `status` with SYSTEM_ERROR. 'before' fails them without doing
@@ -143,6 +147,14 @@ const PrepayBody = z.object({
 });
 
 const CloseBody = z.object({ mchid: z.string().min(1) });
+
+const AbnormalRefundBody = z.object({
+  out_refund_no: z.string().regex(OUT_REFUND_NO),
+  type: z.enum(['USER_BANK_CARD', 'MERCHANT_BANK_CARD']),
+  bank_type: z.string().optional(),
+  bank_account: z.string().optional(),
+  real_name: z.string().optional(),
+});
 
 const RefundBody = z.object({
   transaction_id: z.string().optional(),
@@ -550,6 +562,17 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     }
   }
 
+  /** 发起异常退款: an ABNORMAL refund goes back to PROCESSING (completeRefund then ends it again). */
+  async function applyAbnormalRefund(refundId: string, body: string): Promise<Response> {
+    const parsed = AbnormalRefundBody.safeParse(parseJson(body));
+    if (!parsed.success) return fail(400, 'PARAM_ERROR', '请求参数错误');
+    const r = await store.getRefund(parsed.data.out_refund_no);
+    if (!r || r.refundId !== refundId) return fail(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+    if (r.status !== 'ABNORMAL') return fail(400, 'INVALID_REQUEST', '退款单状态不是退款异常');
+    const reopened = (await store.reopenAbnormalRefund(r.outRefundNo)) ?? (await store.getRefund(r.outRefundNo)) ?? r;
+    return respond(200, refundResource(reopened));
+  }
+
   async function queryRefund(outRefundNo: string): Promise<Response> {
     const r = await store.getRefund(outRefundNo);
     if (!r) return fail(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
@@ -572,6 +595,8 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     const path = url.pathname;
     if (request.method === 'POST' && path === '/v3/pay/transactions/jsapi') return prepay(body);
     if (request.method === 'POST' && path === '/v3/refund/domestic/refunds') return refund(body);
+    const abnormal = /^\/v3\/refund\/domestic\/refunds\/([0-9A-Za-z]+)\/apply-abnormal-refund$/.exec(path);
+    if (abnormal && request.method === 'POST') return applyAbnormalRefund(abnormal[1], body);
     const refundQuery = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
     if (refundQuery && request.method === 'GET') {
       let outRefundNo: string;
@@ -757,7 +782,7 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
 
   async function completeRefund(
     outRefundNo: string,
-    outcome: 'SUCCESS' | 'ABNORMAL',
+    outcome: SandboxRefundOutcome,
     nowMs: number,
   ): Promise<SandboxPaymentResult> {
     let refund = await store.getRefund(outRefundNo);

@@ -103,13 +103,15 @@ export interface SandboxStore {
    */
   createRefund(refund: SandboxRefund): Promise<CreateRefundResult>;
   /**
-   * PROCESSING → SUCCESS or ABNORMAL, atomically, marking the transaction refundSucceeded on SUCCESS; undefined
-   * when the refund is not PROCESSING.
+   * PROCESSING → SUCCESS, ABNORMAL or CLOSED, atomically, marking the transaction refundSucceeded on SUCCESS and
+   * giving a CLOSED refund's amount back to what is left to refund; undefined when the refund is not PROCESSING.
    */
   finishRefund(
     outRefundNo: string,
-    result: { status: 'SUCCESS' | 'ABNORMAL'; successTime: number | null },
+    result: { status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED'; successTime: number | null },
   ): Promise<SandboxRefund | undefined>;
+  /** 发起异常退款: ABNORMAL → PROCESSING, atomically (the amount stays promised); undefined when not ABNORMAL. */
+  reopenAbnormalRefund(outRefundNo: string): Promise<SandboxRefund | undefined>;
   /** Stores a pending notification unless one exists for the event (then the existing schedule stands). */
   addDelivery(delivery: SandboxDelivery): Promise<void>;
   getDelivery(eventId: string): Promise<SandboxDelivery | undefined>;
@@ -179,6 +181,13 @@ export function memorySandboxStore(): SandboxStore {
       Object.assign(refund, result);
       const tx = byNo.get(refund.outTradeNo);
       if (tx && result.status === 'SUCCESS') tx.refundSucceeded = true;
+      if (tx && result.status === 'CLOSED') tx.refundedFen = (tx.refundedFen ?? 0) - refund.refundFen;
+      return { ...refund };
+    },
+    async reopenAbnormalRefund(outRefundNo) {
+      const refund = refunds.get(outRefundNo);
+      if (!refund || refund.status !== 'ABNORMAL') return undefined;
+      refund.status = 'PROCESSING';
       return { ...refund };
     },
     async addDelivery(delivery) {
@@ -415,12 +424,50 @@ export function dynamoSandboxStore(): SandboxStore {
                 },
               ]
             : []),
+          ...(result.status === 'CLOSED'
+            ? [
+                {
+                  label: 'transaction',
+                  Update: {
+                    TableName: table(),
+                    Key: keys.sandboxPayment(current.outTradeNo),
+                    UpdateExpression: 'SET #refunded = #refunded - :refund',
+                    ExpressionAttributeNames: { '#refunded': 'refundedFen' },
+                    ExpressionAttributeValues: { ':refund': current.refundFen },
+                  },
+                },
+              ]
+            : []),
         ]);
       } catch (e) {
         if (e instanceof TransactionRefused && e.failed().includes('refund')) return undefined;
         throw e;
       }
       return { ...current, ...result };
+    },
+
+    async reopenAbnormalRefund(outRefundNo) {
+      const current = await getRefund(outRefundNo);
+      if (!current) return undefined;
+      try {
+        await transact([
+          {
+            label: 'refund',
+            Update: {
+              TableName: table(),
+              Key: keys.sandboxRefund(outRefundNo),
+              UpdateExpression: 'SET #status = :processing',
+              ConditionExpression: '#status = :abnormal',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':processing': 'PROCESSING', ':abnormal': 'ABNORMAL' },
+            },
+          },
+        ]);
+      } catch (e) {
+        if (e instanceof TransactionRefused && e.failed().includes('refund')) return undefined;
+        throw e;
+      }
+      return { ...current, status: 'PROCESSING' };
     },
     async addDelivery(d) {
       try {

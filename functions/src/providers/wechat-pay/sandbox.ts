@@ -47,7 +47,7 @@ export interface SandboxWechatPay extends WechatPay {
     payerOpenid?: string,
   ): Promise<SandboxPaymentResult>;
   /** WeChat finishing a refund; see SandboxWechatPayServer.completeRefund. */
-  completeRefund(outRefundNo: string, outcome: 'SUCCESS' | 'ABNORMAL', nowMs: number): Promise<SandboxPaymentResult>;
+  completeRefund(outRefundNo: string, outcome: 'SUCCESS' | 'ABNORMAL' | 'CLOSED', nowMs: number): Promise<SandboxPaymentResult>;
 }
 
 /**

@@ -56,6 +56,11 @@ export interface RefundRequest {
   notifyUrl?: string;
 }
 
+export type AbnormalRefundRequest = { refundId: string; outRefundNo: string } & (
+  | { type: 'MERCHANT_BANK_CARD' }
+  | { type: 'USER_BANK_CARD'; bankType: string; bankAccount: string; realName: string }
+);
+
 export type RefundStatus = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL';
 export const REFUND_STATUSES = ['SUCCESS', 'CLOSED', 'PROCESSING', 'ABNORMAL'] as const satisfies readonly RefundStatus[];
 
@@ -139,6 +144,13 @@ export interface WechatPay {
   refund(req: RefundRequest): Promise<RefundState>;
   /** 查询单笔退款. An out_refund_no WeChat does not know (RESOURCE_NOT_EXISTS) throws DomainError NOT_FOUND. */
   queryRefund(outRefundNo: string): Promise<RefundState>;
+  /**
+   * 发起异常退款: resolves an ABNORMAL refund (POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund),
+   * to the buyer's other card (USER_BANK_CARD: account and name encrypted with the platform public key) or to the
+   * merchant's account for an offline transfer (MERCHANT_BANK_CARD). Answers the refund, normally PROCESSING again;
+   * the outcome arrives as a REFUND.* notification for the same out_refund_no. Not retried blindly.
+   */
+  applyAbnormalRefund(req: AbnormalRefundRequest): Promise<RefundState>;
   /** Verifies and decrypts a refund result notification exactly as parseNotification does. Throws NotifyRejected. */
   parseRefundNotification(
     headers: Record<string, string | undefined>,
