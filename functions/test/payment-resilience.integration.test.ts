@@ -4,6 +4,7 @@ import { call, idempotencyKey } from '../../tests/support/http';
 import { buyNow, shopper, stockOf, testProduct, type Shopper } from '../../tests/support/shop';
 import { injectFaults } from '../src/lib/dynamo';
 import { orderRepo } from '../src/repositories/order-repo';
+import { paymentRepo } from '../src/repositories/payment-repo';
 import { refundRepo } from '../src/repositories/refund-repo';
 import { userRepo } from '../src/repositories/user-repo';
 import { expireOrder } from '../src/services/payment';
@@ -216,7 +217,7 @@ describe('daily reconciliation report', () => {
     const [sku] = await testProduct('p-report-1', 10);
     const s = await shopper('report');
     await paidOrder(s, 'p-report-1', sku, 1);
-    await orderRepo.recordNotification('evt-unknown-1', { outTradeNo: '01JUNKNOWN0000000000000000', transactionId: '4200UNKNOWN', outcome: 'UNKNOWN_ORDER' });
+    await paymentRepo.recordNotification('evt-unknown-1', { outTradeNo: '01JUNKNOWN0000000000000000', transactionId: '4200UNKNOWN', outcome: 'UNKNOWN_ORDER' });
     const day = new Date().toISOString().slice(0, 10);
     const { report, summary } = await dailyReport(day, Date.now());
     expect(report.mismatches).toEqual([expect.objectContaining({ kind: 'NOTIFICATION', detail: 'UNKNOWN_ORDER' })]);

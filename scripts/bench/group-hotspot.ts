@@ -48,7 +48,8 @@ export async function benchGroupHotspot(): Promise<Record<string, unknown>> {
     const { db, table } = await import('../../functions/src/lib/dynamo');
     const { keys } = await import('../../functions/src/repositories/keys');
     const { addressRepo } = await import('../../functions/src/repositories/address-repo');
-    const { createGroupOrder, onGroupOrderPaid } = await import('../../functions/src/services/groups');
+    const { createGroupOrder } = await import('../../functions/src/services/groups');
+    const { onGroupOrderPaid } = await import('../../functions/src/services/group-settlement');
     const { groupRepo } = await import('../../functions/src/repositories/group-repo');
     // The refunds are recorded and sent; the sandbox answers 订单不存在 (these payments were marked paid directly, see
     // markPaid) and each stays REFUNDING for reconciliation, one warning each. The line is what this prints.

@@ -31,7 +31,15 @@ export interface StackOptions {
   functionEnv?: Record<string, string>;
   log?: (line: string) => void;
   verbose?: boolean;
+  /**
+   * Restart DynamoDB Local, the API or the web server when one dies (default true). One that dies 3 times within a
+   * minute stops the whole stack and `onFatal` is called with the reason (npm start then exits 1).
+   */
+  supervise?: boolean;
+  onFatal?: (reason: string) => void;
 }
+
+export type StackPart = 'dynamo' | 'api' | 'web';
 
 export interface Stack {
   apiUrl: string;
@@ -39,8 +47,36 @@ export interface Stack {
   dynamoEndpoint: string;
   /** The environment the functions run with (tests and benchmarks reuse it in-process). */
   env: Record<string, string>;
+  /** What the supervisor did so far, and the processes it watches (crash tests kill them). */
+  supervision: {
+    restarts: Record<StackPart, number>;
+    pid(part: 'dynamo' | 'api'): number | undefined;
+    /** Resolves once `part` is serving again after its restart number `n` (1 = the first restart). */
+    restarted(part: StackPart, n: number, timeoutMs?: number): Promise<void>;
+  };
   stop(): Promise<void>;
 }
+
+/** How a process ended, in a few words. */
+function exitDetail(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal ${signal}` : `exit code ${code}`;
+}
+
+/** Kills what is left of a detached child's process group (osls leaves workers behind when its parent dies). */
+function killGroup(child: ChildProcess): void {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+const PART_NAMES: Record<StackPart, [zh: string, en: string]> = {
+  dynamo: ['DynamoDB Local', 'DynamoDB Local'],
+  api: ['API（osls offline）', 'the API (osls offline)'],
+  web: ['网页服务', 'the web server'],
+};
 
 function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.exitCode !== null || !child.pid) return;
@@ -130,6 +166,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
   const streamPollers: { stop(): Promise<void> }[] = [];
+  let api: ChildProcess | undefined;
+  /** Set once everything answered for the first time: from then on a death is restarted, not a failed start. */
+  let supervising = false;
+  const restarts: Record<StackPart, number> = { dynamo: 0, api: 0, web: 0 };
+  const deaths: Record<StackPart, number[]> = { dynamo: [], api: [], web: [] };
+  const restartWaiters: { part: StackPart; n: number; resolve: () => void }[] = [];
 
   const stop = async () => {
     if (stopped) return;
@@ -157,6 +199,40 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   process.once('exit', onExit);
 
+  /**
+   * A supervised part died: restart it, saying so; the third death within a minute stops everything instead. A
+   * restart that fails counts as another death a second later.
+   */
+  const onDeath = (part: StackPart, detail: string, restart: () => Promise<void>) => {
+    if (stopped || !supervising || options.supervise === false) return;
+    const now = Date.now();
+    deaths[part] = [...deaths[part].filter((t) => now - t < 60_000), now];
+    const [zh, en] = PART_NAMES[part];
+    if (deaths[part].length >= 3) {
+      const reason = `✗ ${zh} 一分钟内退出了 ${deaths[part].length} 次，停止全部服务 / ${en} died ${deaths[part].length} times within a minute (last: ${detail}); stopping everything`;
+      log(reason);
+      void stop().finally(() => options.onFatal?.(reason));
+      return;
+    }
+    log(`✗ ${zh} 意外退出（${detail}），正在重启… / ${en} exited unexpectedly (${detail}); restarting…`);
+    const startedAt = Date.now();
+    restart().then(
+      () => {
+        if (stopped) return;
+        restarts[part] += 1;
+        log(`✓ ${zh} 已重启，耗时 ${((Date.now() - startedAt) / 1000).toFixed(1)} 秒 / ${en} is back`);
+        for (const w of [...restartWaiters]) {
+          if (w.part === part && restarts[part] >= w.n) (restartWaiters.splice(restartWaiters.indexOf(w), 1), w.resolve());
+        }
+      },
+      (e) => {
+        if (stopped) return;
+        log(`✗ ${zh} 重启失败：${(e as Error).message.split('\n')[0]} / could not restart ${en}`);
+        setTimeout(() => onDeath(part, 'restart failed', restart), 1000).unref();
+      },
+    );
+  };
+
   const spawnLogged = (command: string, args: string[], env: NodeJS.ProcessEnv, name: string, cwd = ROOT) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.push(child);
@@ -179,10 +255,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const secrets = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>;
     if (!options.dataDir) process.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-    dynamo = await startDynamoLocal({
+    const dynamoOptions = {
       port: options.dynamoPort ?? (await freePort()),
       ...(options.dataDir ? { dbPath: path.join(dataDir, 'dynamodb') } : {}),
-    });
+    };
+    // DynamoDB Local keeps its data in the data folder, so a restart on the same port loses nothing (in memory, the
+    // table and demo data are made again).
+    const watchDynamo = (d: DynamoLocal) =>
+      d.process.once('exit', (code, signal) => {
+        if (dynamo !== d) return;
+        onDeath('dynamo', exitDetail(code, signal), async () => {
+          const next = await startDynamoLocal(dynamoOptions);
+          dynamo = next;
+          watchDynamo(next);
+          await prepareTable();
+        });
+      });
+    dynamo = await startDynamoLocal(dynamoOptions);
+    watchDynamo(dynamo);
     log(`DynamoDB Local on ${dynamo.endpoint}${options.dataDir ? ` (data in ${path.relative(ROOT, dataDir) || dataDir})` : ' (in memory)'}`);
 
     const apiPort = options.apiPort ?? (await freePort());
@@ -196,14 +286,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     Object.assign(process.env, env, secrets);
     await resetFunctionState();
 
-    const created = await ensureTable(localClient(dynamo.endpoint), TABLE_NAME);
     const { isEmpty, seedDemoData } = await import('../seed/seed');
-    if (created || (await isEmpty())) {
-      const counts = await seedDemoData();
-      log(`demo data: ${counts.categories} categories, ${counts.products} products, ${counts.skus} SKUs, ${counts.users} demo shoppers`);
-    } else {
-      log('existing data kept (delete the data folder to start over)');
-    }
+    const prepareTable = async () => {
+      const created = await ensureTable(localClient(dynamo!.endpoint), TABLE_NAME);
+      if (created || (await isEmpty())) {
+        const counts = await seedDemoData();
+        log(`demo data: ${counts.categories} categories, ${counts.products} products, ${counts.skus} SKUs, ${counts.users} demo shoppers`);
+      } else if (!supervising) {
+        log('existing data kept (delete the data folder to start over)');
+      }
+    };
+    await prepareTable();
 
     const wantWeb = options.web ?? true;
     const buildH5 =
@@ -217,9 +310,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // Bundles from an earlier run (or another output format) must not shadow the fresh ones.
     fs.rmSync(path.join(ROOT, '.esbuild'), { recursive: true, force: true });
-    const api = spawnLogged('npx', ['osls', 'offline', 'start', '--stage', 'local'], { ...process.env, ...env }, 'api');
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await Promise.all([buildH5, waitForHttp(`${apiUrl}/v1/categories`, 180_000, () => api.exitCode === null)]);
+    const startApi = () => {
+      const child = spawnLogged('npx', ['osls', 'offline', 'start', '--stage', 'local'], { ...process.env, ...env }, 'api');
+      api = child;
+      child.once('exit', (code, signal) => {
+        children.splice(children.indexOf(child), 1);
+        // Workers of a killed osls would keep the port.
+        killGroup(child);
+        if (api !== child) return;
+        onDeath('api', exitDetail(code, signal), async () => {
+          const next = startApi();
+          await waitForHttp(`${apiUrl}/v1/categories`, 180_000, () => next.exitCode === null && next.signalCode === null);
+        });
+      });
+      return child;
+    };
+    const first = startApi();
+    await Promise.all([buildH5, waitForHttp(`${apiUrl}/v1/categories`, 180_000, () => first.exitCode === null && first.signalCode === null)]);
 
     await warmUp(apiUrl);
 
@@ -261,10 +369,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let webUrl: string | null = null;
     if (wantWeb) {
       const webPort = options.webPort ?? (await freePort());
-      web = await startWebServer({ port: webPort, h5Dir: H5_DIR, imagesDir: path.join(ROOT, 'assets/catalog-images'), apiPort });
+      const startWeb = async () => {
+        const server = await startWebServer({ port: webPort, h5Dir: H5_DIR, imagesDir: path.join(ROOT, 'assets/catalog-images'), apiPort });
+        web = server;
+        const died = (detail: string) => {
+          if (web !== server) return;
+          web = undefined;
+          server.close();
+          onDeath('web', detail, startWeb);
+        };
+        server.once('close', () => died('closed'));
+        server.on('error', (e) => died((e as Error).message));
+      };
+      await startWeb();
       webUrl = `http://localhost:${webPort}`;
     }
-    return { apiUrl, webUrl, dynamoEndpoint: dynamo.endpoint, env: { ...env, ...secrets }, stop };
+    supervising = true;
+    const supervision: Stack['supervision'] = {
+      restarts,
+      pid: (part) => (part === 'dynamo' ? dynamo?.process.pid : api?.pid),
+      restarted: (part, n, timeoutMs = 180_000) =>
+        new Promise<void>((resolve, reject) => {
+          if (restarts[part] >= n) return resolve();
+          const t = setTimeout(() => reject(new Error(`${part} was not restarted ${n} time(s) within ${timeoutMs} ms`)), timeoutMs);
+          restartWaiters.push({ part, n, resolve: () => (clearTimeout(t), resolve()) });
+        }),
+    };
+    return { apiUrl, webUrl, dynamoEndpoint: dynamo.endpoint, env: { ...env, ...secrets }, supervision, stop };
   } catch (e) {
     await stop();
     throw e;

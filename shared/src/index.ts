@@ -1,6 +1,6 @@
 export * from './money';
 export * from './errors';
-export * from './order-state';
+export * from './order-lifecycle';
 export * from './quote';
 export * from './contracts/index';
 export * from './api';

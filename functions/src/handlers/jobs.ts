@@ -3,7 +3,8 @@ import { logger } from '../lib/http';
 import { scheduleGroupDeadline, scheduleOrderTimeout, type TimeoutTarget } from '../providers/scheduler';
 import { expireOrder, sweepExpiredOrders } from '../services/payment';
 import { dailyReport, reconcile } from '../services/reconcile';
-import { settleGroup, sweepDueGroups } from '../services/groups';
+import { settleGroup, sweepDueGroups } from '../services/group-settlement';
+import { reactToChange, type TableChange } from '../services/reactions';
 
 /** Invoked by the order's own EventBridge Scheduler schedule at its payment deadline. */
 export async function orderTimeout(event: { orderId: string }) {
@@ -54,48 +55,44 @@ export async function dailyReconciliation(event: { day?: string } = {}) {
 
 interface StreamRecord {
   eventName?: string;
-  dynamodb?: { NewImage?: Record<string, unknown>; SequenceNumber?: string };
+  dynamodb?: { NewImage?: Record<string, unknown>; OldImage?: Record<string, unknown>; SequenceNumber?: string };
 }
 
 /**
- * Table stream → one schedule per new item of a kind (filtered again here: the stream filter is an optimisation).
- * A failure is reported per record, so only that record is retried; the sweepers cover anything never scheduled.
+ * The table's stream: everything that follows a change rather than being part of it — an unpaid order's exact
+ * timeout schedule, a new group's deadline schedule, a paid group order's seat, a closed group's outcome for its
+ * members, the refund of money owed back (late or second payments). Each reaction is idempotent; a failure is
+ * reported per record (ReportBatchItemFailures) so only that record and the ones after it are delivered again, and
+ * the sweepers and reconciliation cover anything never handled.
  */
-async function scheduleFromStream(
-  event: { Records?: StreamRecord[] },
-  wanted: { type: string; status: string; targetEnv: string; what: string },
-  schedule: (item: Record<string, any>, target: TimeoutTarget) => Promise<unknown>,
-) {
-  const target: TimeoutTarget = {
-    targetArn: process.env[wanted.targetEnv] ?? '',
+export async function onTableChange(event: { Records?: StreamRecord[] }) {
+  const target = (env: string): TimeoutTarget => ({
+    targetArn: process.env[env] ?? '',
     roleArn: process.env.SCHEDULER_ROLE_ARN ?? '',
     groupName: process.env.SCHEDULE_GROUP ?? 'default',
+  });
+  // Without a scheduler target (the local stage) the sweepers alone apply deadlines.
+  const schedules = {
+    orderTimeout: async (orderId: string, at: number) => {
+      if (process.env.TIMEOUT_TARGET_ARN) await scheduleOrderTimeout(orderId, at, target('TIMEOUT_TARGET_ARN'));
+    },
+    groupDeadline: async (groupId: string, at: number) => {
+      if (process.env.GROUP_DEADLINE_TARGET_ARN) await scheduleGroupDeadline(groupId, at, target('GROUP_DEADLINE_TARGET_ARN'));
+    },
   };
-  const failures: { itemIdentifier: string }[] = [];
   for (const record of event.Records ?? []) {
-    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-    const item = unmarshall(record.dynamodb.NewImage as never);
-    if (item.type !== wanted.type || item.status !== wanted.status) continue;
+    const change: TableChange = {
+      kind: record.eventName === 'INSERT' ? 'INSERT' : record.eventName === 'MODIFY' ? 'MODIFY' : 'REMOVE',
+      next: record.dynamodb?.NewImage ? unmarshall(record.dynamodb.NewImage as never) : null,
+      previous: record.dynamodb?.OldImage ? unmarshall(record.dynamodb.OldImage as never) : null,
+    };
     try {
-      await schedule(item, target);
+      await reactToChange(change, Date.now(), schedules);
     } catch (e) {
-      logger.error(`could not schedule the ${wanted.what} (the sweeper will still handle it)`, { id: item.id, error: e as Error });
-      failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+      logger.error('reaction to a table change failed; it is delivered again', { error: e as Error, type: change.next?.type });
+      // Lambda redelivers from the first failed record on: stop here so the order of reactions is kept.
+      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
     }
   }
-  return { batchItemFailures: failures };
-}
-
-/** Table stream: each new unpaid order gets its exact timeout schedule (kept off the checkout path). */
-export function scheduleTimeouts(event: { Records?: StreamRecord[] }) {
-  return scheduleFromStream(event, { type: 'order', status: 'PENDING_PAYMENT', targetEnv: 'TIMEOUT_TARGET_ARN', what: 'order timeout' }, (item, target) =>
-    scheduleOrderTimeout(item.id, item.deadlineAt, target),
-  );
-}
-
-/** Table stream: each newly opened group gets its deadline schedule (kept off the payment path). */
-export function scheduleGroupDeadlines(event: { Records?: StreamRecord[] }) {
-  return scheduleFromStream(event, { type: 'group', status: 'OPEN', targetEnv: 'GROUP_DEADLINE_TARGET_ARN', what: 'group deadline' }, (item, target) =>
-    scheduleGroupDeadline(item.id, item.deadline, target),
-  );
+  return { batchItemFailures: [] };
 }

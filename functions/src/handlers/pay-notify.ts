@@ -1,5 +1,5 @@
 import { handleError, json, logger, rawBody, type HttpEvent, type HttpResult, type LambdaContext } from '../lib/http';
-import { registerInvocation, settleNotification } from '../services/payment';
+import { settleNotification } from '../services/payment';
 import { settleRefundNotification } from '../services/refunds';
 
 /**
@@ -13,7 +13,6 @@ async function answer(
   settle: (headers: Record<string, string | undefined>, body: string, now: number) => Promise<{ status: 200 | 401 }>,
 ): Promise<HttpResult> {
   logger.appendKeys({ requestId: event.requestContext?.requestId ?? context?.awsRequestId ?? 'local', route });
-  registerInvocation(context);
   try {
     const outcome = await settle(event.headers ?? {}, rawBody(event), Date.now());
     if (outcome.status === 200) return { statusCode: 204, headers: {}, body: '' };

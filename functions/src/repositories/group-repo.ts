@@ -7,6 +7,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Group, GroupMember, GroupStatus, GroupTerms } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
 import { keys } from './keys';
+import { transitionUpdate, type TransitionTarget } from './order-transitions';
 import { isConditionFailed, transact, TransactionRefused, type LabelledItem } from './transactions';
 
 /** A member as stored: the rules' GroupMember plus a profile snapshot for the landing page. */
@@ -30,6 +31,8 @@ export interface GroupItem {
   size: number;
   memberCount: number;
   token: string;
+  /** Every order of the closed group has its outcome (the group left the due index). */
+  settled?: boolean;
 }
 
 export interface StoredGroup {
@@ -98,7 +101,7 @@ export const groupRepo = {
    * Opens a group with its leader seated, its share token and the leader's order pointing at it, all or nothing.
    * The group id comes from the leader's order, so a replayed payment finds it already open ('exists').
    */
-  async open(item: GroupItem, leader: MemberItem, orderId: string): Promise<'opened' | 'exists'> {
+  async open(item: GroupItem, leader: MemberItem, order: TransitionTarget, now: number): Promise<'opened' | 'exists'> {
     try {
       await transact([
         {
@@ -120,7 +123,7 @@ export const groupRepo = {
           label: 'token',
           Put: { TableName: table(), Item: { ...keys.groupToken(item.token), type: 'groupToken', groupId: item.id }, ConditionExpression: 'attribute_not_exists(PK)' },
         },
-        orderGroupUpdate(orderId, { groupId: item.id, token: item.token, status: 'OPEN', role: 'leader' }),
+        membershipUpdate(order, 'SEATED', now, { groupId: item.id, token: item.token, role: 'leader' }),
       ]);
       return 'opened';
     } catch (e) {
@@ -133,7 +136,7 @@ export const groupRepo = {
    * Takes one seat: member put (one seat per shopper) + `memberCount < size AND status = OPEN AND deadline > now`
    * on the group + the order's group status, in one transaction. 'refused' = the group or the seat moved: decide again.
    */
-  async seat(member: MemberItem, size: number, now: number): Promise<'seated' | 'refused'> {
+  async seat(member: MemberItem, order: TransitionTarget, size: number, now: number): Promise<'seated' | 'refused'> {
     try {
       await transact(
         [
@@ -149,7 +152,7 @@ export const groupRepo = {
               ExpressionAttributeValues: { ':one': 1, ':open': 'OPEN', ':size': size, ':now': now },
             },
           },
-          orderGroupUpdate(member.orderId!, { status: 'OPEN' }),
+          membershipUpdate(order, 'SEATED', now),
         ],
         { maxConflictRetries: 8 },
       );
@@ -283,36 +286,30 @@ export const groupRepo = {
     return (out.Items ?? []).map((i) => strip<MemberItem>(i));
   },
 
-  /** The order's group fields, moved only forward from `from` (idempotent). */
-  async setOrderGroup(orderId: string, patch: Partial<{ groupId: string | null; token: string | null; status: string; role: string }>, from?: string[]): Promise<boolean> {
-    const u = orderGroupUpdate(orderId, patch, from).Update!;
+  /** A membership move of the table (SEATED, SEAT_MOVED, GROUP_SUCCEEDED) on its own; false if the order moved on. */
+  async markMembership(order: TransitionTarget, event: MembershipEvent, now: number, patch: MembershipPatch = {}): Promise<boolean> {
     try {
-      await db().send(new UpdateCommand(u as never));
+      await transact([membershipUpdate(order, event, now, patch)]);
       return true;
     } catch (e) {
-      if (isConditionFailed(e)) return false;
+      if (e instanceof TransactionRefused) return false;
       throw e;
     }
   },
 };
 
-function orderGroupUpdate(
-  orderId: string,
-  patch: Partial<{ groupId: string | null; token: string | null; status: string; role: string }>,
-  from: string[] = ['PENDING'],
-): LabelledItem {
+type MembershipEvent = 'SEATED' | 'SEAT_MOVED' | 'GROUP_SUCCEEDED';
+type MembershipPatch = Partial<{ groupId: string | null; token: string | null; role: string }>;
+
+/** The order's side of a seat: the table's membership event, plus the group fields it learns. */
+function membershipUpdate(order: TransitionTarget, event: MembershipEvent, now: number, patch: MembershipPatch = {}): LabelledItem {
   const entries = Object.entries(patch);
-  const values: Record<string, unknown> = Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v]));
-  from.forEach((f, i) => (values[`:from${i}`] = f));
-  return {
-    label: 'order',
-    Update: {
-      TableName: table(),
-      Key: keys.order(orderId),
-      UpdateExpression: `SET ${entries.map(([k]) => `#group.#${k} = :${k}`).join(', ')}`,
-      ConditionExpression: `attribute_exists(#group) AND #group.#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-      ExpressionAttributeNames: { '#group': 'group', '#status': 'status', ...Object.fromEntries(entries.map(([k]) => [`#${k}`, k])) },
-      ExpressionAttributeValues: values,
+  return transitionUpdate(order, event, {
+    now,
+    extra: {
+      sets: entries.map(([k]) => `#x_group.#x_${k} = :x_${k}`),
+      names: entries.length ? { '#x_group': 'group', ...Object.fromEntries(entries.map(([k]) => [`#x_${k}`, k])) } : {},
+      values: Object.fromEntries(entries.map(([k, v]) => [`:x_${k}`, v])),
     },
-  };
+  });
 }

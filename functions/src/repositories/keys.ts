@@ -14,6 +14,7 @@
  *   checkout key      USER#<uid>             CHECKOUT#<key>       -                                       -                               -
  *   order             ORDER#<oid>            ORDER                USER#<uid>#ORDERS / <oid>               USER#<uid>#TAB#<tab> / <oid>    DUE#PAYMENT / <deadlineAt>#<oid> (while unpaid)
  *                     (GSI4PK / GSI4SK: DAY#<yyyy-mm-dd> / <oid>, for the daily reconciliation)
+ *   payment           ORDER#<oid>            PAYMENT#<txId>       -                                       -                               DUE#PAYREFUND / <at>#<oid>#<txId> (while owed back)
  *   refund            ORDER#<oid>            REFUND#<outRefundNo> -                                       -                               DUE#REFUND / <createdAt>#<no> (while REFUNDING)
  *                     (GSI4PK / GSI4SK: REFUNDEXC#<yyyy-mm-dd> / <no>, once it ended CLOSED/ABNORMAL or was paid twice)
  *   recon report      RECON#<yyyy-mm-dd>     REPORT               -                                       -                               -
@@ -97,6 +98,19 @@ export const keys = {
     GSI3PK: 'DUE#PAYMENT',
     GSI3SK: `${String(deadlineAt).padStart(15, '0')}#${orderId}`,
   }),
+
+  /**
+   * One WeChat transaction confirmed for an order (the first, a late one, or a second payment): created with
+   * attribute_not_exists in the same transaction as the order's move, so a replayed notification fails by itself.
+   */
+  payment: (orderId: string, transactionId: string): Key => ({ PK: `ORDER#${orderId}`, SK: `PAYMENT#${transactionId}` }),
+  paymentPrefix: 'PAYMENT#',
+  /** Payments owed back to the payer (late or second payments) until their refund exists: reconciliation's list. */
+  paymentRefundDue: (at: number, orderId: string, transactionId: string) => ({
+    GSI3PK: 'DUE#PAYREFUND',
+    GSI3SK: `${String(at).padStart(15, '0')}#${orderId}#${transactionId}`,
+  }),
+  paymentRefundDuePartition: 'DUE#PAYREFUND',
 
   /** A refund of an order: in the order's partition, so one query reads the order with its refunds. */
   refund: (orderId: string, outRefundNo: string): Key => ({ PK: `ORDER#${orderId}`, SK: `REFUND#${outRefundNo}` }),

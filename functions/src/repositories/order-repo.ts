@@ -1,10 +1,15 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderStatus, OrderTabKey, QuoteDiscount, QuoteLine } from '@shop/shared';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { GroupMembership, OrderEvent, OrderStatus, OrderTabKey, QuoteDiscount, QuoteLine } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
 import { campaignRepo, type FlashTake, type GiftTake, type GroupTake, type QuotaReturn } from './campaign-repo';
 import { couponRepo } from './coupon-repo';
 import { keys } from './keys';
+import { transitionUpdate, type ExtraUpdate } from './order-transitions';
+import { paymentRepo, type PaymentRecord } from './payment-repo';
+import { heldStock, stockRepo, type StockMove } from './stock-repo';
 import { isConditionFailed, transact, TransactionRefused, type LabelledItem } from './transactions';
+
+export { heldStock, type StockMove };
 
 export interface ShippingAddress {
   name: string;
@@ -17,6 +22,8 @@ export interface ShippingAddress {
 export interface TimelineEntry {
   at: number;
   status: OrderStatus;
+  /** The transition-table event that made this entry (absent on the order's first entry). */
+  event?: OrderEvent;
   note: string;
 }
 export interface OrderItem {
@@ -46,6 +53,14 @@ export interface OrderItem {
   refundedLines: Record<string, { quantity: number; fen: number }>;
   prepayId: string | null;
   prepayCreatedAt: number | null;
+  /** Paid after it had been cancelled, with everything taken again (PAY_LATE). */
+  paidLate?: boolean;
+  /** The status a full refund started from (REFUND_RELEASED goes back to it). */
+  refundFrom?: OrderStatus | null;
+  /** Other WeChat transactions that paid this order again (each refunded; see payment records). */
+  duplicatePayments?: number;
+  /** When WeChat was last asked about this unpaid order (主动查单 is spaced out). */
+  queriedAt?: number;
   timeline: TimelineEntry[];
   idempotencyKey: string;
   sourceType: 'cart' | 'buyNow';
@@ -66,7 +81,7 @@ export interface OrderGroup {
   groupId: string | null;
   token: string | null;
   /** PENDING until the payment seats the shopper; FAILED also for a payer refused a seat (refunded). */
-  status: 'PENDING' | 'OPEN' | 'SUCCESS' | 'FAILED';
+  status: GroupMembership;
   inviter: string | null;
   /** The unit counted against the deal's stock quota and the shopper's limit. */
   take: GroupTake;
@@ -122,25 +137,9 @@ export function newUnpaidOrder(
   };
 }
 
-export interface StockMove {
-  productId: string;
-  skuId: string;
-  quantity: number;
-}
-
 function clean(item: Record<string, unknown>): OrderItem {
   const { PK: _1, SK: _2, GSI1PK: _3, GSI1SK: _4, GSI2PK: _5, GSI2SK: _6, GSI3PK: _7, GSI3SK: _8, GSI4PK: _10, GSI4SK: _11, type: _9, ...rest } = item;
   return rest as unknown as OrderItem;
-}
-
-/** The stock an order holds: its lines and its gifts, one move per SKU (an item may appear once per transaction). */
-export function heldStock(order: { lines: StockMove[]; gifts?: StockMove[] }): StockMove[] {
-  const bySku = new Map<string, StockMove>();
-  for (const m of [...order.lines, ...(order.gifts ?? [])]) {
-    const seen = bySku.get(m.skuId);
-    bySku.set(m.skuId, { productId: m.productId, skuId: m.skuId, quantity: (seen?.quantity ?? 0) + m.quantity });
-  }
-  return [...bySku.values()];
 }
 
 /** The campaign quotas an order took. */
@@ -164,17 +163,27 @@ function giftTakes(order: Pick<OrderItem, 'gifts'>): GiftTake[] {
   return (order.gifts ?? []).flatMap((g) => (g.quota === null ? [] : [{ campaignId: g.campaignId, quantity: g.quantity, quota: g.quota }]));
 }
 
-function stockReturn(move: StockMove): LabelledItem {
+/** What a payment writes on the order with its move. */
+function paymentSets(p: PaymentRecord, flags: { paidLate?: boolean } = {}): ExtraUpdate {
   return {
-    label: `restock:${move.skuId}`,
-    Update: {
-      TableName: table(),
-      Key: keys.sku(move.productId, move.skuId),
-      UpdateExpression: 'ADD stock :q, sold :negq',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':q': move.quantity, ':negq': -move.quantity },
-    },
+    sets: ['paidAt = :x_paidAt', 'paidFen = :x_paidFen', 'transactionId = :x_tx', ...(flags.paidLate ? ['paidLate = :x_true'] : [])],
+    values: { ':x_paidAt': p.successTime ?? p.receivedAt, ':x_paidFen': p.amountFen, ':x_tx': p.transactionId, ...(flags.paidLate ? { ':x_true': true } : {}) },
   };
+}
+
+/** How a transaction that moves an order ended: applied, the order had moved on, or this payment was already in. */
+export type MoveResult = 'applied' | 'moved' | 'replayed';
+
+async function move(items: LabelledItem[], options?: { maxConflictRetries?: number }): Promise<MoveResult> {
+  try {
+    await transact(items, options);
+    return 'applied';
+  } catch (e) {
+    if (!(e instanceof TransactionRefused)) throw e;
+    if (e.failed().includes('payment')) return 'replayed';
+    if (e.failed().includes('order')) return 'moved';
+    throw e;
+  }
 }
 
 export const orderRepo = {
@@ -192,17 +201,7 @@ export const orderRepo = {
   }): Promise<void> {
     const { order } = args;
     const items: LabelledItem[] = [
-      ...args.stock.map<LabelledItem>((s) => ({
-        label: `sku:${s.skuId}`,
-        Update: {
-          TableName: table(),
-          Key: keys.sku(s.productId, s.skuId),
-          UpdateExpression: 'SET stock = stock - :q, sold = sold + :q',
-          ConditionExpression: `attribute_exists(PK) AND stock >= :q${s.priceFen === undefined ? '' : ' AND priceFen = :price'}`,
-          ExpressionAttributeValues: { ':q': s.quantity, ...(s.priceFen === undefined ? {} : { ':price': s.priceFen }) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      })),
+      ...stockRepo.takeItems(args.stock),
       ...couponRepo.lockItems(order.userId, order.couponIds ?? [], order.id, order.createdAt),
       ...campaignRepo.takeItems(order.userId, order.flashSales ?? [], giftTakes(order), order.group ? [order.group.take] : []),
       {
@@ -254,161 +253,71 @@ export const orderRepo = {
   },
 
   /**
-   * PENDING_PAYMENT → CANCELLED and every SKU's stock back, in one transaction guarded by the status: of any number
-   * of concurrent cancels (shopper, timeout), exactly one returns the stock. Returns false when the order had
-   * already left PENDING_PAYMENT.
+   * CANCEL (shopper) or TIMEOUT (deadline): the table's move plus every SKU's stock, the coupons and the quotas back,
+   * in one transaction: of any number of concurrent cancels exactly one returns anything. False when the order had
+   * already left PENDING_PAYMENT (or, for TIMEOUT, its deadline had not passed).
    */
-  async cancel(order: OrderItem, args: { reason: string; now: number; note: string; onlyAfterDeadline?: boolean }): Promise<boolean> {
-    const entry: TimelineEntry = { at: args.now, status: 'CANCELLED', note: args.note };
-    try {
-      await transact([
-        {
-          label: 'order',
-          Update: {
-            TableName: table(),
-            Key: keys.order(order.id),
-            UpdateExpression:
-              'SET #status = :cancelled, cancelledAt = :now, cancelReason = :reason, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
-            // A timeout may only close an order whose deadline has passed, whoever's clock triggered it.
-            ConditionExpression: `#status = :pending AND userId = :uid${args.onlyAfterDeadline ? ' AND deadlineAt <= :now' : ''}`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':cancelled': 'CANCELLED',
-              ':pending': 'PENDING_PAYMENT',
-              ':now': args.now,
-              ':reason': args.reason,
-              ':entry': [entry],
-              ':tab': keys.orderTab(order.userId, order.id, 'CANCELLED').GSI2PK,
-              ':uid': order.userId,
-            },
-          },
-        },
-        ...heldStock(order).map((m) => stockReturn(m)),
-        ...promotionReturnItems(order),
-      ]);
-      return true;
-    } catch (e) {
-      if (e instanceof TransactionRefused && e.failed().includes('order')) return false;
-      throw e;
-    }
-  },
-
-  /**
-   * PENDING_PAYMENT → PAID, once. Returns the updated order, or null when the status had already moved. An order
-   * without coupons is one conditional UpdateItem (the common notification stays one write); with coupons, they move
-   * LOCKED → USED in the same transaction as the status.
-   */
-  async markPaid(order: OrderItem, args: { transactionId: string; paidAt: number; paidFen: number; now: number }): Promise<OrderItem | null> {
-    const orderId = order.id;
-    const entry: TimelineEntry = { at: args.now, status: 'PAID', note: '支付成功' };
-    const update = {
-      TableName: table(),
-      Key: keys.order(orderId),
-      UpdateExpression:
-        'SET #status = :paid, paidAt = :paidAt, paidFen = :paidFen, transactionId = :tx, timeline = list_append(timeline, :entry), GSI2PK = :tab REMOVE GSI3PK, GSI3SK',
-      ConditionExpression: '#status = :pending',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':paid': 'PAID',
-        ':pending': 'PENDING_PAYMENT',
-        ':paidAt': args.paidAt,
-        ':paidFen': args.paidFen,
-        ':tx': args.transactionId,
-        ':entry': [entry],
-        ':tab': keys.orderTab(order.userId, orderId, 'PAID').GSI2PK,
-      },
+  async cancel(order: OrderItem, event: 'CANCEL' | 'TIMEOUT', args: { reason: string; now: number; note?: string }): Promise<boolean> {
+    const extra: ExtraUpdate = {
+      sets: ['cancelledAt = :x_now', 'cancelReason = :x_reason'],
+      values: { ':x_now': args.now, ':x_reason': args.reason },
+      // A timeout may only close an order whose deadline has passed, whoever's clock triggered it.
+      ...(event === 'TIMEOUT' ? { condition: 'deadlineAt <= :x_now' } : {}),
     };
-    const couponIds = order.couponIds ?? [];
-    if (couponIds.length > 0) {
-      try {
-        await transact([{ label: 'order', Update: update }, ...couponRepo.useItems(order.userId, couponIds, orderId, args.now)]);
-      } catch (e) {
-        if (e instanceof TransactionRefused && e.failed().includes('order')) return null;
-        throw e;
-      }
-      return this.get(orderId);
-    }
-    try {
-      const out = await db().send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' }));
-      return clean(out.Attributes!);
-    } catch (e) {
-      if (isConditionFailed(e)) return null;
-      throw e;
-    }
+    const result = await move([
+      transitionUpdate(order, event, { now: args.now, note: args.note, extra }),
+      ...stockRepo.returnItems(heldStock(order)),
+      ...promotionReturnItems(order),
+    ]);
+    return result === 'applied';
+  },
+
+  /** PAY: PENDING_PAYMENT → PAID with the payment's record and the coupons LOCKED → USED, in one transaction. */
+  async pay(order: OrderItem, payment: PaymentRecord, now: number): Promise<MoveResult> {
+    return move([
+      transitionUpdate(order, 'PAY', { now, extra: paymentSets(payment) }),
+      paymentRepo.putItem(payment),
+      ...couponRepo.useItems(order.userId, order.couponIds ?? [], order.id, now),
+    ]);
   },
 
   /**
-   * A payment that arrived after the order was cancelled: CANCELLED → PAID only if everything the cancel gave back
-   * can be taken again — every SKU's stock, its coupons (still UNUSED and the shopper's; straight to USED), its
-   * flash-sale units and gifts within their quotas — all in one transaction, so an order is never PAID with its stock
-   * or coupons released. Otherwise `unavailable`, and the payment is refunded.
+   * PAY_LATE: a payment that arrived after the order was cancelled. CANCELLED → PAID only if everything the cancel
+   * gave back can be taken again — every SKU's stock, its coupons (still UNUSED and the shopper's; straight to USED),
+   * its flash-sale units, gifts and group units within their quotas — all in one transaction with the payment's
+   * record, so an order is never PAID with its stock or coupons released. `unavailable`: something is gone.
    */
-  async reserveLatePayment(
-    order: OrderItem,
-    args: { transactionId: string; paidAt: number; paidFen: number; now: number },
-  ): Promise<'reserved' | 'unavailable' | 'state_changed'> {
-    const entry: TimelineEntry = { at: args.now, status: 'PAID', note: '订单关闭后收到付款，已重新锁定库存' };
+  async payLate(order: OrderItem, payment: PaymentRecord, now: number): Promise<MoveResult | 'unavailable'> {
     try {
       await transact([
-        {
-          label: 'order',
-          Update: {
-            TableName: table(),
-            Key: keys.order(order.id),
-            UpdateExpression:
-              'SET #status = :paid, paidAt = :paidAt, paidFen = :paidFen, transactionId = :tx, timeline = list_append(timeline, :entry), GSI2PK = :tab',
-            ConditionExpression: '#status = :cancelled AND (attribute_not_exists(transactionId) OR transactionId = :null)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':paid': 'PAID',
-              ':cancelled': 'CANCELLED',
-              ':null': null,
-              ':paidAt': args.paidAt,
-              ':paidFen': args.paidFen,
-              ':tx': args.transactionId,
-              ':entry': [entry],
-              ':tab': keys.orderTab(order.userId, order.id, 'PAID').GSI2PK,
-            },
-          },
-        },
-        ...heldStock(order).map<LabelledItem>((l) => ({
-          label: `sku:${l.skuId}`,
-          Update: {
-            TableName: table(),
-            Key: keys.sku(l.productId, l.skuId),
-            UpdateExpression: 'SET stock = stock - :q, sold = sold + :q',
-            ConditionExpression: 'attribute_exists(PK) AND stock >= :q',
-            ExpressionAttributeValues: { ':q': l.quantity },
-          },
-        })),
-        ...couponRepo.retakeAsUsedItems(order.userId, order.couponIds ?? [], order.id, args.now),
+        transitionUpdate(order, 'PAY_LATE', { now, extra: paymentSets(payment, { paidLate: true }) }),
+        paymentRepo.putItem(payment),
+        ...stockRepo.takeItems(heldStock(order)),
+        ...couponRepo.retakeAsUsedItems(order.userId, order.couponIds ?? [], order.id, now),
         ...campaignRepo.takeItems(order.userId, order.flashSales ?? [], giftTakes(order), order.group ? [order.group.take] : []),
       ]);
-      return 'reserved';
+      return 'applied';
     } catch (e) {
       if (!(e instanceof TransactionRefused)) throw e;
-      return e.failed().includes('order') ? 'state_changed' : 'unavailable';
+      if (e.failed().includes('payment')) return 'replayed';
+      return e.failed().includes('order') ? 'moved' : 'unavailable';
     }
   },
 
-  /** Records the money of a late payment on a cancelled order, so it can be refunded (never marks it PAID). */
-  async recordLatePayment(order: OrderItem, args: { transactionId: string; paidAt: number; paidFen: number }): Promise<boolean> {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: keys.order(order.id),
-          UpdateExpression: 'SET paidAt = :paidAt, paidFen = :paidFen, transactionId = :tx',
-          ConditionExpression: '#status = :cancelled AND (attribute_not_exists(transactionId) OR transactionId = :null OR transactionId = :tx)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':null': null, ':paidAt': args.paidAt, ':paidFen': args.paidFen, ':tx': args.transactionId },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+  /** PAY_LATE_UNAVAILABLE: the late payment's money is recorded on the cancelled order (never PAID), owed back. */
+  async recordLatePayment(order: OrderItem, payment: PaymentRecord, now: number): Promise<MoveResult> {
+    return move([transitionUpdate(order, 'PAY_LATE_UNAVAILABLE', { now, extra: paymentSets(payment) }), paymentRepo.putItem(payment)]);
+  },
+
+  /** SECOND_PAYMENT: another transaction for an order that already has one; recorded and owed back. */
+  async recordSecondPayment(order: OrderItem, payment: PaymentRecord, now: number): Promise<MoveResult> {
+    return move([
+      transitionUpdate(order, 'SECOND_PAYMENT', {
+        now,
+        extra: { condition: 'transactionId <> :x_tx', values: { ':x_tx': payment.transactionId, ':x_one': 1 }, adds: ['duplicatePayments :x_one'] },
+      }),
+      paymentRepo.putItem(payment),
+    ]);
   },
 
   /** Unpaid orders whose deadline is at or before `at`, oldest first (the timeout sweeper's safety net). */
@@ -448,6 +357,26 @@ export const orderRepo = {
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
+  },
+
+  /** Claims the right to ask WeChat about an unpaid order now (one query per spacing, however many readers). */
+  async noteQueried(orderId: string, now: number, spacingMs: number): Promise<boolean> {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.order(orderId),
+          UpdateExpression: 'SET queriedAt = :now',
+          ConditionExpression: '#status = :pending AND (attribute_not_exists(queriedAt) OR queriedAt <= :before)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': now, ':before': now - spacingMs, ':pending': 'PENDING_PAYMENT' },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
   },
 
   /** Remembers the prepay of an unpaid order (reused while valid, so paying twice never opens two prepays). */
@@ -515,31 +444,5 @@ export const orderRepo = {
       }),
     );
     return { items: (out.Items ?? []).map(clean), next: out.LastEvaluatedKey };
-  },
-
-  /** Durable record of a verified notification (written before WeChat is told to stop retrying). */
-  async recordNotification(id: string, record: Record<string, unknown>, at = Date.now()): Promise<void> {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...keys.payNotification(id), ...keys.notificationDay(at, id), type: 'payNotification', recordedAt: at, ...record },
-      }),
-    );
-  },
-
-  async notificationsOn(day: string): Promise<Record<string, unknown>[]> {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'GSI4',
-        KeyConditionExpression: 'GSI4PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.notificationDayPartition(day) },
-      }),
-    );
-    return (out.Items ?? []).map(({ PK: _1, SK: _2, GSI4PK: _3, GSI4SK: _4, ...rest }) => rest);
-  },
-
-  async putReport(day: string, report: Record<string, unknown>): Promise<void> {
-    await db().send(new PutCommand({ TableName: table(), Item: { ...keys.reconciliationReport(day), type: 'reconciliationReport', ...report } }));
   },
 };

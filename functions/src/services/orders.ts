@@ -1,5 +1,8 @@
 import {
   DomainError,
+  allows,
+  cancelBlockedReason,
+  CANCEL_REASON_LABEL,
   GROUP_STATUS_LABEL,
   Id,
   ORDER_STATUS_LABEL,
@@ -14,7 +17,8 @@ import { decodeCursor as decodeListCursor, encodeCursor as encodeListCursor } fr
 import { keys } from '../repositories/keys';
 import { orderRepo, type OrderItem } from '../repositories/order-repo';
 import { refundRepo, type RefundItem } from '../repositories/refund-repo';
-import { closeUnpaid } from './payment';
+import { closeUnpaid, settleFromWechat } from './payment';
+import { logger } from '../lib/http';
 import { REFUND_REASONS, requestRefund, type RefundReason } from './refunds';
 import { priceBreakdown } from './views';
 
@@ -43,7 +47,7 @@ export function toOrderView(o: OrderItem, refunds: RefundItem[] = []): OrderView
     deadlineAt: o.deadlineAt,
     paidAt: o.paidAt,
     cancelledAt: o.cancelledAt,
-    cancelReason: o.cancelReason,
+    cancelReason: o.cancelReason ? (CANCEL_REASON_LABEL[o.cancelReason] ?? '订单已取消') : null,
     transactionId: o.transactionId,
     paidFen: o.paidFen ?? null,
     refundedFen: o.refundedFen ?? 0,
@@ -73,8 +77,25 @@ export async function ownOrder(userId: string, orderId: string): Promise<OrderIt
   return order;
 }
 
-export async function getOrder(userId: string, orderId: string): Promise<OrderView> {
-  const order = await ownOrder(userId, orderId);
+/** How often one unpaid order may be asked about at WeChat when its page is read (主动查单). */
+const QUERY_SPACING_MS = 3_000;
+
+/**
+ * The shopper's order. An unpaid order that has a prepay is first asked about at WeChat (主动查单, at most every few
+ * seconds per order) and settled through the same function as a notification: a shopper coming back from paying
+ * sees 待发货 even when the notification was lost.
+ */
+export async function getOrder(userId: string, orderId: string, now = Date.now()): Promise<OrderView> {
+  let order = await ownOrder(userId, orderId);
+  if (order.status === 'PENDING_PAYMENT' && order.prepayId && now - (order.queriedAt ?? 0) >= QUERY_SPACING_MS) {
+    if (await orderRepo.noteQueried(order.id, now, QUERY_SPACING_MS)) {
+      try {
+        if ((await settleFromWechat(order.id, now)) === 'paid') order = await ownOrder(userId, orderId);
+      } catch (e) {
+        logger.warn('order query at WeChat failed; the page shows what we know', { orderId, error: e as Error });
+      }
+    }
+  }
   return toOrderView(order, order.refundedFen ? await refundRepo.forOrder(orderId) : []);
 }
 
@@ -105,21 +126,24 @@ export async function listOrders(userId: string, q: ListOrdersQuery): Promise<Or
 }
 
 /**
- * The shopper cancels. An unpaid order: the WeChat order is closed first (so it can no longer be paid), then the
- * status moves and the stock returns in one transaction. A paid order that has not shipped: a full refund, with the
- * stock back. Cancelling twice is not an error: the second sees the order already cancelled or refunding.
+ * The shopper cancels, as the transition table allows: an unpaid order (CANCEL) is closed at WeChat first (so it can
+ * no longer be paid), then its status, stock, coupons and quotas move in one transaction; a paid order (CANCEL_PAID,
+ * only when it is not a group order: a group that is open or succeeded keeps its members) is refunded in full with
+ * its stock back. Cancelling twice is not an error: the second sees the order already cancelled or refunding.
  */
 export async function cancelOrder(userId: string, orderId: string, now: number): Promise<OrderView> {
   const order = await ownOrder(userId, orderId);
-  if (['CANCELLED', 'REFUNDING', 'REFUNDED'].includes(order.status)) return getOrder(userId, orderId);
-  if (order.status === 'PAID') {
+  if (['CANCELLED', 'REFUNDING', 'REFUNDED'].includes(order.status)) return getOrder(userId, orderId, now);
+  if (allows('CANCEL_PAID', order)) {
     await requestRefund(orderId, { reason: 'CANCELLED_AFTER_PAY', restock: true }, now);
-    return getOrder(userId, orderId);
+    return getOrder(userId, orderId, now);
   }
-  if (order.status !== 'PENDING_PAYMENT') throw new DomainError('ORDER_STATE_CONFLICT', '订单已发货，请申请售后');
+  if (!allows('CANCEL', order)) {
+    throw new DomainError('ORDER_STATE_CONFLICT', cancelBlockedReason(order) ?? (order.status === 'PAID' ? '订单暂不能取消' : '订单已发货，请申请售后'));
+  }
   const outcome = await closeUnpaid(order, now);
-  if (outcome !== 'paid') await orderRepo.cancel(order, { reason: 'USER_CANCELLED', now, note: '买家取消订单' });
+  if (outcome !== 'paid') await orderRepo.cancel(order, 'CANCEL', { reason: 'USER_CANCELLED', now });
   const latest = await ownOrder(userId, orderId);
   if (latest.status === 'PENDING_PAYMENT') throw new DomainError('ORDER_STATE_CONFLICT');
-  return getOrder(userId, orderId);
+  return getOrder(userId, orderId, now);
 }

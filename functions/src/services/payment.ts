@@ -1,22 +1,15 @@
-import { makeIdempotent, IdempotencyConfig, IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DomainError, type PayOrderResponse, type SandboxPayRequest } from '@shop/shared';
+import { DomainError, allows, type PayOrderResponse, type SandboxPayRequest } from '@shop/shared';
 import { config } from '../lib/config';
-import { rawClient, table } from '../lib/dynamo';
 import { logger } from '../lib/http';
-import { keys } from '../repositories/keys';
-import { orderRepo, type OrderItem } from '../repositories/order-repo';
+import { orderRepo, type MoveResult, type OrderItem } from '../repositories/order-repo';
+import { paymentRepo, type PaymentRecord } from '../repositories/payment-repo';
 import { userRepo } from '../repositories/user-repo';
 import { sandboxWechatPay, wechatPay } from '../providers/wechat-pay/index';
 import { NotifyRejected, type TransactionNotification } from '../providers/wechat-pay/types';
 import { outTradeNoFor } from '../providers/wechat-pay/v3-crypto';
-import { requestRefund } from './refunds';
-import { onGroupOrderPaid } from './groups';
 
 /** A prepay_id lives 2 hours at WeChat; reuse ours while it has comfortably more than the order has left. */
 const PREPAY_REUSE_MS = 110 * 60 * 1000;
-/** WeChat retries a notification for about 24 hours; its idempotency record outlives that. */
-export const NOTIFICATION_RECORD_SECONDS = 2 * 24 * 3600;
 
 function description(order: OrderItem): string {
   const first = order.lines[0]?.title ?? '商品';
@@ -58,19 +51,28 @@ export async function payOrder(userId: string, orderId: string, now: number): Pr
   };
 }
 
-/** Settles an order as paid from WeChat's own query (used when closing and by reconciliation). */
+/**
+ * Asks WeChat about an order and settles it through the same function as a notification when WeChat says it was
+ * paid (used when closing, by reconciliation and when the shopper comes back from paying).
+ */
 async function settleFromQuery(order: OrderItem, now: number): Promise<'paid' | 'unpaid'> {
   const state = await (await wechatPay()).queryByOutTradeNo(outTradeNoFor(order.id));
   if ((state.tradeState === 'SUCCESS' || state.tradeState === 'REFUND') && state.transactionId) {
-    await settleTransaction({
-      eventKey: `TRANSACTION#${state.transactionId}`,
-      outTradeNo: order.id,
-      transactionId: state.transactionId,
-      amountTotalFen: state.amountTotalFen ?? order.payableFen,
-      successTime: state.successTime,
+    const result = await settlePayment(
+      {
+        eventId: `QUERY#${state.transactionId}`,
+        source: 'query',
+        outTradeNo: state.outTradeNo,
+        transactionId: state.transactionId,
+        appid: state.appid ?? '',
+        mchid: state.mchid ?? '',
+        amountTotalFen: state.amountTotalFen ?? -1,
+        currency: state.currency ?? '',
+        successTime: state.successTime,
+      },
       now,
-    });
-    return 'paid';
+    );
+    return result === 'RECORDED' ? 'unpaid' : 'paid';
   }
   return 'unpaid';
 }
@@ -102,7 +104,7 @@ export async function expireOrder(orderId: string, now: number): Promise<'cancel
   if (!order || order.status !== 'PENDING_PAYMENT') return 'noop';
   if (now < order.deadlineAt) return 'not_due';
   if ((await closeUnpaid(order, now)) === 'paid') return 'paid';
-  const done = await orderRepo.cancel(order, { reason: 'TIMEOUT', note: '超时未支付，订单已自动关闭', now, onlyAfterDeadline: true });
+  const done = await orderRepo.cancel(order, 'TIMEOUT', { reason: 'TIMEOUT', now });
   return done ? 'cancelled' : 'noop';
 }
 
@@ -121,119 +123,102 @@ export async function sweepExpiredOrders(now: number): Promise<Record<string, nu
   return counts;
 }
 
-export type SettleResult = 'PAID' | 'ALREADY_PAID' | 'PAID_LATE' | 'REFUNDING_LATE' | 'RECORDED';
+export type SettleResult = 'PAID' | 'ALREADY_PAID' | 'PAID_LATE' | 'REFUNDING_LATE' | 'REFUNDING_DUPLICATE' | 'RECORDED';
 
-interface SettleInput {
-  /** What the idempotency record is keyed by: one WeChat transaction is settled once. */
-  eventKey: string;
+/** A payment WeChat confirmed, by a verified notification or by its order query: both are settled the same way. */
+export interface ConfirmedPayment {
+  eventId: string;
+  source: 'notify' | 'query';
   outTradeNo: string;
   transactionId: string;
+  appid: string;
+  mchid: string;
   amountTotalFen: number;
+  currency: string;
   successTime: number | null;
-  now: number;
-  /** The order as just read by the caller (saves a read); re-read whenever a condition says it moved. */
-  order?: OrderItem;
+}
+
+/** What must match before a payment touches an order (the same checks for a notification and a query). */
+function mismatch(p: ConfirmedPayment, order: OrderItem | null): string | null {
+  const cfg = config();
+  if (!order) return 'UNKNOWN_ORDER';
+  if (p.appid !== cfg.wechat.appId) return 'APPID_MISMATCH';
+  if (p.mchid !== cfg.wechat.mchId) return 'MCHID_MISMATCH';
+  if (p.amountTotalFen !== order.payableFen || p.currency !== 'CNY') return 'AMOUNT_MISMATCH';
+  return null;
 }
 
 /**
- * Applies a WeChat transaction that is known to be paid:
- * - unpaid order → PAID (conditional on PENDING_PAYMENT);
- * - the order was cancelled meanwhile (late payment) → reserve its stock again and mark it PAID, all or nothing;
- *   when the stock is gone, record the money and refund it in full, automatically.
+ * THE settlement of a confirmed payment: one read of the order, then one conditional transaction that moves it by
+ * the transition table and creates the payment's record (keyed by the transaction id, so a replay fails by itself):
+ * - unpaid order → PAY;
+ * - cancelled before the money came → PAY_LATE (everything taken again) or, when something is gone,
+ *   PAY_LATE_UNAVAILABLE (money recorded, owed back);
+ * - already paid by another transaction → SECOND_PAYMENT (owed back).
+ * Refunds of money owed back, group seats and notices follow from the table's stream, off this path.
  */
-async function settleTransaction(input: SettleInput): Promise<SettleResult> {
-  const result = await settleOrder(input);
-  // A group order's seat is claimed now that the payment is confirmed (repeatable: a retry finishes what a crash left).
-  if (['PAID', 'ALREADY_PAID', 'PAID_LATE'].includes(result)) {
-    const order = await orderRepo.get(input.outTradeNo);
-    if (order?.group && order.status === 'PAID' && order.group.status === 'PENDING') await onGroupOrderPaid(order.id, input.now);
+export async function settlePayment(p: ConfirmedPayment, now: number, known?: OrderItem | null): Promise<SettleResult> {
+  let order = known === undefined ? await orderRepo.get(p.outTradeNo) : known;
+  const problem = mismatch(p, order);
+  if (problem || !order) {
+    await paymentRepo.recordNotification(p.eventId, { ...p, receivedAt: now, outcome: problem });
+    logger.error('payment does not match its order', { outTradeNo: p.outTradeNo, problem, source: p.source });
+    return 'RECORDED';
   }
-  return result;
-}
-
-async function settleOrder(input: SettleInput): Promise<SettleResult> {
-  const order = input.order ?? (await orderRepo.get(input.outTradeNo));
-  if (!order) return 'RECORDED';
-  const paid = { transactionId: input.transactionId, paidAt: input.successTime ?? input.now, paidFen: input.amountTotalFen, now: input.now };
-  if (order.status === 'PENDING_PAYMENT' && (await orderRepo.markPaid(order, paid))) return 'PAID';
-  const latest = (await orderRepo.get(order.id))!;
-  if (latest.transactionId === input.transactionId && latest.status !== 'CANCELLED') {
-    return latest.timeline.some((t) => t.note.startsWith('订单关闭后收到付款')) ? 'PAID_LATE' : 'ALREADY_PAID';
-  }
-  if (latest.status === 'CANCELLED') {
-    const reserved = await orderRepo.reserveLatePayment(latest, paid);
-    if (reserved === 'reserved') return 'PAID_LATE';
-    if (reserved === 'unavailable' || latest.transactionId === input.transactionId) {
-      await orderRepo.recordLatePayment(latest, paid);
-      await requestRefund(latest.id, { reason: 'LATE_PAYMENT', restock: false }, input.now);
-      return 'REFUNDING_LATE';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (order.transactionId === p.transactionId) return order.paidLate ? 'PAID_LATE' : order.status === 'CANCELLED' || order.status === 'REFUNDING' || order.status === 'REFUNDED' ? 'REFUNDING_LATE' : 'ALREADY_PAID';
+    const record = (kind: PaymentRecord['kind'], disposition: PaymentRecord['disposition']): PaymentRecord => ({
+      orderId: order!.id,
+      userId: order!.userId,
+      transactionId: p.transactionId,
+      amountFen: p.amountTotalFen,
+      kind,
+      disposition,
+      source: p.source,
+      successTime: p.successTime,
+      receivedAt: now,
+      outRefundNo: null,
+    });
+    let result: MoveResult | 'unavailable';
+    let settled: SettleResult;
+    if (allows('PAY', order)) {
+      result = await orderRepo.pay(order, record('FIRST', 'KEPT'), now);
+      settled = 'PAID';
+    } else if (allows('PAY_LATE', order)) {
+      result = await orderRepo.payLate(order, record('LATE', 'KEPT'), now);
+      settled = 'PAID_LATE';
+      if (result === 'unavailable') {
+        result = await orderRepo.recordLatePayment(order, record('LATE', 'REFUND_DUE'), now);
+        settled = 'REFUNDING_LATE';
+      }
+    } else if (allows('SECOND_PAYMENT', order)) {
+      result = await orderRepo.recordSecondPayment(order, record('SECOND', 'REFUND_DUE'), now);
+      settled = 'REFUNDING_DUPLICATE';
+      logger.warn('a second payment for an order: it is refunded', { orderId: order.id, transactionId: p.transactionId });
+    } else {
+      await paymentRepo.recordNotification(p.eventId, { ...p, receivedAt: now, outcome: `UNEXPECTED_${order.status}` });
+      logger.error('payment for an order in an unexpected state', { orderId: order.id, status: order.status });
+      return 'RECORDED';
     }
-    return settleOrder({ ...input, order: undefined });
-  }
-  // Paid twice for one order cannot happen at WeChat (one out_trade_no, one payment); if it ever does, a person looks.
-  await orderRepo.recordNotification(input.eventKey, { ...input, outcome: `UNEXPECTED_${latest.status}` });
-  logger.error('payment for an order in an unexpected state', { orderId: order.id, status: latest.status });
-  return 'RECORDED';
-}
-
-let settleOnce: ((input: SettleInput) => Promise<SettleResult>) | undefined;
-const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'eventKey', expiresAfterSeconds: NOTIFICATION_RECORD_SECONDS });
-
-/** Lets the idempotency record know how long this invocation may run (an in-progress record expires with it). */
-export function registerInvocation(context: unknown): void {
-  if (context && typeof (context as { getRemainingTimeInMillis?: unknown }).getRemainingTimeInMillis === 'function') {
-    idempotencyConfig.registerLambdaContext(context as never);
-  }
-}
-
-/** settleTransaction behind a Powertools Idempotency record in the table, keyed by the WeChat transaction. */
-function idempotentSettle(): (input: SettleInput) => Promise<SettleResult> {
-  settleOnce ??= makeIdempotent(settleTransaction, {
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: table(),
-      keyAttr: 'PK',
-      sortKeyAttr: 'SK',
-      staticPkValue: keys.idempotencyPartition,
-      expiryAttr: 'ttl',
-      awsSdkV3Client: rawClient(),
-    }),
-    config: idempotencyConfig,
-  });
-  return settleOnce;
-}
-export function resetPaymentState(): void {
-  settleOnce = undefined;
-}
-
-/** Duplicates delivered at the same moment wait briefly for the first to finish instead of failing outright. */
-async function settleWithWait(input: SettleInput): Promise<SettleResult> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await idempotentSettle()(input);
-    } catch (e) {
-      if (!(e instanceof IdempotencyAlreadyInProgressError) || attempt >= 15) throw e;
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+    if (result === 'applied') return settled;
+    if (result === 'replayed') {
+      // The same transaction was settled meanwhile (a duplicate delivered at the same moment).
+      const kept = (await paymentRepo.forOrder(order.id)).find((x) => x.transactionId === p.transactionId);
+      return kept?.kind === 'SECOND' ? 'REFUNDING_DUPLICATE' : kept?.kind === 'LATE' ? (kept.disposition === 'KEPT' ? 'PAID_LATE' : 'REFUNDING_LATE') : 'ALREADY_PAID';
     }
+    // The order moved between the read and the write (cancel, timeout, another payment): decide again.
+    order = (await orderRepo.get(order.id))!;
   }
+  throw new DomainError('RATE_LIMITED', '订单状态变化频繁，请稍后再试');
 }
 
 export type NotifyOutcome =
   | { status: 200; result: SettleResult | 'IGNORED' }
   | { status: 401; result: 'REJECTED'; reason: string };
 
-function mismatch(n: TransactionNotification, order: OrderItem | null): string | null {
-  const cfg = config();
-  if (!order) return 'UNKNOWN_ORDER';
-  if (n.appid !== cfg.wechat.appId) return 'APPID_MISMATCH';
-  if (n.mchid !== cfg.wechat.mchId) return 'MCHID_MISMATCH';
-  if (n.amountTotalFen !== order.payableFen || n.currency !== 'CNY') return 'AMOUNT_MISMATCH';
-  return null;
-}
-
 /**
- * A WeChat Pay notification: verified over the raw body and decrypted by the provider, checked against the order
- * (amount, appid, mchid), then settled once per transaction. Unknown or mismatching notifications are recorded
- * durably before WeChat is told to stop retrying; anything that fails makes the handler answer 500 so WeChat retries.
+ * A WeChat Pay notification: verified over the raw body and decrypted by the provider, then settled by
+ * settlePayment. The answer goes back after that one transaction; anything that fails answers 500 so WeChat retries.
  */
 export async function settleNotification(headers: Record<string, string | undefined>, rawBody: string, now: number): Promise<NotifyOutcome> {
   const pay = await wechatPay();
@@ -248,25 +233,23 @@ export async function settleNotification(headers: Record<string, string | undefi
     throw e;
   }
   if (n.eventType !== 'TRANSACTION.SUCCESS' || n.tradeState !== 'SUCCESS') {
-    await orderRepo.recordNotification(n.eventId, { ...n, receivedAt: now, outcome: 'IGNORED_EVENT' });
+    await paymentRepo.recordNotification(n.eventId, { ...n, receivedAt: now, outcome: 'IGNORED_EVENT' });
     return { status: 200, result: 'IGNORED' };
   }
-  const order = await orderRepo.get(n.outTradeNo);
-  const problem = mismatch(n, order);
-  if (problem) {
-    await orderRepo.recordNotification(n.eventId, { ...n, receivedAt: now, outcome: problem });
-    logger.error('payment notification does not match its order', { outTradeNo: n.outTradeNo, problem });
-    return { status: 200, result: 'RECORDED' };
-  }
-  const result = await settleWithWait({
-    eventKey: `TRANSACTION#${n.transactionId}`,
-    outTradeNo: n.outTradeNo,
-    transactionId: n.transactionId,
-    amountTotalFen: n.amountTotalFen,
-    successTime: n.successTime,
+  const result = await settlePayment(
+    {
+      eventId: n.eventId,
+      source: 'notify',
+      outTradeNo: n.outTradeNo,
+      transactionId: n.transactionId,
+      appid: n.appid,
+      mchid: n.mchid,
+      amountTotalFen: n.amountTotalFen,
+      currency: n.currency,
+      successTime: n.successTime,
+    },
     now,
-    order: order!,
-  });
+  );
   return { status: 200, result };
 }
 

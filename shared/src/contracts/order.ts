@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cursor, EpochMs, FenAmount, Id, Label, Limit, Ref, Title, Url, page } from './common';
-import { ORDER_STATUSES, ORDER_TABS } from '../order-state';
+import { ORDER_STATUSES, ORDER_TABS } from '../order-lifecycle';
 import { QuoteLineView } from './checkout';
 import { OrderGroupInfo } from './group';
 

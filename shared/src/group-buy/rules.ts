@@ -4,7 +4,7 @@
  */
 import type { Fen } from '../money';
 import type { GroupDealCampaign } from '../campaigns/schema';
-import { DEFAULT_PAYMENT_WINDOW_MS } from '../order-state';
+import { DEFAULT_PAYMENT_WINDOW_MS } from '../order-lifecycle';
 import { outRefundNo } from '../refund';
 import { GROUP_REFUSALS, PAYER_NOTICES, type GroupRefusalCode } from './messages';
 import type {

@@ -57,12 +57,13 @@ const REFUND_REASON_MAX = 80;
 
 const PrepayResponse = z.object({ prepay_id: z.string().min(1) });
 const QueryResponse = z.object({
+  appid: z.string().optional(),
   mchid: z.string().optional(),
   out_trade_no: z.string(),
   transaction_id: z.string().optional(),
   trade_state: z.string(),
   success_time: z.string().optional(),
-  amount: z.object({ total: z.number().int().optional() }).optional(),
+  amount: z.object({ total: z.number().int().optional(), currency: z.string().optional() }).optional(),
 });
 /** 申请退款 and 查询单笔退款 answer with the same refund object. */
 const RefundResponse = z.object({
@@ -313,7 +314,7 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
         true,
       );
       if (res.status === 404 && res.wechatCode === 'ORDER_NOT_EXIST' && res.signed) {
-        return { outTradeNo, transactionId: null, tradeState: 'NOTPAY', amountTotalFen: null, successTime: null };
+        return { outTradeNo, transactionId: null, tradeState: 'NOTPAY', amountTotalFen: null, successTime: null, appid: null, mchid: null, currency: null };
       }
       if (res.status !== 200) throw failed('query', res);
       const tx = json('query', res, QueryResponse);
@@ -330,6 +331,9 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
         tradeState: tx.trade_state as TradeState,
         amountTotalFen: tx.amount?.total ?? null,
         successTime: tx.success_time ? parseRfc3339(tx.success_time) : null,
+        appid: tx.appid ?? null,
+        mchid: tx.mchid ?? null,
+        currency: tx.amount?.currency ?? null,
       };
     },
 
@@ -361,6 +365,7 @@ export function createWechatPay(opts: WechatPayClientOptions): WechatPay {
         '/v3/refund/domestic/refunds',
         {
           out_trade_no: req.outTradeNo,
+          ...(req.transactionId ? { transaction_id: req.transactionId } : {}),
           out_refund_no: req.outRefundNo,
           ...(reason ? { reason } : {}),
           ...(notify ? { notify_url: notify } : {}),

@@ -41,11 +41,17 @@ export interface TransactionState {
   tradeState: TradeState;
   amountTotalFen: number | null;
   successTime: number | null;
+  /** Checked against ours exactly as a notification's are. */
+  appid: string | null;
+  mchid: string | null;
+  currency: string | null;
 }
 
 /** A refund of (part of) a paid transaction. out_refund_no names it: the same number again is the same refund. */
 export interface RefundRequest {
   outTradeNo: string;
+  /** Refund this transaction of the order (a second payment) rather than the order's own. */
+  transactionId?: string;
   outRefundNo: string;
   /** Shown to the payer in WeChat's refund message; cut to 80 characters. */
   reason: string;

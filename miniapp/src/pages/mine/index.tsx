@@ -1,7 +1,7 @@
 import { Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { ArrowRight, Received, Refund, ToPay, Transit, WaitReceive } from '@nutui/icons-react-taro';
-import { ORDER_TABS } from '@shop/shared/src/order-state';
+import { ORDER_TABS } from '@shop/shared/src/order-lifecycle';
 import { resolveAsset } from '../../api/assets';
 import { useCartBadge } from '../../components/useCartBadge';
 import { useShop } from '../../store';

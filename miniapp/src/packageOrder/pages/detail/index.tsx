@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
-import { ORDER_STATUS_LABEL } from '@shop/shared/src/order-state';
+import { ORDER_STATUS_LABEL, cancelBlockedReason, shopperActions } from '@shop/shared/src/order-lifecycle';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { leftPendingPayment, orderGroupText, refundsSettled, useShop } from '../../../store';
 import { formatFen, formatRemaining, formatTime } from '../../../utils/format';
@@ -112,8 +112,11 @@ export default function OrderDetailPage() {
   if (!order)
     return <EmptyState status="error" text="订单加载失败" actionText="重新加载" onAction={() => loadOrder(id)} />;
 
-  const pending = order.status === 'PENDING_PAYMENT';
-  const refundable = order.status === 'PAID';
+  // Which buttons: straight from the order transition table, the same rules the server's writes are conditioned on.
+  const actions = shopperActions(order);
+  const pending = actions.includes('PAY');
+  const refundable = actions.includes('CANCEL_PAID');
+  const blocked = cancelBlockedReason(order);
   const refunds = order.refunds ?? [];
   const showRefunds = refunds.length > 0 || order.refundedFen > 0 || order.status === 'REFUNDING' || order.status === 'REFUNDED';
   const a = order.address;
@@ -134,6 +137,7 @@ export default function OrderDetailPage() {
                 : '支付时间已过'}
           </View>
         )}
+        {blocked && <View className="order-detail__hint e2e-cancel-blocked">{blocked}</View>}
         {order.status === 'CANCELLED' && order.cancelReason && (
           <View className="order-detail__hint">{order.cancelReason}</View>
         )}

@@ -2,7 +2,7 @@ import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
 import type { OrderTabKey, OrderView } from '@shop/shared';
-import { ORDER_TABS } from '@shop/shared/src/order-state';
+import { ORDER_TABS } from '@shop/shared/src/order-lifecycle';
 import { resolveAsset } from '../../../api/assets';
 import { FeedFooter } from '../../../components/Feed';
 import { EmptyState, ListSkeleton } from '../../../components/States';

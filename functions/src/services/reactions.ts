@@ -1,0 +1,68 @@
+/**
+ * What follows a change of the table (delivered by its stream), decided from the item's old and new images:
+ * - a new unpaid order → its exact timeout schedule; a new open group → its deadline schedule;
+ * - a group order that became PAID with its membership still PENDING → its seat (group-settlement);
+ * - a group that closed (SUCCESS / FAILED) → its members' outcomes, rebates, refunds and notices;
+ * - a payment owed back (late payment with its stock gone, or a second payment) → its refund.
+ * Every reaction is idempotent, so a redelivered record changes nothing more.
+ */
+import { logger } from '../lib/http';
+import type { OrderItem } from '../repositories/order-repo';
+import type { PaymentRecord } from '../repositories/payment-repo';
+import { onGroupOrderPaid, settleGroup } from './group-settlement';
+import { refundOwedPayment } from './refunds';
+
+export interface TableChange {
+  kind: 'INSERT' | 'MODIFY' | 'REMOVE';
+  next: Record<string, any> | null;
+  previous: Record<string, any> | null;
+}
+
+export interface Schedules {
+  orderTimeout(orderId: string, at: number): Promise<unknown>;
+  groupDeadline(groupId: string, at: number): Promise<unknown>;
+}
+
+export async function reactToChange(change: TableChange, now: number, schedules: Schedules): Promise<string> {
+  const { next, previous } = change;
+  if (!next) return 'none';
+  switch (next.type) {
+    case 'order': {
+      const order = next as OrderItem;
+      if (change.kind === 'INSERT' && order.status === 'PENDING_PAYMENT') {
+        await schedules.orderTimeout(order.id, order.deadlineAt);
+        return 'timeout-scheduled';
+      }
+      const becamePaid = order.status === 'PAID' && previous?.status !== 'PAID';
+      const moved = order.group?.status === 'PENDING' && previous?.group?.role !== order.group.role;
+      if (order.group?.status === 'PENDING' && order.status === 'PAID' && (becamePaid || moved)) {
+        const outcome = await onGroupOrderPaid(order.id, now);
+        logger.info('group order paid', { orderId: order.id, outcome });
+        return `group-${outcome}`;
+      }
+      return 'none';
+    }
+    case 'group': {
+      if (change.kind === 'INSERT' && next.status === 'OPEN') {
+        await schedules.groupDeadline(next.id, next.deadline);
+        return 'deadline-scheduled';
+      }
+      if (next.status !== 'OPEN' && previous?.status === 'OPEN') {
+        const outcome = await settleGroup(next.id, now);
+        logger.info('group closed', { groupId: next.id, outcome });
+        return `group-${outcome}`;
+      }
+      return 'none';
+    }
+    case 'payment': {
+      const payment = next as PaymentRecord;
+      if (change.kind === 'INSERT' && payment.disposition === 'REFUND_DUE') {
+        await refundOwedPayment(payment, now);
+        return 'payment-refunded';
+      }
+      return 'none';
+    }
+    default:
+      return 'none';
+  }
+}
