@@ -28,6 +28,9 @@ function esbuildOptions(stage) {
     sourcesContent: false,
     target: 'node22',
     platform: 'node',
+    // Packages' ES module builds first: esbuild can only tree-shake those (AWS SDK v3 ships both; its CommonJS build
+    // kept every command and schema of a client, a third of each bundle).
+    mainFields: ['module', 'main'],
     format: 'cjs',
     keepNames: true,
     define: { 'process.env.SHOP_SANDBOX_BUILD': local ? '"true"' : '"false"' },

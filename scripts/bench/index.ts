@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { benchCheckout } from './checkout';
+import { benchCold } from './cold';
 import { benchGroupHotspot } from './group-hotspot';
 import { benchNotify } from './notify';
 import { benchQuote } from './quote';
@@ -13,6 +14,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   checkout: benchCheckout,
+  cold: benchCold,
   'group-hotspot': benchGroupHotspot,
   notify: benchNotify,
   quote: benchQuote,
