@@ -3,7 +3,7 @@
  * Seats are claimed at payment time (onGroupOrderPaid), never at order time; deadlines are applied by each group's
  * own schedule (groupDeadline) and by the sweeper as the safety net.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   DomainError,
   GROUP_REFUSALS,
@@ -37,7 +37,6 @@ import {
 } from '@shop/shared';
 import { config } from '../lib/config';
 import { logger } from '../lib/http';
-import { newId } from '../lib/ids';
 import { campaignConfig } from '../providers/campaign-config';
 import { wechatMpShared, type PosterCode, type WechatMp } from '../providers/wechat-mp';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -46,11 +45,9 @@ import { catalogRepo } from '../repositories/catalog-repo';
 import { keyId } from '../repositories/batch';
 import { groupRepo, type GroupItem, type MemberItem, type StoredGroup } from '../repositories/group-repo';
 import { keys } from '../repositories/keys';
-import { addressSnapshot, newUnpaidOrder, orderRepo, type OrderItem, type ShippingAddress } from '../repositories/order-repo';
-import { TransactionRefused } from '../repositories/transactions';
+import { addressSnapshot, orderRepo, type OrderItem, type ShippingAddress } from '../repositories/order-repo';
 import { userRepo } from '../repositories/user-repo';
-import { orderForCheckoutKey } from './checkout';
-import { toOrderView } from './orders';
+import { outOfStock, placeOrder, type PlacementKind } from './placement';
 import { requestRefund, type RefundReason } from './refunds';
 import { sendGroupNotice, sendGroupNotices } from './group-notices';
 
@@ -73,90 +70,75 @@ async function groupOfToken(token: string): Promise<StoredGroup> {
   return g;
 }
 
-function requestHash(req: CreateGroupOrderRequest): string {
-  return createHash('sha256').update(JSON.stringify(['group', req.campaignId, req.skuId, req.addressId, req.groupToken ?? null, req.remark])).digest('hex');
-}
-
-function existing(userId: string, req: CreateGroupOrderRequest): Promise<OrderView | null> {
-  return orderForCheckoutKey(userId, req.idempotencyKey, requestHash(req));
-}
+/**
+ * A group order as a kind of the placement pipeline: one unit of the deal's SKU at the group (or leader) price, with
+ * the deal's stock quota and the shopper's limit counted in the placing transaction. Its line comes from the request,
+ * so a retry hashes the same; the deal's campaign, the group joined and the inviter are its terms.
+ */
+const groupOrder: PlacementKind<CreateGroupOrderRequest> = {
+  name: 'group',
+  sourceType: 'buyNow',
+  clearsCart: false,
+  terms: (req) => [req.campaignId, req.groupToken ?? null, req.inviter ?? null],
+  async resolve(_userId, req) {
+    const d = await deal(req.campaignId);
+    if (!d) throw new DomainError('NOT_FOUND', '拼团活动不存在或已结束');
+    return [{ productId: d.productId, skuId: req.skuId, quantity: 1 }];
+  },
+  async price(userId, req, lines, now) {
+    const d = await liveDeal(req.campaignId, now);
+    const [line] = lines;
+    if (!d.skus.some((s) => s.skuId === line.skuId)) throw new DomainError('SKU_NOT_FOUND');
+    let joining: StoredGroup | null = null;
+    if (req.groupToken) {
+      joining = await groupOfToken(req.groupToken);
+      if (joining.item.campaignId !== d.id) throw new DomainError('NOT_FOUND', '拼团不存在');
+      const blocker = joinBlocker(joining.group, userId, now);
+      if (blocker) throw new DomainError('ORDER_STATE_CONFLICT', GROUP_REFUSALS[blocker], { groupRefusal: blocker });
+    }
+    const role = joining ? 'member' : 'leader';
+    const addressKey = keys.address(userId, req.addressId);
+    const { skus, products, extra } = await catalogRepo.skusWithProducts([line], [addressKey]);
+    const sku = skus.get(line.skuId);
+    const product = products.get(line.productId);
+    if (!sku || !product || sku.productId !== line.productId) throw new DomainError('SKU_NOT_FOUND', undefined, { skuId: line.skuId });
+    if (!product.onShelf) throw new DomainError('OFF_SHELF', `商品已下架：${product.title}`, { skuId: line.skuId });
+    if (sku.stock < line.quantity) throw outOfStock({ skuId: line.skuId, title: product.title, specText: sku.specText }, sku.stock);
+    const addr = extra.find((i) => keyId(i as { PK: string; SK: string }) === keyId(addressKey)) as ShippingAddress | undefined;
+    if (!addr) throw new DomainError('ADDRESS_NOT_FOUND');
+    const q = quote([
+      { productId: line.productId, skuId: line.skuId, title: product.title, specText: sku.specText, image: sku.image ?? product.images[0], unitPriceFen: groupPrice(d, line.skuId, role), quantity: line.quantity },
+    ]);
+    const window = config().paymentWindowMs;
+    return {
+      quote: q,
+      address: addressSnapshot(addr),
+      stock: [{ ...line, priceFen: sku.priceFen }],
+      couponIds: [],
+      flashSales: [],
+      gifts: [],
+      group: {
+        campaignId: d.id,
+        role,
+        groupId: joining?.item.id ?? null,
+        token: joining?.item.token ?? null,
+        status: 'PENDING',
+        inviter: req.inviter ?? null,
+        take: { campaignId: d.id, quantity: line.quantity, quota: d.stockQuota, perUserLimit: d.perUserLimit },
+      },
+      deadlineAt: joining ? joinOrderExpiresAt(joining.group, now, window) : leaderOrderExpiresAt(d, now, window),
+      note: joining ? '参团订单已提交，等待付款' : '开团订单已提交，等待付款',
+    };
+  },
+};
 
 /**
- * Starts (no token) or joins (token) a group: an ordinary order at the group price, with the deal's stock quota and
- * the shopper's limit counted in the same transaction as the stock. A join is refused early when the group is
- * obviously closed or full, but the seat itself is only claimed when the payment is confirmed.
+ * Starts (no token) or joins (token) a group: an ordinary order at the group price, placed by the placement pipeline
+ * (key first, one transaction). A join is refused early when the group is obviously closed or full, but the seat
+ * itself is only claimed when the payment is confirmed.
  */
-export async function createGroupOrder(userId: string, req: CreateGroupOrderRequest, now: number): Promise<OrderView> {
-  const again = await existing(userId, req);
-  if (again) return again;
-  const d = await liveDeal(req.campaignId, now);
-  const dealSku = d.skus.find((s) => s.skuId === req.skuId);
-  if (!dealSku) throw new DomainError('SKU_NOT_FOUND');
-  let joining: StoredGroup | null = null;
-  if (req.groupToken) {
-    joining = await groupOfToken(req.groupToken);
-    if (joining.item.campaignId !== d.id) throw new DomainError('NOT_FOUND', '拼团不存在');
-    const blocker = joinBlocker(joining.group, userId, now);
-    if (blocker) throw new DomainError('ORDER_STATE_CONFLICT', GROUP_REFUSALS[blocker], { groupRefusal: blocker });
-  }
-  const role = joining ? 'member' : 'leader';
-  const price = groupPrice(d, req.skuId, role);
-  const { skus, products, extra } = await catalogRepo.skusWithProducts([{ productId: d.productId, skuId: req.skuId }], [keys.address(userId, req.addressId)]);
-  const sku = skus.get(req.skuId);
-  const product = products.get(d.productId);
-  if (!sku || !product || sku.productId !== d.productId) throw new DomainError('SKU_NOT_FOUND');
-  if (!product.onShelf) throw new DomainError('OFF_SHELF');
-  if (sku.stock < 1) throw new DomainError('OUT_OF_STOCK');
-  const addr = extra.find((i) => keyId(i as { PK: string; SK: string }) === keyId(keys.address(userId, req.addressId))) as ShippingAddress | undefined;
-  if (!addr) throw new DomainError('ADDRESS_NOT_FOUND');
-  const address = addressSnapshot(addr);
-  const q = quote([
-    { productId: d.productId, skuId: req.skuId, title: product.title, specText: sku.specText, image: sku.image ?? product.images[0], unitPriceFen: price, quantity: 1 },
-  ]);
-  const window = config().paymentWindowMs;
-  const id = newId(now);
-  const order: OrderItem = {
-    ...newUnpaidOrder({
-      id,
-      userId,
-      quote: q,
-      address,
-      remark: req.remark,
-      createdAt: now,
-      deadlineAt: joining ? joinOrderExpiresAt(joining.group, now, window) : leaderOrderExpiresAt(d, now, window),
-      idempotencyKey: req.idempotencyKey,
-      sourceType: 'buyNow',
-      note: joining ? '参团订单已提交，等待付款' : '开团订单已提交，等待付款',
-    }),
-    couponIds: [],
-    flashSales: [],
-    gifts: [],
-    group: {
-      campaignId: d.id,
-      role,
-      groupId: joining?.item.id ?? null,
-      token: joining?.item.token ?? null,
-      status: 'PENDING',
-      inviter: req.inviter ?? null,
-      take: { campaignId: d.id, quantity: 1, quota: d.stockQuota, perUserLimit: d.perUserLimit },
-    },
-  };
-  try {
-    await orderRepo.place({ order, stock: [{ productId: d.productId, skuId: req.skuId, quantity: 1, priceFen: sku.priceFen }], checkoutKey: { requestHash: requestHash(req) }, cartSkuIds: [] });
-  } catch (e) {
-    if (!(e instanceof TransactionRefused)) throw e;
-    const failed = e.failed();
-    if (failed.includes('checkoutKey')) {
-      const again2 = await existing(userId, req);
-      if (again2) return again2;
-    }
-    if (failed.some((f) => f.startsWith('sku:'))) throw new DomainError('OUT_OF_STOCK');
-    if (failed.some((f) => f.startsWith('groupQuota:'))) throw new DomainError('OUT_OF_STOCK', '拼团名额已抢光');
-    if (failed.some((f) => f.startsWith('groupLimit:'))) throw new DomainError('QUANTITY_LIMIT', `每人最多参加 ${d.perUserLimit} 次`);
-    if (e.conflicted()) throw new DomainError('RATE_LIMITED', '当前下单人数较多，请稍后再试');
-    throw e;
-  }
-  return toOrderView(order);
+export function createGroupOrder(userId: string, req: CreateGroupOrderRequest, now: number): Promise<OrderView> {
+  return placeOrder(groupOrder, userId, req, now);
 }
 
 async function profile(userId: string): Promise<{ nickname: string | null; avatarUrl: string | null }> {
