@@ -1,125 +1,153 @@
 /**
- * Checkout at 50 concurrent shoppers through the local HTTP API (osls offline → Lambda handler → DynamoDB Local),
- * next to the floor: the same DynamoDB operations a checkout needs, issued directly from this process in the same
- * run. Also counts the DynamoDB calls one checkout makes (SDK middleware on the service's own client).
+ * Checkout (buy-now, one SKU per shopper, no coupon) at 50 in flight, three ways to the same result, in interleaved
+ * rounds of one run:
+ * - floor: the bare DynamoDB operations of the same shape, issued from this process — one consistent BatchGetItem
+ *   (SKU, product, address) and one TransactWriteItems (stock update, a copy of a real order item, the checkout key);
+ * - handler: the createOrder Lambda handler invoked in this process with an API Gateway v2 event — our code's cost;
+ * - http: POST /v1/orders through the local API emulator (osls offline: a worker thread per concurrent call, on the
+ *   same two cores as DynamoDB Local and this process) — informational.
+ * DynamoDB calls are counted per handler invocation by a hook on the functions' client in this process.
+ * Setup (shoppers, addresses) runs in-process through the handlers, so a cold machine never times out on it.
  */
-import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startStack } from '../lib/stack';
-import { runConcurrent } from './stats';
+import { call, idempotencyKey } from '../../tests/support/http';
+import { benchLine, CallTally, countCallsOn, httpStatus, interleaved, rampUp, ratio, withCalls } from './paths';
 
 const SHOPPERS = 50;
+const CONCURRENCY = 50;
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 500);
+const ROUNDS = 5;
 const PRODUCT = 'p-bench-01';
+const PRICE_FEN = 1990;
 /** One SKU per shopper: this measures the checkout path, not lock contention on one hot item (see group-hotspot). */
 const skuOf = (i: number) => `sku-bench-01-${i % SHOPPERS}`;
+const ADDRESS = { name: '压测', phone: '13800000000', province: '上海市', city: '上海市', district: '黄浦区', detail: '压测路 1 号', isDefault: true };
 
-export async function benchCheckout(): Promise<Record<string, unknown>> {
-  const stack = await startStack({ dataDir: null, web: false, jobs: false });
-  try {
-    const { putProduct } = await import('../seed/seed');
-    const { db, table, onDynamoCall } = await import('../../functions/src/lib/dynamo');
-    const { keys } = await import('../../functions/src/repositories/keys');
-    const { newId } = await import('../../functions/src/lib/ids');
-    await putProduct(
-      {
-        id: PRODUCT, categoryId: 'home', title: '压测商品', subtitle: '', description: '', images: ['/catalog-images/x.svg'],
-        specDimensions: [{ name: '规格', values: Array.from({ length: SHOPPERS }, (_, i) => `款${i}`) }],
-        skus: Array.from({ length: SHOPPERS }, (_, i) => ({
-          id: skuOf(i), specs: { 规格: `款${i}` }, priceFen: 1990, originalPriceFen: null, stock: 1_000_000, image: null,
-        })),
-        sales: 0, listedDaysAgo: 0, onShelf: true, keywords: [],
-      },
-      Date.now(),
-    );
+export function benchCheckout(): Promise<Record<string, unknown>> {
+  return benchLine('checkout', async (line) => {
+    Object.assign(line, { concurrency: CONCURRENCY, checkoutsPerPath: CHECKOUTS });
+    const stack = await startStack({ dataDir: null, web: false, jobs: false });
+    try {
+      const { putProduct } = await import('../seed/seed');
+      const { db, rawClient, table } = await import('../../functions/src/lib/dynamo');
+      const { keys } = await import('../../functions/src/repositories/keys');
+      const { newId } = await import('../../functions/src/lib/ids');
+      const { logger } = await import('../../functions/src/lib/http');
+      const auth = await import('../../functions/src/handlers/auth');
+      const addresses = await import('../../functions/src/handlers/addresses');
+      const orders = await import('../../functions/src/handlers/orders');
+      // Refusals would be logged per request; the statuses in the line say the same.
+      logger.setLogLevel('SILENT');
+      countCallsOn(rawClient());
 
-    // A connection the local API drops under load is reported as status 0, not thrown: the run counts it.
-    const api = async (method: string, path: string, token: string | null, body?: unknown, tries = 1): Promise<{ status: number; body: any }> => {
-      try {
-        const res = await fetch(`${stack.apiUrl}${path}`, {
-          method,
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: res.status, body: await res.json().catch(() => null) };
-      } catch (e) {
-        if (tries > 1) return api(method, path, token, body, tries - 1);
-        return { status: 0, body: { code: (e as Error).message } };
-      }
-    };
-    const shoppers = await Promise.all(
-      Array.from({ length: SHOPPERS }, async (_, i) => {
-        const login = await api('POST', '/v1/auth/login', null, { code: `demo-bench-${i}` }, 3);
-        if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+      await putProduct(
+        {
+          id: PRODUCT, categoryId: 'home', title: '压测商品', subtitle: '', description: '', images: ['/catalog-images/x.svg'],
+          specDimensions: [{ name: '规格', values: Array.from({ length: SHOPPERS }, (_, i) => `款${i}`) }],
+          skus: Array.from({ length: SHOPPERS }, (_, i) => ({
+            id: skuOf(i), specs: { 规格: `款${i}` }, priceFen: PRICE_FEN, originalPriceFen: null, stock: 1_000_000, image: null,
+          })),
+          sales: 0, listedDaysAgo: 0, onShelf: true, keywords: [],
+        },
+        Date.now(),
+      );
+
+      // Shoppers and addresses in-process through the handlers, a few at a time.
+      const shopper = async (i: number) => {
+        const login = await call(auth.login, { body: { code: `demo-bench-${i}` } });
+        if (login.status !== 200) throw new Error(`setup: login ${login.status} ${JSON.stringify(login.body)}`);
         const token = login.body.token as string;
-        const address = await api('POST', '/v1/addresses', token, {
-          name: '压测', phone: '13800000000', province: '上海市', city: '上海市', district: '黄浦区', detail: '压测路 1 号',
-        }, 3);
-        if (!login.body.user || address.status !== 201) throw new Error(`setup failed: ${JSON.stringify(login.body).slice(0, 300)} ${address.status} ${JSON.stringify(address.body)}`);
+        const address = await call(addresses.createAddress, { token, body: ADDRESS });
+        if (address.status !== 201) throw new Error(`setup: address ${address.status} ${JSON.stringify(address.body)}`);
         return { token, userId: login.body.user.id as string, addressId: address.body.id as string };
-      }),
-    );
-    const checkoutBody = (i: number) => ({
-      idempotencyKey: `bench${Date.now()}${i}xxxxxxxxxx`,
-      source: { type: 'buyNow', productId: PRODUCT, skuId: skuOf(i), quantity: 1 },
-      addressId: shoppers[i % SHOPPERS].addressId,
-      // The plain checkout path: new shoppers hold welcome coupons, and a coupon is one order's (see the quote bench).
-      couponIds: [],
-    });
+      };
+      const shoppers: Awaited<ReturnType<typeof shopper>>[] = [];
+      for (let i = 0; i < SHOPPERS; i += 5) shoppers.push(...(await Promise.all([0, 1, 2, 3, 4].map((k) => shopper(i + k)))));
 
-    // Warm every handler container once, so cold starts are not measured.
-    await Promise.all(shoppers.map((s, i) => api('POST', '/v1/orders', s.token, checkoutBody(1_000_000 + i))));
-    const statuses: Record<string, number> = {};
-    const viaApi = await runConcurrent(CHECKOUTS, SHOPPERS, async (i) => {
-      const r = await api('POST', '/v1/orders', shoppers[i % SHOPPERS].token, checkoutBody(i));
-      const key = r.status === 201 ? '201' : `${r.status}:${r.body?.code ?? r.body?.errorType ?? '?'}`;
-      statuses[key] = (statuses[key] ?? 0) + 1;
-      return r.status === 201;
-    });
+      const checkoutBody = (i: number) => ({
+        idempotencyKey: idempotencyKey(),
+        source: { type: 'buyNow', productId: PRODUCT, skuId: skuOf(i), quantity: 1 },
+        addressId: shoppers[i % SHOPPERS].addressId,
+        // The plain checkout path: new shoppers hold welcome coupons, and a coupon is one order's (see the quote bench).
+        couponIds: [],
+      });
 
-    // The floor: one consistent BatchGet (SKU, product, address) + one TransactWriteItems (stock, order, key).
-    const floor = await runConcurrent(CHECKOUTS, SHOPPERS, async (i) => {
-      const s = shoppers[i % SHOPPERS];
-      await db().send(
-        new BatchGetCommand({
-          RequestItems: { [table()]: { Keys: [keys.sku(PRODUCT, skuOf(i)), keys.product(PRODUCT), keys.address(s.userId, s.addressId)], ConsistentRead: true } },
-        }),
+      // Warm the handler in this process (connections, campaign config, JIT) and take a real order as the floor's item.
+      let template: Record<string, unknown> | undefined;
+      for (let w = 0; w < 2; w++) {
+        await Promise.all(
+          shoppers.map(async (s, i) => {
+            const r = await call(orders.createOrder, { token: s.token, body: checkoutBody(i) });
+            if (r.status !== 201) throw new Error(`warm-up checkout: ${r.status} ${JSON.stringify(r.body)}`);
+            template ??= (await db().send(new GetCommand({ TableName: table(), Key: keys.order(r.body.id) }))).Item;
+          }),
+        );
+      }
+      if (!template) throw new Error('warm-up: the order just placed cannot be read back');
+      // Warm the emulator's workers, concurrency rising in steps (50 bundle loads at once time out on a cold machine).
+      const http = (i: number, body: unknown) =>
+        httpStatus(`${stack.apiUrl}/v1/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${shoppers[i % SHOPPERS].token}` },
+          body: JSON.stringify(body),
+        });
+      await rampUp(CONCURRENCY, (i) => http(i, checkoutBody(i)));
+
+      const tally = new CallTally();
+      const paths = await interleaved(
+        [
+          {
+            name: 'floor',
+            ok: 'done',
+            run: async (i) => {
+              const s = shoppers[i % SHOPPERS];
+              await db().send(
+                new BatchGetCommand({
+                  RequestItems: { [table()]: { Keys: [keys.sku(PRODUCT, skuOf(i)), keys.product(PRODUCT), keys.address(s.userId, s.addressId)], ConsistentRead: true } },
+                }),
+              );
+              const id = newId();
+              const key = idempotencyKey();
+              await db().send(
+                new TransactWriteCommand({
+                  TransactItems: [
+                    { Update: { TableName: table(), Key: keys.sku(PRODUCT, skuOf(i)), UpdateExpression: 'SET stock = stock - :q, sold = sold + :q', ConditionExpression: 'stock >= :q AND priceFen = :p', ExpressionAttributeValues: { ':q': 1, ':p': PRICE_FEN } } },
+                    { Put: { TableName: table(), Item: { ...template, ...keys.order(id), id, userId: s.userId, idempotencyKey: key }, ConditionExpression: 'attribute_not_exists(PK)' } },
+                    { Put: { TableName: table(), Item: { ...keys.checkoutKey(s.userId, key), type: 'checkoutKey', orderId: id, requestHash: key }, ConditionExpression: 'attribute_not_exists(PK)' } },
+                  ],
+                }),
+              );
+              return { status: 'done' };
+            },
+          },
+          {
+            name: 'handler',
+            ok: '201',
+            prepare: (i) => checkoutBody(i),
+            run: async (i, body) => {
+              const { value, commands } = await withCalls(() => call(orders.createOrder, { token: shoppers[i % SHOPPERS].token, body }));
+              if (value.status === 201) tally.add(commands);
+              return { status: String(value.status), detail: value.body };
+            },
+          },
+          { name: 'http', ok: '201', prepare: (i) => checkoutBody(i), run: (i, body) => http(i, body) },
+        ],
+        { total: CHECKOUTS, rounds: ROUNDS, concurrency: CONCURRENCY },
       );
-      const id = newId();
-      await db().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: { TableName: table(), Key: keys.sku(PRODUCT, skuOf(i)), UpdateExpression: 'SET stock = stock - :q, sold = sold + :q', ConditionExpression: 'stock >= :q AND priceFen = :p', ExpressionAttributeValues: { ':q': 1, ':p': 1990 } } },
-            { Put: { TableName: table(), Item: { ...keys.order(id), type: 'benchOrder', id }, ConditionExpression: 'attribute_not_exists(PK)' } },
-            { Put: { TableName: table(), Item: { ...keys.checkoutKey(s.userId, id), orderId: id }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          ],
-        }),
-      );
-      return true;
-    });
 
-    // DynamoDB calls per checkout, counted on the service's own client in this process.
-    const { createOrder } = await import('../../functions/src/services/checkout');
-    let calls = 0;
-    const off = onDynamoCall(() => calls++);
-    const counted = 20;
-    for (let i = 0; i < counted; i++) {
-      const s = shoppers[i];
-      await createOrder(s.userId, { ...checkoutBody(2_000_000 + i), remark: '' } as never, Date.now());
+      Object.assign(line, {
+        floor: paths.floor,
+        handler: paths.handler,
+        http: paths.http,
+        handlerRatioP50: ratio(paths.handler.p50Ms, paths.floor.p50Ms),
+        handlerRatioP99: ratio(paths.handler.p99Ms, paths.floor.p99Ms),
+        httpRatioP50: ratio(paths.http.p50Ms, paths.floor.p50Ms),
+        httpRatioP99: ratio(paths.http.p99Ms, paths.floor.p99Ms),
+        dynamoCallsPerCheckout: tally.summary(),
+      });
+    } finally {
+      await stack.stop();
     }
-    off();
-
-    return {
-      bench: 'checkout',
-      concurrency: SHOPPERS,
-      checkouts: CHECKOUTS,
-      api: { ...viaApi, statuses },
-      floor,
-      ratioP50: Math.round((viaApi.p50Ms / floor.p50Ms) * 100) / 100,
-      ratioP99: Math.round((viaApi.p99Ms / floor.p99Ms) * 100) / 100,
-      ratioThroughput: Math.round((floor.throughputPerS / viaApi.throughputPerS) * 100) / 100,
-      dynamoCallsPerCheckout: calls / counted,
-    };
-  } finally {
-    await stack.stop();
-  }
+  });
 }

@@ -1,93 +1,146 @@
 /**
- * Payment notifications at 50 concurrent deliveries through the local HTTP API (signature verification over the raw
- * body, AES-256-GCM decryption, amount/appid/mchid checks, idempotency record, conditional PENDING_PAYMENT → PAID),
- * next to the floor: the bare conditional update of an order's status, issued directly in the same run.
+ * WeChat Pay payment notifications at 50 in flight, each a real v3 TRANSACTION.SUCCESS (RSA-signed over the raw body,
+ * resource AES-256-GCM encrypted) for a fresh unpaid order, three ways in interleaved rounds of one run:
+ * - floor: one bare conditional UpdateItem of an unpaid order (PENDING_PAYMENT → PAID), issued from this process;
+ * - handler: the notify Lambda handler invoked in this process with an API Gateway v2 event — our code's cost
+ *   (verification, decryption, checks, settlement) until it answers;
+ * - http: POST /v1/pay/notify through the local API emulator (osls offline) — informational.
+ * The DynamoDB calls a notification makes before its answer are counted per handler invocation (work the answer
+ * does not wait for is not counted). Setup places the orders in-process through the handlers.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startStack } from '../lib/stack';
+import { call, idempotencyKey } from '../../tests/support/http';
 import { buildNotification } from '../../tests/support/notifications';
-import { runConcurrent } from './stats';
+import { benchLine, CallTally, countCallsOn, httpStatus, interleaved, rampUp, ratio, withCalls } from './paths';
 
 const CONCURRENCY = 50;
 const DELIVERIES = Number(process.env.BENCH_NOTIFICATIONS ?? 500);
+const ROUNDS = 5;
+const SHOPPERS = 10;
+const PRODUCT = 'p-bench-02';
+const SKU = 'sku-bench-02';
+const ADDRESS = { name: '压测', phone: '13800000000', province: '上海市', city: '上海市', district: '黄浦区', detail: '压测路 2 号', isDefault: true };
 
-export async function benchNotify(): Promise<Record<string, unknown>> {
-  const stack = await startStack({ dataDir: null, web: false, jobs: false });
-  try {
-    const { putProduct } = await import('../seed/seed');
-    const { db, table } = await import('../../functions/src/lib/dynamo');
-    const { keys } = await import('../../functions/src/repositories/keys');
-    const { createOrder } = await import('../../functions/src/services/checkout');
-    const { login } = await import('../../functions/src/services/auth');
-    const { createAddress } = await import('../../functions/src/services/address');
-    const { wechatLogin } = await import('../../functions/src/providers/wechat-login/index');
-    await putProduct(
-      {
-        id: 'p-bench-02', categoryId: 'home', title: '通知压测商品', subtitle: '', description: '', images: ['/catalog-images/x.svg'],
-        specDimensions: [{ name: '规格', values: ['默认'] }],
-        skus: [{ id: 'sku-bench-02', specs: { 规格: '默认' }, priceFen: 2990, originalPriceFen: null, stock: 10_000_000, image: null }],
-        sales: 0, listedDaysAgo: 0, onShelf: true, keywords: [],
-      },
-      Date.now(),
-    );
-    const now = Date.now();
-    const user = await login('demo-bench-notify', { wechatLogin: wechatLogin(), now });
-    const address = await createAddress(user.user.id, { name: '压测', phone: '13800000000', province: '上海市', city: '上海市', district: '黄浦区', detail: '压测路 2 号', isDefault: true }, now);
-    const makeOrders = async (n: number, tag: string) => {
-      const ids: { id: string; payableFen: number }[] = [];
-      await runConcurrent(n, 20, async (i) => {
-        const o = await createOrder(user.user.id, { idempotencyKey: `bench${tag}${now}x${i}xxxxxx`, source: { type: 'buyNow', productId: 'p-bench-02', skuId: 'sku-bench-02', quantity: 1 }, addressId: address.id, remark: '', couponIds: [] }, Date.now());
-        ids.push({ id: o.id, payableFen: o.payableFen });
-        return true;
-      });
-      return ids;
-    };
-    const forApi = await makeOrders(DELIVERIES, 'api');
-    const forFloor = await makeOrders(DELIVERIES, 'floor');
-    const keysForWechat = { apiV3Key: stack.env.WXPAY_API_V3_KEY, platformPrivateKey: stack.env.SANDBOX_PLATFORM_PRIVATE_KEY, platformSerial: stack.env.SANDBOX_PLATFORM_SERIAL };
-    const notifications = forApi.map((o, i) =>
-      buildNotification({ outTradeNo: o.id, amountFen: o.payableFen, appid: stack.env.WECHAT_APP_ID, mchid: stack.env.WECHAT_MCH_ID, transactionId: `4200BENCH${now}${i}` }, keysForWechat),
-    );
-    // Warm as many notify workers as there will be concurrent deliveries (keys parsed, clients created), so the
-    // measurement is of handling, not of 50 cold starts.
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, (_, i) => {
-        const warm = buildNotification({ outTradeNo: `01JWARMUP${String(i).padStart(17, '0')}`, amountFen: 1, appid: 'x', mchid: 'y' }, keysForWechat);
-        return fetch(`${stack.apiUrl}/v1/pay/notify`, { method: 'POST', headers: warm.headers, body: warm.body }).then((r) => r.arrayBuffer());
-      }),
-    );
+export function benchNotify(): Promise<Record<string, unknown>> {
+  return benchLine('notify', async (line) => {
+    Object.assign(line, { concurrency: CONCURRENCY, deliveriesPerPath: DELIVERIES });
+    const stack = await startStack({ dataDir: null, web: false, jobs: false });
+    try {
+      const { putProduct } = await import('../seed/seed');
+      const { db, rawClient, table } = await import('../../functions/src/lib/dynamo');
+      const { keys } = await import('../../functions/src/repositories/keys');
+      const { logger } = await import('../../functions/src/lib/http');
+      const auth = await import('../../functions/src/handlers/auth');
+      const addresses = await import('../../functions/src/handlers/addresses');
+      const orders = await import('../../functions/src/handlers/orders');
+      const payNotify = await import('../../functions/src/handlers/pay-notify');
+      logger.setLogLevel('SILENT');
+      countCallsOn(rawClient());
 
-    const statuses: Record<string, number> = {};
-    const viaApi = await runConcurrent(DELIVERIES, CONCURRENCY, async (i) => {
-      const n = notifications[i];
-      const res = await fetch(`${stack.apiUrl}/v1/pay/notify`, { method: 'POST', headers: n.headers, body: n.body });
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      return res.status === 204;
-    });
-    const floor = await runConcurrent(DELIVERIES, CONCURRENCY, async (i) => {
-      await db().send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: keys.order(forFloor[i].id),
-          UpdateExpression: 'SET #s = :paid, transactionId = :tx',
-          ConditionExpression: '#s = :pending',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':paid': 'PAID', ':pending': 'PENDING_PAYMENT', ':tx': `floor${i}` },
-        }),
+      await putProduct(
+        {
+          id: PRODUCT, categoryId: 'home', title: '通知压测商品', subtitle: '', description: '', images: ['/catalog-images/x.svg'],
+          specDimensions: [{ name: '规格', values: ['默认'] }],
+          skus: [{ id: SKU, specs: { 规格: '默认' }, priceFen: 2990, originalPriceFen: null, stock: 10_000_000, image: null }],
+          sales: 0, listedDaysAgo: 0, onShelf: true, keywords: [],
+        },
+        Date.now(),
       );
-      return true;
-    });
-    return {
-      bench: 'notify',
-      concurrency: CONCURRENCY,
-      deliveries: DELIVERIES,
-      api: { ...viaApi, statuses },
-      floor,
-      ratioP50: Math.round((viaApi.p50Ms / floor.p50Ms) * 100) / 100,
-      ratioP99: Math.round((viaApi.p99Ms / floor.p99Ms) * 100) / 100,
-      ratioThroughput: Math.round((floor.throughputPerS / viaApi.throughputPerS) * 100) / 100,
-    };
-  } finally {
-    await stack.stop();
-  }
+      const shoppers: { token: string; code: string; addressId: string }[] = [];
+      for (let i = 0; i < SHOPPERS; i++) {
+        const code = `bench-notify-${i}`;
+        const login = await call(auth.login, { body: { code: `demo-${code}` } });
+        if (login.status !== 200) throw new Error(`setup: login ${login.status} ${JSON.stringify(login.body)}`);
+        const address = await call(addresses.createAddress, { token: login.body.token, body: ADDRESS });
+        if (address.status !== 201) throw new Error(`setup: address ${address.status} ${JSON.stringify(address.body)}`);
+        shoppers.push({ token: login.body.token, code, addressId: address.body.id });
+      }
+      // Fresh unpaid orders for every delivery of every path, placed in-process through the checkout handler.
+      type Unpaid = { id: string; payableFen: number; openid: string };
+      const placeOrders = async (n: number): Promise<Unpaid[]> => {
+        const out: Unpaid[] = [];
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 10 }, async () => {
+            while (next < n) {
+              const s = shoppers[next++ % SHOPPERS];
+              const r = await call(orders.createOrder, {
+                token: s.token,
+                body: { idempotencyKey: idempotencyKey(), source: { type: 'buyNow', productId: PRODUCT, skuId: SKU, quantity: 1 }, addressId: s.addressId, couponIds: [] },
+              });
+              if (r.status !== 201) throw new Error(`setup: checkout ${r.status} ${JSON.stringify(r.body)}`);
+              out.push({ id: r.body.id, payableFen: r.body.payableFen, openid: `sandbox-openid-${s.code}` });
+            }
+          }),
+        );
+        return out;
+      };
+      const forHandler = await placeOrders(DELIVERIES + CONCURRENCY);
+      const forHttp = await placeOrders(DELIVERIES);
+      const forFloor = await placeOrders(DELIVERIES);
+
+      const wechat = { apiV3Key: stack.env.WXPAY_API_V3_KEY, platformPrivateKey: stack.env.SANDBOX_PLATFORM_PRIVATE_KEY, platformSerial: stack.env.SANDBOX_PLATFORM_SERIAL };
+      let tx = 0;
+      const notification = (o: Unpaid) =>
+        buildNotification({ outTradeNo: o.id, amountFen: o.payableFen, appid: stack.env.WECHAT_APP_ID, mchid: stack.env.WECHAT_MCH_ID, openid: o.openid, transactionId: `4200BENCH${Date.now()}${tx++}` }, wechat);
+      // API Gateway v2 hands header names over in lower case.
+      const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+      type Signed = ReturnType<typeof notification>;
+      const viaHandler = async (n: Signed, tally?: CallTally) => {
+        const { value, commands } = await withCalls(() => call(payNotify.notify, { headers: lower(n.headers), rawBody: n.body }));
+        if (value.status === 204) tally?.add(commands);
+        return { status: String(value.status), detail: value.body };
+      };
+      const viaHttp = (n: Signed) =>
+        httpStatus(`${stack.apiUrl}/v1/pay/notify`, { method: 'POST', headers: n.headers, body: n.body });
+
+      // Warm the handler in this process on orders of its own, then the emulator's workers with concurrency rising
+      // in steps (notifications for orders that do not exist: answered without paying anything).
+      await Promise.all(forHandler.slice(DELIVERIES).map((o) => viaHandler(notification(o))));
+      await rampUp(CONCURRENCY, (i) =>
+        viaHttp(notification({ id: `01JWARMUP${String(i).padStart(17, '0')}`, payableFen: 1, openid: 'sandbox-openid-warm-up' })),
+      );
+
+      const tally = new CallTally();
+      const paths = await interleaved(
+        [
+          {
+            name: 'floor',
+            ok: 'done',
+            run: async (i) => {
+              await db().send(
+                new UpdateCommand({
+                  TableName: table(),
+                  Key: keys.order(forFloor[i].id),
+                  UpdateExpression: 'SET #s = :paid, transactionId = :tx',
+                  ConditionExpression: '#s = :pending',
+                  ExpressionAttributeNames: { '#s': 'status' },
+                  ExpressionAttributeValues: { ':paid': 'PAID', ':pending': 'PENDING_PAYMENT', ':tx': `floor${i}` },
+                }),
+              );
+              return { status: 'done' };
+            },
+          },
+          // WeChat signs, not us: both paths get their notification signed before the clock starts.
+          { name: 'handler', ok: '204', prepare: (i) => notification(forHandler[i]), run: (_i, n) => viaHandler(n as Signed, tally) },
+          { name: 'http', ok: '204', prepare: (i) => notification(forHttp[i]), run: (_i, n) => viaHttp(n as Signed) },
+        ],
+        { total: DELIVERIES, rounds: ROUNDS, concurrency: CONCURRENCY },
+      );
+
+      Object.assign(line, {
+        floor: paths.floor,
+        handler: paths.handler,
+        http: paths.http,
+        handlerRatioP50: ratio(paths.handler.p50Ms, paths.floor.p50Ms),
+        handlerRatioP99: ratio(paths.handler.p99Ms, paths.floor.p99Ms),
+        httpRatioP50: ratio(paths.http.p50Ms, paths.floor.p50Ms),
+        httpRatioP99: ratio(paths.http.p99Ms, paths.floor.p99Ms),
+        dynamoCallsPerNotification: tally.summary(),
+      });
+    } finally {
+      await stack.stop();
+    }
+  });
 }
