@@ -113,7 +113,8 @@ const groupOrder: PlacementKind<CreateGroupOrderRequest> = {
     return {
       quote: q,
       address: addressSnapshot(addr),
-      stock: [{ ...line, priceFen: sku.priceFen }],
+      // The group price is the deal's, not the list price: a list price edit does not refuse a group order.
+      stock: [line],
       couponIds: [],
       flashSales: [],
       gifts: [],
