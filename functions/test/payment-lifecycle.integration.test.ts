@@ -3,6 +3,7 @@ import { freshTable, TEST_APP_ID, TEST_MCH_ID } from '../../tests/support/table'
 import { call } from '../../tests/support/http';
 import { buildNotification } from '../../tests/support/notifications';
 import { buyNow, shopper, stockOf, testProduct } from '../../tests/support/shop';
+import { drainReactions } from '../../tests/support/stream';
 import { orderRepo } from '../src/repositories/order-repo';
 import { userRepo } from '../src/repositories/user-repo';
 import { refundRepo } from '../src/repositories/refund-repo';
@@ -105,6 +106,12 @@ describe('late notifications', () => {
     await buyNow(b, 'p-late-2', sku); // the released unit is sold to someone else
     const n = paidNotification(order, await payAtWechat(order, a.userId));
     expect((await deliver(n)).statusCode).toBe(204);
+    // The answer comes after one transaction: the money is recorded as owed back, and the refund follows from the
+    // table's stream.
+    const recorded = (await orderRepo.get(order.id))!;
+    expect(recorded.status).toBe('CANCELLED');
+    expect(recorded.transactionId).toBeTruthy();
+    await drainReactions();
     const after = (await orderRepo.get(order.id))!;
     expect(after.status).toBe('REFUNDING');
     expect(after.paidFen).toBe(order.payableFen);
@@ -114,6 +121,7 @@ describe('late notifications', () => {
     expect(refunds[0]).toMatchObject({ reason: 'LATE_PAYMENT', amountFen: order.payableFen, full: true });
     // The replay of the same notification changes nothing.
     expect((await deliver(n)).statusCode).toBe(204);
+    await drainReactions();
     expect(await refundRepo.forOrder(order.id)).toHaveLength(1);
     // WeChat pays the refund and says so; the order ends 已退款.
     const sandbox = await sandboxWechatPay();

@@ -80,6 +80,23 @@ interface ShardState {
 /** GetRecords answers empty this many times in a row before a shard counts as caught up (DynamoDB Local can lag). */
 const EMPTY_READS_TO_BE_SURE = 2;
 
+/**
+ * The streams client reads an empty map attribute back as `{}` (no type key), which no unmarshaller accepts: put the
+ * `M` back, at any depth, so images look exactly like Lambda's.
+ */
+function normalizeImage(image: Record<string, unknown>): Record<string, unknown> {
+  const fix = (v: unknown): unknown => {
+    if (!v || typeof v !== 'object') return v;
+    const av = v as Record<string, unknown>;
+    const [type] = Object.keys(av);
+    if (type === undefined) return { M: {} };
+    if (type === 'M') return { M: normalizeImage(av.M as Record<string, unknown>) };
+    if (type === 'L') return { L: (av.L as unknown[]).map(fix) };
+    return av;
+  };
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, fix(v)]));
+}
+
 function toLambdaRecord(r: _Record, streamArn: string, region: string): StreamRecord {
   const d = r.dynamodb ?? {};
   const created = d.ApproximateCreationDateTime;
@@ -93,8 +110,8 @@ function toLambdaRecord(r: _Record, streamArn: string, region: string): StreamRe
     dynamodb: {
       ...(created ? { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) } : {}),
       Keys: (d.Keys ?? {}) as Record<string, unknown>,
-      ...(d.NewImage ? { NewImage: d.NewImage as Record<string, unknown> } : {}),
-      ...(d.OldImage ? { OldImage: d.OldImage as Record<string, unknown> } : {}),
+      ...(d.NewImage ? { NewImage: normalizeImage(d.NewImage as Record<string, unknown>) } : {}),
+      ...(d.OldImage ? { OldImage: normalizeImage(d.OldImage as Record<string, unknown>) } : {}),
       SequenceNumber: d.SequenceNumber ?? '',
       ...(d.SizeBytes !== undefined ? { SizeBytes: d.SizeBytes } : {}),
       ...(d.StreamViewType ? { StreamViewType: d.StreamViewType } : {}),
@@ -298,13 +315,20 @@ export function createStreamReader(options: StreamReaderOptions): StreamReader {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let current: Promise<unknown> = Promise.resolve();
+    let failing = false;
     const tick = () => {
       if (stopped) return;
       current = drain(handler, opts)
+        .then(() => {
+          if (failing) log('reading the table stream again');
+          failing = false;
+        })
         .catch((e) => {
-          // The table or DynamoDB Local may be away for a moment (restart): ask again from scratch next time.
+          // The table or DynamoDB Local may be away for a moment (restart): ask again from scratch next time, and
+          // say so once, not every tick.
           streamArn = undefined;
-          log(`could not read the table stream: ${(e as Error).message}`);
+          if (!failing) log(`could not read the table stream (retrying every ${everyMs} ms): ${(e as Error).message}`);
+          failing = true;
         })
         .finally(() => {
           if (!stopped) {

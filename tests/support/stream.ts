@@ -22,3 +22,9 @@ export function tableStream(tableName = process.env.TABLE_NAME): StreamReader {
 export function drainStream(handler: StreamHandler, options?: { batchSize?: number }): Promise<number> {
   return tableStream().drain(handler, options);
 }
+
+/** Runs every reaction the table's changes so far call for (the production stream handler), as Lambda would. */
+export async function drainReactions(): Promise<number> {
+  const { onTableChange } = await import('../../functions/src/handlers/jobs');
+  return drainStream(onTableChange as StreamHandler);
+}

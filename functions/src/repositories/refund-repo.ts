@@ -1,7 +1,8 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { addStockCredit, moveRefundedLines, refundAttemptBase, refundFits, useStockCredit, type OrderStatus, type StockCredit } from '@shop/shared';
+import { addStockCredit, moveRefundedLines, refundAttemptBase, refundFits, useStockCredit, type OrderEvent, type OrderStatus, type StockCredit } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
 import { keys } from './keys';
+import { transitionUpdate } from './order-transitions';
 import { paymentRepo } from './payment-repo';
 import { orderRepo, promotionReturnItems, type OrderItem, type StockMove, type TimelineEntry } from './order-repo';
 import { transact, TransactionRefused, type LabelledItem } from './transactions';
@@ -52,18 +53,6 @@ export interface RefundItem {
  */
 type RefundableOrder = OrderItem & { refundRev?: number; stockCredit?: StockCredit; promotionsCredit?: boolean };
 
-/**
- * Extra SET clauses and a condition for the order Update of `start`'s transaction, e.g. a lifecycle change that
- * must happen together with the refund record. Callers name their placeholders with the `#x_` / `:x_` prefixes;
- * refund-repo never uses them (a collision throws).
- */
-export interface OrderUpdateExtension {
-  sets: string[];
-  condition: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-}
-
 function clean(item: Record<string, unknown>): RefundItem {
   const { PK: _1, SK: _2, GSI3PK: _3, GSI3SK: _4, GSI4PK: _6, GSI4SK: _7, type: _5, ...rest } = item;
   return rest as unknown as RefundItem;
@@ -72,15 +61,8 @@ function clean(item: Record<string, unknown>): RefundItem {
 /** `refundRev` as the order was read: the write applies only if no other refund write came in between. */
 function revGuard(order: RefundableOrder, values: Record<string, unknown>): string {
   if (order.refundRev === undefined) return 'attribute_not_exists(refundRev)';
-  values[':rev'] = order.refundRev;
-  return 'refundRev = :rev';
-}
-
-function merge(into: Record<string, unknown>, extra: Record<string, unknown>, what: string): void {
-  for (const [k, v] of Object.entries(extra)) {
-    if (k in into) throw new Error(`orderUpdate ${what} ${k} collides with refund-repo's own; use the #x_/:x_ prefix`);
-    into[k] = v;
-  }
+  values[':x_rev'] = order.refundRev;
+  return 'refundRev = :x_rev';
 }
 
 /** Where a full refund's order goes back to when the refund ends unpaid (records from before fromStatus existed). */
@@ -130,60 +112,47 @@ export const refundRepo = {
    * REFUNDING, from one of `fromStatuses` (remembered on the record); `restock` returns the refunded units to stock
    * in the same step (units a released refund left on sale are taken from the order's credit instead), and
    * `returnPromotions` the order's coupons (USED → UNUSED) and flash-sale and gift quotas, once, with the status move.
-   * `orderUpdate` adds the caller's SET clauses and condition to the same order Update (see OrderUpdateExtension).
+   * The order's move is the transition table's `event` (its from-statuses and group guard are the write's condition).
    */
   async start(args: {
     order: OrderItem;
     refund: RefundItem;
-    fromStatuses: OrderStatus[];
+    /** The transition-table event of this refund (its from-statuses, group guard and next status). */
+    event: OrderEvent;
     restock: StockMove[];
     /** Give the order's coupons and campaign quotas back (a full refund of an order that still holds them). */
     returnPromotions?: boolean;
     note: string;
     now: number;
-    orderUpdate?: OrderUpdateExtension;
   }): Promise<StartRefundResult> {
     const { refund: planned, now } = args;
     const order = args.order as RefundableOrder;
     const paidFen = order.paidFen ?? 0;
     // Nobody else refunded since `order` was read, and the new total stays within what WeChat says was paid.
-    const names: Record<string, string> = { '#status': 'status' };
+    const names: Record<string, string> = {};
     const seen = order.refundedFen ?? 0;
     if (seen + planned.amountFen > paidFen) return { started: false, reason: 'STALE' };
-    const values: Record<string, unknown> = { ':seen': seen, ':total': seen + planned.amountFen, ':one': 1 };
-    const sets = ['refundedFen = :total'];
+    const values: Record<string, unknown> = { ':x_seen': seen, ':x_total': seen + planned.amountFen, ':x_one': 1 };
+    const sets = ['refundedFen = :x_total'];
     const lines = moveRefundedLines(order.refundedLines, planned.lines, 1);
     planned.lines.forEach((l, i) => {
-      names[`#l${i}`] = l.skuId;
-      values[`:l${i}`] = lines[l.skuId];
-      sets.push(`refundedLines.#l${i} = :l${i}`);
+      names[`#x_l${i}`] = l.skuId;
+      values[`:x_l${i}`] = lines[l.skuId];
+      sets.push(`refundedLines.#x_l${i} = :x_l${i}`);
     });
-    const statusList = args.fromStatuses.map((s, i) => ((values[`:from${i}`] = s), `:from${i}`));
-    if (planned.full) {
-      const entry: TimelineEntry = { at: now, status: 'REFUNDING', note: args.note };
-      sets.push('#status = :refunding', 'timeline = list_append(timeline, :entry)', 'GSI2PK = :tab');
-      values[':refunding'] = 'REFUNDING';
-      values[':entry'] = [entry];
-      values[':tab'] = keys.orderTab(order.userId, order.id, 'REFUNDING').GSI2PK;
-    }
     // Units a released refund left on sale are not put on sale again.
     const credit = useStockCredit(args.restock, order.stockCredit);
     if (credit.used) {
-      sets.push('stockCredit = :credit');
-      values[':credit'] = credit.credit;
+      sets.push('stockCredit = :x_credit');
+      values[':x_credit'] = credit.credit;
     }
     const promotionsAlreadyBack = !!args.returnPromotions && order.promotionsCredit === true;
     if (promotionsAlreadyBack) {
-      sets.push('promotionsCredit = :false');
-      values[':false'] = false;
+      sets.push('promotionsCredit = :x_false');
+      values[':x_false'] = false;
     }
-    let condition = `#status IN (${statusList.join(', ')}) AND refundedFen = :seen AND paidFen >= :total AND ${revGuard(order, values)}`;
-    if (args.orderUpdate) {
-      merge(names, args.orderUpdate.names, 'name');
-      merge(values, args.orderUpdate.values, 'value');
-      sets.push(...args.orderUpdate.sets);
-      if (args.orderUpdate.condition.trim()) condition += ` AND (${args.orderUpdate.condition})`;
-    }
+    // The amount is checked against what was paid here, in the write, not only in the service's plan.
+    const condition = `refundedFen = :x_seen AND paidFen >= :x_total AND ${revGuard(order, values)}`;
     const refund: RefundItem = {
       ...planned,
       ...(planned.full ? { fromStatus: order.status } : {}),
@@ -199,18 +168,7 @@ export const refundRepo = {
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
-      {
-        label: 'order',
-        Update: {
-          TableName: table(),
-          Key: keys.order(order.id),
-          UpdateExpression: `SET ${sets.join(', ')} ADD refundRev :one`,
-          // The amount is checked against what was paid here, in the write, not only in the service's plan.
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
+      transitionUpdate(order, args.event, { now, note: args.note, extra: { sets, adds: ['refundRev :x_one'], condition, names, values } }),
       ...credit.moves.map<LabelledItem>((m) => ({
         label: `restock:${m.skuId}`,
         Update: {
@@ -246,31 +204,29 @@ export const refundRepo = {
       if (!order) throw new Error(`refund ${refund.outRefundNo} has no order ${refund.orderId}`);
       const seen = order.refundedFen ?? 0;
       const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':seen': seen, ':total': seen - refund.amountFen, ':amt': refund.amountFen, ':one': 1 };
-      const sets = ['refundedFen = :total'];
+      const values: Record<string, unknown> = { ':x_seen': seen, ':x_total': seen - refund.amountFen, ':x_amt': refund.amountFen, ':x_one': 1 };
+      const sets = ['refundedFen = :x_total'];
       const lines = moveRefundedLines(order.refundedLines, refund.lines, -1);
       refund.lines.forEach((l, i) => {
-        names[`#l${i}`] = l.skuId;
-        values[`:l${i}`] = lines[l.skuId];
-        sets.push(`refundedLines.#l${i} = :l${i}`);
+        names[`#x_l${i}`] = l.skuId;
+        values[`:x_l${i}`] = lines[l.skuId];
+        sets.push(`refundedLines.#x_l${i} = :x_l${i}`);
       });
       if (refund.restocked?.length) {
-        sets.push('stockCredit = :credit');
-        values[':credit'] = addStockCredit(order.stockCredit, refund.restocked);
+        sets.push('stockCredit = :x_credit');
+        values[':x_credit'] = addStockCredit(order.stockCredit, refund.restocked);
       }
       if (refund.promotionsReturned) {
-        sets.push('promotionsCredit = :true');
-        values[':true'] = true;
+        sets.push('promotionsCredit = :x_true');
+        values[':x_true'] = true;
       }
-      let condition = `refundedFen = :seen AND refundedFen >= :amt AND ${revGuard(order, values)}`;
-      if (refund.full) {
-        const back = statusBefore(refund);
-        const entry: TimelineEntry = { at: args.now, status: back, note: RELEASE_NOTE[args.status] };
-        names['#status'] = 'status';
-        sets.push('#status = :back', 'timeline = list_append(timeline, :entry)', 'GSI2PK = :tab');
-        Object.assign(values, { ':back': back, ':entry': [entry], ':tab': keys.orderTab(order.userId, order.id, back).GSI2PK, ':refunding': 'REFUNDING' });
-        condition += ' AND #status = :refunding';
-      }
+      const condition = `refundedFen = :x_seen AND refundedFen >= :x_amt AND ${revGuard(order, values)}`;
+      // A full refund's order goes back to the status it came from; a partial one keeps its status.
+      const release = transitionUpdate({ ...order, refundFrom: statusBefore(refund) }, refund.full ? 'REFUND_RELEASED' : 'REFUND_PART_RELEASED', {
+        now: args.now,
+        note: RELEASE_NOTE[args.status],
+        extra: { sets, adds: ['refundRev :x_one'], condition, names, values },
+      });
       const items: LabelledItem[] = [
         {
           label: 'refund',
@@ -291,17 +247,7 @@ export const refundRepo = {
             },
           },
         },
-        {
-          label: 'order',
-          Update: {
-            TableName: table(),
-            Key: keys.order(refund.orderId),
-            UpdateExpression: `SET ${sets.join(', ')} ADD refundRev :one`,
-            ConditionExpression: condition,
-            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-            ExpressionAttributeValues: values,
-          },
-        },
+        release,
       ];
       try {
         await transact(items);
@@ -364,40 +310,41 @@ export const refundRepo = {
       if (fits) {
         const seen = order.refundedFen ?? 0;
         const names: Record<string, string> = {};
-        const values: Record<string, unknown> = { ':seen': seen, ':total': seen + refund.amountFen, ':one': 1 };
-        const sets = ['refundedFen = :total'];
+        const values: Record<string, unknown> = { ':x_seen': seen, ':x_total': seen + refund.amountFen, ':x_one': 1 };
+        const sets = ['refundedFen = :x_total'];
         const lines = moveRefundedLines(order.refundedLines, refund.lines, 1);
         refund.lines.forEach((l, i) => {
-          names[`#l${i}`] = l.skuId;
-          values[`:l${i}`] = lines[l.skuId];
-          sets.push(`refundedLines.#l${i} = :l${i}`);
+          names[`#x_l${i}`] = l.skuId;
+          values[`:x_l${i}`] = lines[l.skuId];
+          sets.push(`refundedLines.#x_l${i} = :x_l${i}`);
         });
         const credit = useStockCredit(refund.restocked ?? [], order.stockCredit);
         if (credit.used) {
-          sets.push('stockCredit = :credit');
-          values[':credit'] = credit.credit;
+          sets.push('stockCredit = :x_credit');
+          values[':x_credit'] = credit.credit;
         }
         if (refund.promotionsReturned && order.promotionsCredit === true) {
-          sets.push('promotionsCredit = :false');
-          values[':false'] = false;
+          sets.push('promotionsCredit = :x_false');
+          values[':x_false'] = false;
         }
-        if (refund.full) {
-          const entry: TimelineEntry = { at: args.now, status: 'REFUNDED', note: '退款已到账' };
-          names['#status'] = 'status';
-          sets.push('#status = :refundedStatus', 'timeline = list_append(timeline, :entry)', 'GSI2PK = :tab');
-          Object.assign(values, { ':refundedStatus': 'REFUNDED', ':entry': [entry], ':tab': keys.orderTab(order.userId, order.id, 'REFUNDED').GSI2PK });
-        }
-        items.push({
-          label: 'order',
-          Update: {
-            TableName: table(),
-            Key: keys.order(refund.orderId),
-            UpdateExpression: `SET ${sets.join(', ')} ADD refundRev :one`,
-            ConditionExpression: `refundedFen = :seen AND paidFen >= :total AND ${revGuard(order, values)}`,
-            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-            ExpressionAttributeValues: values,
-          },
-        });
+        const condition = `refundedFen = :x_seen AND paidFen >= :x_total AND ${revGuard(order, values)}`;
+        const extra = { sets, adds: ['refundRev :x_one'], condition, names, values };
+        // A full refund's order becomes REFUNDED by the table's REFUND_RECOUNTED; a partial one only counts the money.
+        items.push(
+          refund.full
+            ? transitionUpdate(order, 'REFUND_RECOUNTED', { now: args.now, extra })
+            : {
+                label: 'order',
+                Update: {
+                  TableName: table(),
+                  Key: keys.order(refund.orderId),
+                  UpdateExpression: `SET ${sets.join(', ')} ADD refundRev :x_one`,
+                  ConditionExpression: condition,
+                  ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+                  ExpressionAttributeValues: values,
+                },
+              },
+        );
       }
       try {
         await transact(items);
@@ -466,23 +413,8 @@ export const refundRepo = {
       },
     ];
     if (refund.full) {
-      const entry: TimelineEntry = { at: args.now, status: 'REFUNDED', note: '退款已到账' };
-      items.push({
-        label: 'order',
-        Update: {
-          TableName: table(),
-          Key: keys.order(refund.orderId),
-          UpdateExpression: 'SET #status = :refunded, timeline = list_append(timeline, :entry), GSI2PK = :tab',
-          ConditionExpression: '#status = :refunding',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':refunded': 'REFUNDED',
-            ':refunding': 'REFUNDING',
-            ':entry': [entry],
-            ':tab': keys.orderTab(args.userId, refund.orderId, 'REFUNDED').GSI2PK,
-          },
-        },
-      });
+      const order = await orderRepo.get(refund.orderId);
+      if (order) items.push(transitionUpdate(order, 'REFUND_SUCCEEDED', { now: args.now, note: '退款已到账' }));
     }
     try {
       await transact(items);

@@ -15,7 +15,6 @@ import {
   openGroup,
   type GroupDealCampaign,
   type GroupEffect,
-  type GroupMembership,
   type GroupRefusalCode,
   type Joiner,
 } from '@shop/shared';
@@ -23,7 +22,6 @@ import { logger } from '../lib/http';
 import { campaignConfig } from '../providers/campaign-config';
 import { groupRepo, type GroupItem, type MemberItem } from '../repositories/group-repo';
 import { orderRepo, type OrderItem } from '../repositories/order-repo';
-import type { OrderUpdateExtension } from '../repositories/refund-repo';
 import { userRepo } from '../repositories/user-repo';
 import { sendGroupNotice, sendGroupNotices } from './group-notices';
 import { requestRefund, type RefundReason } from './refunds';
@@ -47,24 +45,12 @@ const REFUND_FOR: Record<string, RefundReason> = {
   CAMPAIGN_ENDED: 'GROUP_CLOSED',
 };
 
-/** The order's membership moves with its refund, in the refund's one transaction (from `from` to FAILED). */
-function membershipFailed(from: GroupMembership[]): OrderUpdateExtension {
-  const values: Record<string, unknown> = { ':x_failed': 'FAILED' };
-  from.forEach((f, i) => (values[`:x_gf${i}`] = f));
-  return {
-    sets: ['#x_group.#x_gs = :x_failed'],
-    condition: `attribute_exists(#x_group) AND #x_group.#x_gs IN (${from.map((_, i) => `:x_gf${i}`).join(', ')})`,
-    names: { '#x_group': 'group', '#x_gs': 'status' },
-    values,
-  };
-}
-
 /**
- * A payer who got no seat (SEAT_REFUSED): the membership → FAILED and the full refund (stock and quota back) in ONE
- * transaction, so a crash can never leave a payer marked refused without the refund that pays them back.
+ * A payer who got no seat: the refund's event is the table's SEAT_REFUSED, which moves the membership PENDING → FAILED
+ * in the refund's ONE transaction (stock and quota back), so a payer is never marked refused without the refund.
  */
 async function refuseSeat(order: OrderItem, code: GroupRefusalCode | string, now: number): Promise<'refunded'> {
-  await requestRefund(order.id, { reason: REFUND_FOR[code] ?? 'GROUP_CLOSED', restock: true }, now, membershipFailed(['PENDING']));
+  await requestRefund(order.id, { reason: REFUND_FOR[code] ?? 'GROUP_CLOSED', restock: true }, now);
   const g = order.group;
   await sendGroupNotice(
     { groupId: g?.groupId ?? `o${order.id}`, token: g?.token ?? null, userId: order.userId, orderId: order.id, outcome: 'REFUSED', reason: GROUP_REFUSALS[code as GroupRefusalCode] },
@@ -205,8 +191,8 @@ async function carryOut(e: GroupEffect, groupId: string, now: number): Promise<v
         await requestRefund(order.id, { reason: 'GROUP_LEADER', amountFen: Math.min(e.amountFen, order.paidFen), restock: false }, now);
         return;
       }
-      // GROUP_FAILED: membership → FAILED with the refund, once (a refunded order is not PAID any more).
-      if (order.status === 'PAID') await requestRefund(order.id, { reason: 'GROUP_FAILED', restock: true }, now, membershipFailed(['PENDING', 'OPEN', 'FAILED']));
+      // GROUP_FAILED (the table moves the membership OPEN → FAILED with the refund, once: a refunded order is not PAID).
+      if (order.status === 'PAID') await requestRefund(order.id, { reason: 'GROUP_FAILED', restock: true }, now);
       return;
     }
     default:

@@ -1,8 +1,8 @@
-import { DomainError, outRefundNo, planLineRefund, refundAttemptNo, refundAttemptOf, type OrderStatus } from '@shop/shared';
+import { DomainError, outRefundNo, planLineRefund, refundAttemptNo, refundAttemptOf, type OrderEvent } from '@shop/shared';
 import { logger } from '../lib/http';
 import { heldStock, orderRepo, type OrderItem, type StockMove } from '../repositories/order-repo';
 import { paymentRepo, type PaymentRecord } from '../repositories/payment-repo';
-import { refundRepo, type OrderUpdateExtension, type RefundItem } from '../repositories/refund-repo';
+import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { wechatPay } from '../providers/wechat-pay/index';
 import { outTradeNoFor } from '../providers/wechat-pay/v3-crypto';
 
@@ -20,18 +20,22 @@ export const REFUND_REASONS = {
 } as const;
 export type RefundReason = keyof typeof REFUND_REASONS;
 
-const FULL_REFUND_FROM: Record<RefundReason, OrderStatus[]> = {
-  CANCELLED_AFTER_PAY: ['PAID'],
-  LATE_PAYMENT: ['CANCELLED'],
-  GROUP_FAILED: ['PAID'],
-  GROUP_FULL: ['PAID'],
-  GROUP_CLOSED: ['PAID'],
-  GROUP_DUP: ['PAID'],
-  // Never a full refund: the rebate is an amount refund of an order that still ships.
-  GROUP_LEADER: [],
-  AFTER_SALE: ['PAID', 'SHIPPED', 'COMPLETED'],
-  // Never an order refund: a second payment goes back on its own transaction.
-  DUPLICATE_PAYMENT: [],
+/**
+ * The transition-table event of a FULL refund for each reason (its from-statuses and group guard are the write's
+ * condition); every partial refund is REFUND_PART. null: never a full refund.
+ */
+const FULL_REFUND_EVENT: Record<RefundReason, OrderEvent | null> = {
+  CANCELLED_AFTER_PAY: 'CANCEL_PAID',
+  LATE_PAYMENT: 'REFUND_LATE',
+  GROUP_FAILED: 'GROUP_FAILED',
+  GROUP_FULL: 'SEAT_REFUSED',
+  GROUP_CLOSED: 'SEAT_REFUSED',
+  GROUP_DUP: 'SEAT_REFUSED',
+  // The rebate is an amount refund of an order that still ships.
+  GROUP_LEADER: null,
+  AFTER_SALE: 'REFUND_ALL',
+  // A second payment goes back on its own transaction (refundSecondPayment), never as an order refund.
+  DUPLICATE_PAYMENT: null,
 };
 
 export interface RefundRequest {
@@ -55,9 +59,9 @@ export interface RefundRequest {
  * be reached the record stays REFUNDING and reconciliation asks again with the same out_refund_no, which WeChat treats
  * as the same refund. Asking again for a refund whose last attempt ended CLOSED or ABNORMAL (its amount released)
  * starts the next attempt under a new out_refund_no (`refundAttemptNo`); asking again while an attempt is running or
- * paid returns that attempt. `orderUpdate` joins the order Update of the same transaction (see refundRepo.start).
+ * paid returns that attempt. The order moves by the transition table's event for the reason (FULL_REFUND_EVENT).
  */
-export async function requestRefund(orderId: string, req: RefundRequest, now: number, orderUpdate?: OrderUpdateExtension): Promise<RefundItem> {
+export async function requestRefund(orderId: string, req: RefundRequest, now: number): Promise<RefundItem> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const order = await orderRepo.get(orderId);
     if (!order) throw new DomainError('ORDER_NOT_FOUND');
@@ -70,13 +74,12 @@ export async function requestRefund(orderId: string, req: RefundRequest, now: nu
     const result = await refundRepo.start({
       order,
       refund,
-      fromStatuses: refund.full ? FULL_REFUND_FROM[req.reason] : ['PAID', 'SHIPPED', 'COMPLETED'],
+      event: refund.full ? fullRefundEvent(req.reason) : 'REFUND_PART',
       restock: req.restock ? restockMoves(order, refund) : [],
       // A cancelled order gave its coupons and quotas back when it was cancelled (a late payment's refund).
       returnPromotions: refund.full && order.status !== 'CANCELLED',
       note: `${REFUND_REASONS[req.reason]}，退款 ${(refund.amountFen / 100).toFixed(2)} 元`,
       now,
-      orderUpdate,
     });
     if (result.started) {
       await sendToWechat(order, result.refund);
@@ -85,6 +88,12 @@ export async function requestRefund(orderId: string, req: RefundRequest, now: nu
     // DUPLICATE: a concurrent request created this very refund; STALE: the order changed, plan again on fresh numbers.
   }
   throw new DomainError('ORDER_STATE_CONFLICT', '退款处理繁忙，请稍后再试');
+}
+
+function fullRefundEvent(reason: RefundReason): OrderEvent {
+  const event = FULL_REFUND_EVENT[reason];
+  if (!event) throw new DomainError('VALIDATION_FAILED', '该退款只能按金额部分退回');
+  return event;
 }
 
 /** The newest attempt of the refund whose first out_refund_no is `base`. */
