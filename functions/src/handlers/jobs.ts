@@ -66,18 +66,20 @@ interface StreamRecord {
  * the sweepers and reconciliation cover anything never handled.
  */
 export async function onTableChange(event: { Records?: StreamRecord[] }) {
-  const target = (env: string): TimeoutTarget => ({
-    targetArn: process.env[env] ?? '',
-    roleArn: process.env.SCHEDULER_ROLE_ARN ?? '',
-    groupName: process.env.SCHEDULE_GROUP ?? 'default',
+  const target = (kind: 'TIMEOUT' | 'GROUP', arn: string): TimeoutTarget => ({
+    targetArn: arn,
+    roleArn: process.env[`${kind}_SCHEDULER_ROLE_ARN`] ?? '',
+    groupName: process.env[`${kind}_SCHEDULE_GROUP`] ?? 'default',
   });
   // Without a scheduler target (the local stage) the sweepers alone apply deadlines.
   const schedules = {
     orderTimeout: async (orderId: string, at: number) => {
-      if (process.env.TIMEOUT_TARGET_ARN) await scheduleOrderTimeout(orderId, at, target('TIMEOUT_TARGET_ARN'));
+      const arn = process.env.TIMEOUT_TARGET_ARN;
+      if (arn) await scheduleOrderTimeout(orderId, at, target('TIMEOUT', arn));
     },
     groupDeadline: async (groupId: string, at: number) => {
-      if (process.env.GROUP_DEADLINE_TARGET_ARN) await scheduleGroupDeadline(groupId, at, target('GROUP_DEADLINE_TARGET_ARN'));
+      const arn = process.env.GROUP_DEADLINE_TARGET_ARN;
+      if (arn) await scheduleGroupDeadline(groupId, at, target('GROUP', arn));
     },
   };
   for (const record of event.Records ?? []) {
