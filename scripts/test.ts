@@ -1,6 +1,6 @@
 /**
  * `npm test`: every check the project makes, in order, stopping at the first failure:
- *   types → unit + integration tests (DynamoDB Local) → mini-app tests → weapp and H5 builds → size budgets →
+ *   types → import rules → unit + integration tests (DynamoDB Local) → mini-app tests → weapp and H5 builds → size budgets →
  *   serverless package (prod) → browser tests against the local stack.
  * Vitest results are written to artifacts/ and summed into one closing line: "tests: N passed, N failed".
  * `npm test -- --quick` stops after the mini-app tests (no builds, no browser).
@@ -32,6 +32,8 @@ const dummyAws = { AWS_ACCESS_KEY_ID: 'dummy', AWS_SECRET_ACCESS_KEY: 'dummy', A
 const steps: Step[] = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
   { name: 'typecheck-miniapp', command: ['npx', 'tsc', '-p', 'miniapp/tsconfig.json', '--noEmit'] },
+  // Import circles and layer rules (.dependency-cruiser.cjs).
+  { name: 'import-rules', command: ['npx', 'depcruise', 'functions/src', 'shared/src', 'miniapp/src', '--config', '.dependency-cruiser.cjs'] },
   vitest('backend', []),
   vitest('miniapp', ['--config', 'miniapp/vitest.config.ts']),
   ...(quick

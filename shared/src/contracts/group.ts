@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EpochMs, FenAmount, Id, Label, Ref, Slug, Title, Url } from './common';
 
-import { GROUP_STATUSES } from '../group-buy/state';
+import { GROUP_STATUSES } from '../group-buy/types';
 
 export const GroupStatusSchema = z.enum(GROUP_STATUSES);
 /** A group is named after its leader's order: `g` + the order's ULID. */

@@ -4,7 +4,8 @@
  * nickname can reach it, whatever the caller passes in.
  */
 import type { Fen } from '../money';
-import { GROUP_STATUS_LABEL, seatsLeft, type Group, type GroupStatus } from './state';
+import { seatsLeft } from './state';
+import { GROUP_STATUS_LABEL, type Group, type GroupStatus } from './types';
 
 /** Shown for a member without a nickname (WeChat's own default since profile access was restricted). */
 export const DEFAULT_NICKNAME = '微信用户';

@@ -16,7 +16,7 @@ import type {
   GroupStatus,
   GroupTerms,
   Joiner,
-} from './state';
+} from './types';
 
 export const MINUTE_MS = 60_000;
 
