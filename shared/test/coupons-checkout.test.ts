@@ -6,7 +6,6 @@ import {
   DAY_MS,
   applyPromotions,
   flashKey,
-  groupDealPrice,
   parseShanghaiTime,
   type Campaign,
   type CampaignUser,
@@ -260,26 +259,5 @@ describe('payable never below 1 fen', () => {
       }),
       { numRuns: 400 },
     );
-  });
-});
-
-describe('groupDealPrice', () => {
-  const deal = (fields: Record<string, unknown>) =>
-    campaign({
-      type: 'group_deal',
-      productId: 'p-nuts-01',
-      skus: [{ skuId: 'a', groupPriceFen: 3990, leaderPriceFen: 3490 }, { skuId: 'b', groupPriceFen: 7990 }],
-      groupSize: 3,
-      timeLimitMinutes: 60,
-      stockQuota: 100,
-      ...fields,
-    }) as Extract<Campaign, { type: 'group_deal' }>;
-
-  it('charges members the group price and the leader the leader price (or the group price, or nothing)', () => {
-    expect(groupDealPrice(deal({}), 'a', 'member')).toBe(3990);
-    expect(groupDealPrice(deal({}), 'a', 'leader')).toBe(3490);
-    expect(groupDealPrice(deal({}), 'b', 'leader')).toBe(7990);
-    expect(groupDealPrice(deal({ leaderFree: true, skus: [{ skuId: 'a', groupPriceFen: 3990 }] }), 'a', 'leader')).toBe(0);
-    expect(groupDealPrice(deal({}), 'zzz', 'member')).toBeUndefined();
   });
 });

@@ -268,12 +268,3 @@ function planSpendAndSave(
   });
   return { steps, totalFen };
 }
-
-/** The price of one SKU in a group deal, for the leader (who may ride free) or a member; undefined if not in the deal. */
-export function groupDealPrice(deal: GroupDealCampaign, skuId: string, role: 'leader' | 'member'): Fen | undefined {
-  const sku = deal.skus.find((s) => s.skuId === skuId);
-  if (!sku) return undefined;
-  if (role === 'member') return sku.groupPriceFen;
-  if (deal.leaderFree) return 0;
-  return sku.leaderPriceFen ?? sku.groupPriceFen;
-}
