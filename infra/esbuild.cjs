@@ -42,6 +42,9 @@ function serverlessEsbuildOptions(stage) {
   return {
     ...esbuildOptions(stage),
     outputFileExtension: '.cjs',
+    // Each local stack bundles into its own folder (scripts/lib/stack.ts sets it), so two stacks on one checkout
+    // never delete or rebuild each other's bundles.
+    ...(process.env.SHOP_ESBUILD_WORK_FOLDER ? { outputWorkFolder: process.env.SHOP_ESBUILD_WORK_FOLDER } : {}),
     // Nothing is left external: the zips need no node_modules.
     exclude: [],
     packager: 'npm',

@@ -2,7 +2,8 @@
  * `npm start`: the whole shop on this machine — DynamoDB Local (data kept in .local/), demo data, the functions
  * behind a local HTTP API, and the H5 app. Ctrl-C stops every child process.
  * Ports and the data folder: API_PORT (3000), WEB_PORT (10086), DYNAMO_PORT (8000), SHOP_DATA_DIR (.local).
- * SKIP_H5_BUILD=1 reuses an existing H5 build.
+ * SKIP_H5_BUILD=1 reuses an existing H5 build. A child that dies (DynamoDB Local, the API, the web server) is
+ * restarted; one that dies three times within a minute stops everything and exits 1.
  */
 import path from 'node:path';
 import { ROOT, startStack } from './lib/stack';
@@ -19,6 +20,8 @@ const stack = await startStack({
   rebuildH5: !process.env.SKIP_H5_BUILD,
   verbose: Boolean(process.env.SHOP_VERBOSE),
   log,
+  // A child that dies is restarted (the line above says so); one that keeps dying ends npm start.
+  onFatal: () => process.exit(1),
 }).catch((e) => {
   log(`failed to start: ${(e as Error).message}`);
   process.exit(1);

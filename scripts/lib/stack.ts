@@ -167,6 +167,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const timers: NodeJS.Timeout[] = [];
   const streamPollers: { stop(): Promise<void> }[] = [];
   let api: ChildProcess | undefined;
+  let esbuildDir: string | undefined;
   /** Set once everything answered for the first time: from then on a death is restarted, not a failed start. */
   let supervising = false;
   const restarts: Record<StackPart, number> = { dynamo: 0, api: 0, web: 0 };
@@ -191,6 +192,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ),
     );
     await dynamo?.stop();
+    if (esbuildDir) fs.rmSync(esbuildDir, { recursive: true, force: true });
   };
   const onExit = () => {
     // Never leave Java or the API running behind us, whatever way this process ends.
@@ -203,7 +205,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
    * A supervised part died: restart it, saying so; the third death within a minute stops everything instead. A
    * restart that fails counts as another death a second later.
    */
-  const onDeath = (part: StackPart, detail: string, restart: () => Promise<void>) => {
+  const onDeath = (part: StackPart, detail: string, restart: () => Promise<void | 'died again'>) => {
     if (stopped || !supervising || options.supervise === false) return;
     const now = Date.now();
     deaths[part] = [...deaths[part].filter((t) => now - t < 60_000), now];
@@ -217,8 +219,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(`✗ ${zh} 意外退出（${detail}），正在重启… / ${en} exited unexpectedly (${detail}); restarting…`);
     const startedAt = Date.now();
     restart().then(
-      () => {
-        if (stopped) return;
+      (outcome) => {
+        // The new process died while starting: its own exit is the next death, already being handled.
+        if (stopped || outcome === 'died again') return;
         restarts[part] += 1;
         log(`✓ ${zh} 已重启，耗时 ${((Date.now() - startedAt) / 1000).toFixed(1)} 秒 / ${en} is back`);
         for (const w of [...restartWaiters]) {
@@ -265,6 +268,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       d.process.once('exit', (code, signal) => {
         if (dynamo !== d) return;
         onDeath('dynamo', exitDetail(code, signal), async () => {
+          if (stopped) return;
           const next = await startDynamoLocal(dynamoOptions);
           dynamo = next;
           watchDynamo(next);
@@ -308,20 +312,34 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           })
         : Promise.resolve();
 
-    // Bundles from an earlier run (or another output format) must not shadow the fresh ones.
-    fs.rmSync(path.join(ROOT, '.esbuild'), { recursive: true, force: true });
+    // Bundles from an earlier run (or another output format) must not shadow the fresh ones; each stack has its own
+    // folder (by API port), so another stack starting on this checkout does not pull the bundles from under it.
+    const esbuildFolder = `.esbuild/api-${apiPort}`;
+    esbuildDir = path.join(ROOT, esbuildFolder);
+    fs.rmSync(esbuildDir, { recursive: true, force: true });
+    env.SHOP_ESBUILD_WORK_FOLDER = esbuildFolder;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const startApi = () => {
       const child = spawnLogged('npx', ['osls', 'offline', 'start', '--stage', 'local'], { ...process.env, ...env }, 'api');
       api = child;
       child.once('exit', (code, signal) => {
-        children.splice(children.indexOf(child), 1);
+        if (children.includes(child)) children.splice(children.indexOf(child), 1);
         // Workers of a killed osls would keep the port.
         killGroup(child);
         if (api !== child) return;
         onDeath('api', exitDetail(code, signal), async () => {
           const next = startApi();
-          await waitForHttp(`${apiUrl}/v1/categories`, 180_000, () => next.exitCode === null && next.signalCode === null);
+          const alive = () => next.exitCode === null && next.signalCode === null;
+          try {
+            await waitForHttp(`${apiUrl}/v1/categories`, 180_000, alive);
+          } catch (e) {
+            if (alive()) {
+              // Never answered: it is ended, and its exit counts as the next death.
+              log(`✗ ${(e as Error).message}`);
+              killGroup(next);
+            }
+            return 'died again';
+          }
         });
       });
       return child;
