@@ -16,6 +16,8 @@ import * as campaigns from '../src/handlers/campaigns';
 import * as orders from '../src/handlers/orders';
 import * as cartApi from '../src/handlers/cart';
 import { notify } from '../src/handlers/pay-notify';
+import { paymentRepo } from '../src/repositories/payment-repo';
+import { drainReactions } from '../../tests/support/stream';
 
 /** The campaigns this file runs under (written to a folder of its own, never campaigns/local). */
 const COUPONS_YAML = `
@@ -254,8 +256,17 @@ describe('checkout with a coupon', () => {
     await expireOrder(first.id, first.deadlineAt + 1);
     const second = (await checkout(s, 'p-late-c', sku, 1, [couponId])).body;
     await pay(first, s, first.deadlineAt - 1000);
-    expect((await orderRepo.get(first.id))!.status).toBe('REFUNDING');
+    // The notification records the payment as owed back (the order stays closed); the refund follows from the stream.
+    expect((await orderRepo.get(first.id))!.status).toBe('CANCELLED');
+    expect(await paymentRepo.forOrder(first.id)).toMatchObject([{ kind: 'LATE', disposition: 'REFUND_DUE' }]);
     expect(await couponOf(s.userId, couponId)).toMatchObject({ status: 'LOCKED', orderId: second.id });
+    await drainReactions();
+    const refunded = (await orderRepo.get(first.id))!;
+    expect(refunded.status).toBe('REFUNDING');
+    expect(refunded.refundedFen).toBe(refunded.paidFen);
+    expect(await paymentRepo.forOrder(first.id)).toMatchObject([{ kind: 'LATE', disposition: 'REFUND_STARTED' }]);
+    expect(await couponOf(s.userId, couponId)).toMatchObject({ status: 'LOCKED', orderId: second.id });
+    expect((await orderRepo.get(second.id))!.status).toBe('PENDING_PAYMENT');
   });
 
   it("refuses another shopper's coupon with COUPON_NOT_USABLE and writes nothing", async () => {
