@@ -36,7 +36,7 @@ describe('checkout', () => {
       expect(r.body.message).toContain('库存不足');
     }
     expect(await stockOf('p-hot-1', 'sku-hot-1-sku0')).toEqual({ stock: 0, sold: 20 });
-  });
+  }, 180_000);
 
   it('returns one order for the same idempotency key submitted 20 times at once', async () => {
     await product('p-idem-1', 100);

@@ -186,6 +186,11 @@ async function move(items: LabelledItem[], options?: { maxConflictRetries?: numb
   }
 }
 
+export interface CheckoutKeyPeek {
+  key: { PK: string; SK: string };
+  find(items: Record<string, unknown>[]): { orderId: string; requestHash: string } | null;
+}
+
 export const orderRepo = {
   /**
    * Places an order in ONE transaction: every SKU's stock is decremented only if enough remains and its price is
@@ -238,6 +243,21 @@ export const orderRepo = {
       })),
     ];
     await transact(items);
+  },
+
+  /**
+   * The checkout key as one more item of a batch read the caller makes anyway (the price step's), so looking it up
+   * first costs no round trip: `find` picks it out of what the batch returned.
+   */
+  checkoutKeyPeek(userId: string, idempotencyKey: string): CheckoutKeyPeek {
+    const key = keys.checkoutKey(userId, idempotencyKey);
+    return {
+      key,
+      find(items) {
+        const hit = items.find((i) => i.PK === key.PK && i.SK === key.SK);
+        return hit ? { orderId: hit.orderId as string, requestHash: hit.requestHash as string } : null;
+      },
+    };
   },
 
   async checkoutKey(userId: string, idempotencyKey: string): Promise<{ orderId: string; requestHash: string } | null> {

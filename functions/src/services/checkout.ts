@@ -9,7 +9,7 @@ import {
 } from '@shop/shared';
 import { config } from '../lib/config';
 import { cartRepo } from '../repositories/cart-repo';
-import { placeOrder, type PlacementKind, type PricedPlacement, type ResolvedLine } from './placement';
+import { placeOrder, type KeyLookup, type PlacementKind, type PricedPlacement, type ResolvedLine } from './placement';
 import { priceCheckoutFor } from './pricing';
 
 /** What the shopper is buying: the selected cart lines (same SKU summed) or one SKU from the product page. */
@@ -36,8 +36,8 @@ export async function quoteCheckout(userId: string, req: QuoteRequest, now: numb
  * The price step of a cart or buy-now order: exactly the quote the shopper was shown. Coupons the shopper named that
  * cannot be used refuse the order: it is never charged at a price they did not see.
  */
-async function priceAsQuoted(userId: string, req: CreateOrderRequest, lines: ResolvedLine[], now: number): Promise<PricedPlacement> {
-  const priced = await priceCheckoutFor(userId, lines, { addressId: req.addressId, couponIds: req.couponIds, now });
+async function priceAsQuoted(userId: string, req: CreateOrderRequest, lines: ResolvedLine[], now: number, key: KeyLookup): Promise<PricedPlacement> {
+  const priced = await priceCheckoutFor(userId, lines, { addressId: req.addressId, couponIds: req.couponIds, now, alsoRead: key });
   if (priced.refusedCoupon) {
     const { couponId, reason } = priced.refusedCoupon;
     throw new DomainError('COUPON_NOT_USABLE', `优惠券不可用：${reason}`, { couponId, reason });

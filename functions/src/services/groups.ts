@@ -85,7 +85,7 @@ const groupOrder: PlacementKind<CreateGroupOrderRequest> = {
     if (!d) throw new DomainError('NOT_FOUND', '拼团活动不存在或已结束');
     return [{ productId: d.productId, skuId: req.skuId, quantity: 1 }];
   },
-  async price(userId, req, lines, now) {
+  async price(userId, req, lines, now, key) {
     const d = await liveDeal(req.campaignId, now);
     const [line] = lines;
     if (!d.skus.some((s) => s.skuId === line.skuId)) throw new DomainError('SKU_NOT_FOUND');
@@ -98,7 +98,8 @@ const groupOrder: PlacementKind<CreateGroupOrderRequest> = {
     }
     const role = joining ? 'member' : 'leader';
     const addressKey = keys.address(userId, req.addressId);
-    const { skus, products, extra } = await catalogRepo.skusWithProducts([line], [addressKey]);
+    const { skus, products, extra } = await catalogRepo.skusWithProducts([line], [addressKey, key.key]);
+    key.seen(extra as Record<string, unknown>[]);
     const sku = skus.get(line.skuId);
     const product = products.get(line.productId);
     if (!sku || !product || sku.productId !== line.productId) throw new DomainError('SKU_NOT_FOUND', undefined, { skuId: line.skuId });

@@ -74,8 +74,24 @@ export interface PlacementKind<R extends PlacementRequest> {
   terms(req: R): unknown;
   /** The lines being bought. May be empty (a cart already checked out): a key that exists then names the order. */
   resolve(userId: string, req: R): Promise<ResolvedLine[]>;
-  /** Their price now; throws the DomainError that refuses the order (sold out, off shelf, coupon, deal ended…). */
-  price(userId: string, req: R, lines: ResolvedLine[], now: number): Promise<PricedPlacement>;
+  /**
+   * Their price now; throws the DomainError that refuses the order (sold out, off shelf, coupon, deal ended…). The
+   * price step's batch read also reads the checkout key (`key.key`) and hands what it read to `key.seen` before any
+   * rule is applied: the key is looked up first, without a round trip of its own.
+   */
+  price(userId: string, req: R, lines: ResolvedLine[], now: number, key: KeyLookup): Promise<PricedPlacement>;
+}
+
+/** Step 1 inside the price step's read: `seen` throws KeyTaken when the key already made an order. */
+export interface KeyLookup {
+  key: { PK: string; SK: string };
+  seen(items: Record<string, unknown>[]): void;
+}
+
+class KeyTaken extends Error {
+  constructor(readonly stored: StoredKey) {
+    super('checkout key already made an order');
+  }
 }
 
 /** DynamoDB's limit on the items of one TransactWriteItems. */
@@ -212,19 +228,32 @@ export function outOfStock(line: { skuId: string; title: string; specText: strin
  * DomainError that explains a refusal.
  */
 export async function placeOrder<R extends PlacementRequest>(kind: PlacementKind<R>, userId: string, req: R, now: number): Promise<OrderView> {
-  // Steps 1 and 2 read independently, so they are read together; both come before any price or stock is looked at.
-  const [key, lines] = await Promise.all([lookupKey(userId, req.idempotencyKey), kind.resolve(userId, req)]);
+  // Step 2 first: the lines decide the hash. Step 1, the key, is read with the price step's batch read and checked
+  // before any rule (a cart already checked out has no lines to price: then the key is read on its own).
+  const lines = await kind.resolve(userId, req);
   const hash = requestHash(kind, req, lines);
-  if (key) return orderOfKey(userId, key, hash, lines);
+  if (lines.length === 0) {
+    const key = await lookupKey(userId, req.idempotencyKey);
+    if (key) return orderOfKey(userId, key, hash, lines);
+  }
+  const peek = orderRepo.checkoutKeyPeek(userId, req.idempotencyKey);
+  const keyLookup: KeyLookup = {
+    key: peek.key,
+    seen(items) {
+      const stored = peek.find(items);
+      if (stored) throw new KeyTaken(stored);
+    },
+  };
 
   let placing: { order: OrderItem; stock: PricedPlacement['stock'] } | null = null;
   try {
-    const priced = await kind.price(userId, req, lines, now);
+    const priced = await kind.price(userId, req, lines, now, keyLookup);
     const order = buildOrder(kind, userId, req, priced, now);
     placing = { order, stock: priced.stock };
     await place(order, priced, hash, kind.clearsCart);
     return toOrderView(order);
   } catch (e) {
+    if (e instanceof KeyTaken) return orderOfKey(userId, e.stored, hash, lines);
     if (!(e instanceof DomainError) && !(e instanceof TransactionRefused)) throw e;
     // Refused: by the key itself (taken in the same transaction), or by what an attempt with the same key still in
     // flight when step 1 ran has since done (taken the last stock, locked the coupons, emptied the cart). Either way

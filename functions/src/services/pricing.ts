@@ -55,7 +55,7 @@ const DEFAULT_LEVEL = 'NORMAL' as const;
 export async function priceCheckoutFor(
   userId: string,
   wanted: Wanted[],
-  options: { addressId?: string; couponIds?: string[]; now: number },
+  options: { addressId?: string; couponIds?: string[]; now: number; alsoRead?: { key: { PK: string; SK: string }; seen(items: Record<string, unknown>[]): void } },
 ): Promise<PricedCheckout> {
   const { now } = options;
   if (wanted.length === 0) throw new DomainError('EMPTY_CHECKOUT');
@@ -79,11 +79,13 @@ export async function priceCheckoutFor(
   const [catalog, held, hasPaid] = await Promise.all([
     catalogRepo.skusWithProducts(
       [...wanted, ...giftCampaigns.map((c) => ({ productId: c.gift.productId, skuId: c.gift.skuId }))],
-      [...addressKey, ...campaignRepo.usageKeys(userId, flashRefs, giftQuotaIds)],
+      [...addressKey, ...campaignRepo.usageKeys(userId, flashRefs, giftQuotaIds), ...(options.alsoRead ? [options.alsoRead.key] : [])],
     ),
     wantsCoupons ? couponRepo.listForUser(userId) : Promise.resolve([]),
     needsIsNew ? orderRepo.hasPaidOrder(userId) : Promise.resolve(false),
   ]);
+  // What the caller reads along (the checkout key) is looked at before any rule.
+  options.alsoRead?.seen(catalog.extra as Record<string, unknown>[]);
   const { skus, products } = catalog;
   const extra = new Map(catalog.extra.map((i) => [keyId(i as { PK: string; SK: string }), i]));
 
