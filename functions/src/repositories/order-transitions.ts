@@ -55,9 +55,10 @@ export function transitionUpdate(
   }
   if (t.group !== undefined) {
     names['#group'] = 'group';
-    names['#gstatus'] = 'status';
     const allowed = [...(t.group === 'none' ? [] : t.group), ...(t.orGroup ?? [])];
     const list = allowed.map((g, i) => ((values[`:g${i}`] = g), `:g${i}`));
+    // DynamoDB refuses a name the expressions do not use: 'none' alone reads no membership.
+    if (list.length) names['#gstatus'] = 'status';
     const member = list.length ? `#group.#gstatus IN (${list.join(', ')})` : '';
     if (t.group === 'none') conditions.push(member ? `(attribute_not_exists(#group) OR ${member})` : 'attribute_not_exists(#group)');
     else conditions.push(`attribute_exists(#group) AND ${member}`);
