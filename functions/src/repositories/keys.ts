@@ -15,12 +15,14 @@
  *   order             ORDER#<oid>            ORDER                USER#<uid>#ORDERS / <oid>               USER#<uid>#TAB#<tab> / <oid>    DUE#PAYMENT / <deadlineAt>#<oid> (while unpaid)
  *                     (GSI4PK / GSI4SK: DAY#<yyyy-mm-dd> / <oid>, for the daily reconciliation)
  *   payment           ORDER#<oid>            PAYMENT#<txId>       -                                       -                               DUE#PAYREFUND / <at>#<oid>#<txId> (while owed back)
+ *                     (GSI4PK / GSI4SK: PAYOWED#<yyyy-mm-dd> / <oid>#<txId>, when it was owed back on receipt)
  *   refund            ORDER#<oid>            REFUND#<outRefundNo> -                                       -                               DUE#REFUND / <createdAt>#<no> (while REFUNDING)
  *                     (GSI4PK / GSI4SK: REFUNDEXC#<yyyy-mm-dd> / <no>, once it ended CLOSED/ABNORMAL or was paid twice)
  *   recon report      RECON#<yyyy-mm-dd>     REPORT               -                                       -                               -
  *   idempotency rec.  IDEMPOTENCY#notifications <key hash>        -                                       -                               -   (ttl)
  *   pay notification  PAYNOTIFY#<id>         NOTIFICATION         -                                       -                               -
  *   sandbox payment   WXSANDBOX#<outTradeNo> TRANSACTION          -                                       -                               -
+ *   sandbox 2nd pay   WXSANDBOX#PAYMENT#<txId> TRANSACTION        -                                       -                               -   (a further payment of a paid out_trade_no)
  *   sandbox prepay    WXSANDBOX#PREPAY#<id>  PREPAY               -                                       -                               -
  *   sandbox refund    WXSANDBOX#REFUND#<no>  REFUND               -                                       -                               -
  *   sandbox re-send   WXSANDBOX#NOTIFY#<id>  NOTIFY               -                                       -                               DUE#WXSANDBOX_NOTIFY / <dueAt>#<id> (until answered or given up)
@@ -111,6 +113,12 @@ export const keys = {
     GSI3SK: `${String(at).padStart(15, '0')}#${orderId}#${transactionId}`,
   }),
   paymentRefundDuePartition: 'DUE#PAYREFUND',
+  /** Payments owed back on receipt (late or second payments), by UTC day received: the daily report lists them. */
+  paymentOwedDay: (at: number, orderId: string, transactionId: string) => ({
+    GSI4PK: `PAYOWED#${new Date(at).toISOString().slice(0, 10)}`,
+    GSI4SK: `${orderId}#${transactionId}`,
+  }),
+  paymentOwedDayPartition: (day: string) => `PAYOWED#${day}`,
 
   /** A refund of an order: in the order's partition, so one query reads the order with its refunds. */
   refund: (orderId: string, outRefundNo: string): Key => ({ PK: `ORDER#${orderId}`, SK: `REFUND#${outRefundNo}` }),
@@ -193,6 +201,8 @@ export const keys = {
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),
   sandboxPrepay: (prepayId: string): Key => ({ PK: `WXSANDBOX#PREPAY#${prepayId}`, SK: 'PREPAY' }),
+  /** A further payment of an out_trade_no that was paid already (the payer paid twice), by its transaction id. */
+  sandboxFurtherPayment: (transactionId: string): Key => ({ PK: `WXSANDBOX#PAYMENT#${transactionId}`, SK: 'TRANSACTION' }),
   sandboxRefund: (outRefundNo: string): Key => ({ PK: `WXSANDBOX#REFUND#${outRefundNo}`, SK: 'REFUND' }),
   /** A notification the sandbox's WeChat Pay has not had answered yet, re-sent on WeChat's schedule. */
   sandboxDelivery: (eventId: string): Key => ({ PK: `WXSANDBOX#NOTIFY#${eventId}`, SK: 'NOTIFY' }),

@@ -93,6 +93,13 @@ export interface SandboxWechatPayServer {
   ): Promise<SandboxPaymentResult>;
   buildNotification(tx: SandboxTransaction, nowMs: number): SignedNotification;
   /**
+   * The payer pays an out_trade_no that is paid already once more (another transaction_id, e.g. two payment sheets
+   * left open): the further transaction is kept under its own id (refunds name it by transaction_id) and its
+   * TRANSACTION.SUCCESS notification is signed and POSTed like any other (re-sent while unanswered). Throws
+   * DomainError NOT_FOUND (unknown out_trade_no) or ORDER_STATE_CONFLICT (not paid yet).
+   */
+  simulateAnotherPayment(outTradeNo: string, nowMs: number): Promise<SandboxPaymentResult & { transaction: SandboxTransaction }>;
+  /**
    * WeChat finishing a PROCESSING refund: sets its final status and POSTs the REFUND.SUCCESS / REFUND.ABNORMAL /
    * REFUND.CLOSED notification (CLOSED gives the amount back to what is left to refund; an ABNORMAL one can be
    * reopened by apply-abnormal-refund and then completed again). Repeating the same outcome re-delivers the same notification (WeChat's retries). Throws DomainError
@@ -157,8 +164,9 @@ const AbnormalRefundBody = z.object({
 });
 
 const RefundBody = z.object({
+  // "transaction_id 和 out_trade_no 二选一，同时存在时以 transaction_id 为准": the shop always sends out_trade_no, and
+  // transaction_id too when it refunds a further payment of the out_trade_no.
   transaction_id: z.string().optional(),
-  // The sandbox finds transactions by out_trade_no only; the shop always sends it.
   out_trade_no: z.string().regex(OUT_TRADE_NO),
   out_refund_no: z.string().regex(OUT_REFUND_NO),
   reason: z
@@ -515,10 +523,14 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
       return fail(400, 'PARAM_ERROR', `输入源"${issue?.path.join('.') ?? 'body'}"映射到值字段时出错：${issue?.message}`);
     }
     const req = parsed.data;
-    const tx = await store.get(req.out_trade_no);
+    let tx = await store.get(req.out_trade_no);
     if (!tx) return fail(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
-    if (req.transaction_id !== undefined && req.transaction_id !== tx.transactionId) {
-      return fail(400, 'INVALID_REQUEST', 'transaction_id 与 out_trade_no 不匹配');
+    // A transaction_id other than the out_trade_no's own names a further payment of it.
+    const furtherPayment = req.transaction_id !== undefined && req.transaction_id !== tx.transactionId;
+    if (furtherPayment) {
+      const other = await store.getPayment(req.transaction_id!);
+      if (!other || other.outTradeNo !== tx.outTradeNo) return fail(400, 'INVALID_REQUEST', 'transaction_id 与 out_trade_no 不匹配');
+      tx = other;
     }
     if (tx.tradeState !== 'SUCCESS' || !tx.transactionId) return fail(400, 'INVALID_REQUEST', '订单未支付，不能退款');
     if (req.amount.total !== tx.amountFen) return fail(400, 'INVALID_REQUEST', '订单金额与原订单金额不一致');
@@ -538,6 +550,7 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
       status: 'PROCESSING',
       createdAt: nowMs,
       successTime: null,
+      ...(furtherPayment ? { furtherPayment: true } : {}),
     };
     const result = await store.createRefund(candidate);
     switch (result.outcome) {
@@ -681,7 +694,8 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
   async function rebuild(d: SandboxDelivery, nowMs: number): Promise<SignedNotification | null> {
     let n: SignedNotification | null = null;
     if (d.kind === 'TRANSACTION') {
-      const tx = await store.get(d.ref);
+      // ref: the out_trade_no, or the transaction id of a further payment of it.
+      const tx = (await store.get(d.ref)) ?? (await store.getPayment(d.ref));
       if (tx?.tradeState === 'SUCCESS') n = notificationFor(tx, nowMs);
     } else {
       const refund = await store.getRefund(d.ref);
@@ -780,6 +794,21 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
     return deliver(notifyUrl ?? paid.notifyUrl, notificationFor(paid, nowMs), { kind: 'TRANSACTION', ref: paid.outTradeNo, nowMs });
   }
 
+  async function simulateAnotherPayment(outTradeNo: string, nowMs: number): Promise<SandboxPaymentResult & { transaction: SandboxTransaction }> {
+    const first = await store.get(outTradeNo);
+    if (!first) throw new DomainError('NOT_FOUND', '支付单不存在', { outTradeNo });
+    if (first.tradeState !== 'SUCCESS') throw new DomainError('ORDER_STATE_CONFLICT', '订单尚未支付', { outTradeNo, tradeState: first.tradeState });
+    const { refundedFen: _refunded, refundSucceeded: _succeeded, ...paid } = first;
+    const transaction: SandboxTransaction = { ...paid, transactionId: newTransactionId(nowMs), successTime: Math.floor(nowMs / 1000) * 1000 };
+    if (!(await store.addPayment(transaction))) throw new DomainError('ORDER_STATE_CONFLICT', '交易号重复', { outTradeNo });
+    const sent = await deliver(notifyUrl ?? transaction.notifyUrl, notificationFor(transaction, nowMs), {
+      kind: 'TRANSACTION',
+      ref: transaction.transactionId!,
+      nowMs,
+    });
+    return { ...sent, transaction };
+  }
+
   async function completeRefund(
     outRefundNo: string,
     outcome: SandboxRefundOutcome,
@@ -808,6 +837,7 @@ export function createSandboxWechatPayServer(opts: SandboxWechatPayServerOptions
   return {
     handle,
     simulateUserPayment,
+    simulateAnotherPayment,
     buildNotification: notificationFor,
     completeRefund,
     buildRefundNotification: refundNotificationFor,

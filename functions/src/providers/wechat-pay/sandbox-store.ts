@@ -58,6 +58,11 @@ export interface SandboxRefund {
   status: SandboxRefundStatus;
   createdAt: number;
   successTime: number | null;
+  /**
+   * The refund is of a further payment of the out_trade_no (kept under its transaction id, see addPayment), not of
+   * the out_trade_no's own transaction.
+   */
+  furtherPayment?: boolean;
 }
 
 /**
@@ -95,6 +100,13 @@ export interface SandboxStore {
   ): Promise<SandboxTransaction | undefined>;
   /** NOTPAY → CLOSED, atomically; undefined when the transaction is not NOTPAY. */
   markClosed(outTradeNo: string): Promise<SandboxTransaction | undefined>;
+  /**
+   * Keeps a further paid transaction of an out_trade_no that is paid already (the payer paid twice), under its own
+   * transaction id; false when that transaction id exists.
+   */
+  addPayment(tx: SandboxTransaction): Promise<boolean>;
+  /** A further payment kept by addPayment, by its transaction id. */
+  getPayment(transactionId: string): Promise<SandboxTransaction | undefined>;
   getRefund(outRefundNo: string): Promise<SandboxRefund | undefined>;
   /**
    * Stores `refund` (status PROCESSING) and adds its amount to its transaction's refundedFen, atomically, when the
@@ -129,6 +141,10 @@ export interface SandboxStore {
 export function memorySandboxStore(): SandboxStore {
   const byNo = new Map<string, SandboxTransaction>();
   const byPrepay = new Map<string, string>();
+  const further = new Map<string, SandboxTransaction>();
+  /** The transaction a refund draws on: the out_trade_no's own, or a further payment of it. */
+  const drawnOn = (r: Pick<SandboxRefund, 'outTradeNo' | 'transactionId' | 'furtherPayment'>) =>
+    r.furtherPayment ? further.get(r.transactionId) : byNo.get(r.outTradeNo);
   const refunds = new Map<string, SandboxRefund>();
   const deliveries = new Map<string, SandboxDelivery>();
   const copy = (tx: SandboxTransaction | undefined) => (tx ? { ...tx } : undefined);
@@ -159,6 +175,14 @@ export function memorySandboxStore(): SandboxStore {
       tx.tradeState = 'CLOSED';
       return { ...tx };
     },
+    async addPayment(tx) {
+      if (!tx.transactionId || further.has(tx.transactionId)) return false;
+      further.set(tx.transactionId, { ...tx });
+      return true;
+    },
+    async getPayment(transactionId) {
+      return copy(further.get(transactionId));
+    },
     async getRefund(outRefundNo) {
       const refund = refunds.get(outRefundNo);
       return refund ? { ...refund } : undefined;
@@ -167,7 +191,7 @@ export function memorySandboxStore(): SandboxStore {
     async createRefund(refund) {
       const existing = refunds.get(refund.outRefundNo);
       if (existing) return { outcome: 'EXISTS', refund: { ...existing } };
-      const tx = byNo.get(refund.outTradeNo);
+      const tx = drawnOn(refund);
       if (!tx || tx.tradeState !== 'SUCCESS') return { outcome: 'NOT_PAID' };
       const refunded = tx.refundedFen ?? 0;
       if (refunded + refund.refundFen > tx.amountFen) return { outcome: 'NOT_ENOUGH' };
@@ -179,7 +203,7 @@ export function memorySandboxStore(): SandboxStore {
       const refund = refunds.get(outRefundNo);
       if (!refund || refund.status !== 'PROCESSING') return undefined;
       Object.assign(refund, result);
-      const tx = byNo.get(refund.outTradeNo);
+      const tx = drawnOn(refund);
       if (tx && result.status === 'SUCCESS') tx.refundSucceeded = true;
       if (tx && result.status === 'CLOSED') tx.refundedFen = (tx.refundedFen ?? 0) - refund.refundFen;
       return { ...refund };
@@ -218,6 +242,7 @@ export function memorySandboxStore(): SandboxStore {
 }
 
 const TX_ENTITY = 'WXSANDBOX_TRANSACTION';
+const FURTHER_TX_ENTITY = 'WXSANDBOX_FURTHER_TRANSACTION';
 const PREPAY_ENTITY = 'WXSANDBOX_PREPAY';
 const REFUND_ENTITY = 'WXSANDBOX_REFUND';
 const DELIVERY_ENTITY = 'WXSANDBOX_NOTIFY';
@@ -237,6 +262,11 @@ const toDelivery = (item: Record<string, unknown> | undefined) => {
   return delivery as SandboxDelivery;
 };
 
+/** The stored transaction a refund draws on: the out_trade_no's own, or a further payment of it. */
+function refundedKey(r: Pick<SandboxRefund, 'outTradeNo' | 'transactionId' | 'furtherPayment'>) {
+  return r.furtherPayment ? keys.sandboxFurtherPayment(r.transactionId) : keys.sandboxPayment(r.outTradeNo);
+}
+
 function isConditionFailure(e: unknown): boolean {
   const name = (e as { name?: string } | null)?.name;
   return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
@@ -246,6 +276,13 @@ export function dynamoSandboxStore(): SandboxStore {
   const get = async (outTradeNo: string) => {
     const out = await db().send(
       new GetCommand({ TableName: table(), Key: keys.sandboxPayment(outTradeNo), ConsistentRead: true }),
+    );
+    return toTransaction(out.Item);
+  };
+
+  const getPayment = async (transactionId: string) => {
+    const out = await db().send(
+      new GetCommand({ TableName: table(), Key: keys.sandboxFurtherPayment(transactionId), ConsistentRead: true }),
     );
     return toTransaction(out.Item);
   };
@@ -332,6 +369,25 @@ export function dynamoSandboxStore(): SandboxStore {
       });
     },
 
+    async addPayment(tx) {
+      if (!tx.transactionId) return false;
+      try {
+        await db().send(
+          new PutCommand({
+            TableName: table(),
+            Item: { ...keys.sandboxFurtherPayment(tx.transactionId), entity: FURTHER_TX_ENTITY, ...tx },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    },
+
+    getPayment,
+
     markClosed(outTradeNo) {
       return update({
         Key: keys.sandboxPayment(outTradeNo),
@@ -361,7 +417,7 @@ export function dynamoSandboxStore(): SandboxStore {
             label: 'transaction',
             Update: {
               TableName: table(),
-              Key: keys.sandboxPayment(refund.outTradeNo),
+              Key: refundedKey(refund),
               UpdateExpression: 'SET #refunded = if_not_exists(#refunded, :zero) + :refund',
               ConditionExpression:
                 '#state = :success AND #amount = :total AND (attribute_not_exists(#refunded) OR #refunded <= :room)',
@@ -385,7 +441,7 @@ export function dynamoSandboxStore(): SandboxStore {
           if (existing) return { outcome: 'EXISTS', refund: existing };
         }
         if (!failed.includes('transaction')) throw e;
-        const tx = await get(refund.outTradeNo);
+        const tx = refund.furtherPayment ? await getPayment(refund.transactionId) : await get(refund.outTradeNo);
         return { outcome: tx?.tradeState === 'SUCCESS' ? 'NOT_ENOUGH' : 'NOT_PAID' };
       }
     },
@@ -416,7 +472,7 @@ export function dynamoSandboxStore(): SandboxStore {
                   label: 'transaction',
                   Update: {
                     TableName: table(),
-                    Key: keys.sandboxPayment(current.outTradeNo),
+                    Key: refundedKey(current),
                     UpdateExpression: 'SET #refundSucceeded = :true',
                     ExpressionAttributeNames: { '#refundSucceeded': 'refundSucceeded' },
                     ExpressionAttributeValues: { ':true': true },
@@ -430,7 +486,7 @@ export function dynamoSandboxStore(): SandboxStore {
                   label: 'transaction',
                   Update: {
                     TableName: table(),
-                    Key: keys.sandboxPayment(current.outTradeNo),
+                    Key: refundedKey(current),
                     UpdateExpression: 'SET #refunded = #refunded - :refund',
                     ExpressionAttributeNames: { '#refunded': 'refundedFen' },
                     ExpressionAttributeValues: { ':refund': current.refundFen },
@@ -469,6 +525,7 @@ export function dynamoSandboxStore(): SandboxStore {
       }
       return { ...current, status: 'PROCESSING' };
     },
+
     async addDelivery(d) {
       try {
         await db().send(
