@@ -29,7 +29,7 @@ export interface PaymentRecord {
 }
 
 function clean(item: Record<string, unknown>): PaymentRecord {
-  const { PK: _1, SK: _2, GSI3PK: _3, GSI3SK: _4, type: _5, ...rest } = item;
+  const { PK: _1, SK: _2, GSI3PK: _3, GSI3SK: _4, GSI4PK: _6, GSI4SK: _7, type: _5, ...rest } = item;
   return rest as unknown as PaymentRecord;
 }
 
@@ -42,7 +42,9 @@ export const paymentRepo = {
         TableName: table(),
         Item: {
           ...keys.payment(p.orderId, p.transactionId),
-          ...(p.disposition === 'REFUND_DUE' ? keys.paymentRefundDue(p.receivedAt, p.orderId, p.transactionId) : {}),
+          ...(p.disposition === 'REFUND_DUE'
+            ? { ...keys.paymentRefundDue(p.receivedAt, p.orderId, p.transactionId), ...keys.paymentOwedDay(p.receivedAt, p.orderId, p.transactionId) }
+            : {}),
           type: 'payment',
           ...p,
         },
@@ -98,6 +100,19 @@ export const paymentRepo = {
         KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK <= :at',
         ExpressionAttributeValues: { ':pk': keys.paymentRefundDuePartition, ':at': keys.dueBefore(at) },
         Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(clean);
+  },
+
+  /** Payments owed back on receipt (late or second payments) received on a UTC day (yyyy-mm-dd), for the daily report. */
+  async owedOn(day: string): Promise<PaymentRecord[]> {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.paymentOwedDayPartition(day) },
       }),
     );
     return (out.Items ?? []).map(clean);

@@ -1,15 +1,17 @@
 import { logger } from '../lib/http';
 import { orderRepo, type OrderItem } from '../repositories/order-repo';
-import { paymentRepo } from '../repositories/payment-repo';
+import { paymentRepo, type PaymentRecord } from '../repositories/payment-repo';
 import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { wechatPay } from '../providers/wechat-pay/index';
 import { outTradeNoFor } from '../providers/wechat-pay/v3-crypto';
 import { settleFromWechat, sweepExpiredOrders } from './payment';
-import { applyRefundState, settleRefundFromWechat } from './refunds';
+import { applyRefundState, refundOwedPayment, settleRefundFromWechat } from './refunds';
 
 /** How long a prepay or a refund may go without WeChat's notification before we ask WeChat ourselves. */
 export const QUIET_PREPAY_MS = 5 * 60 * 1000;
 export const QUIET_REFUND_MS = 10 * 60 * 1000;
+/** How long a payment owed back may wait for its refund (normally started from the table stream within seconds). */
+export const QUIET_OWED_MS = 5 * 60 * 1000;
 const FAR_FUTURE = 8_640_000_000_000;
 /** How many days back reconciliation keeps asking WeChat about ABNORMAL refunds (a resolution may pay them later). */
 export const ABNORMAL_WATCH_DAYS = 7;
@@ -25,6 +27,9 @@ export interface ReconcileSummary {
   /** ABNORMAL refunds asked about again, and those WeChat has paid since (counted again, or paid twice). */
   abnormalChecked: number;
   abnormalPaid: number;
+  /** Payments owed back (late or second payments) that had no refund yet, and those refunded now. */
+  owedChecked: number;
+  owedRefunded: number;
   failures: number;
 }
 
@@ -34,7 +39,7 @@ export interface ReconcileSummary {
  * re-sent when WeChat never received them. Safe to run at any time and any number of times.
  */
 export async function reconcile(now: number): Promise<ReconcileSummary> {
-  const summary: ReconcileSummary = { timeouts: await sweepExpiredOrders(now), prepaysChecked: 0, prepaysPaid: 0, refundsChecked: 0, refundsSettled: 0, refundsResent: 0, abnormalChecked: 0, abnormalPaid: 0, failures: 0 };
+  const summary: ReconcileSummary = { timeouts: await sweepExpiredOrders(now), prepaysChecked: 0, prepaysPaid: 0, refundsChecked: 0, refundsSettled: 0, refundsResent: 0, abnormalChecked: 0, abnormalPaid: 0, owedChecked: 0, owedRefunded: 0, failures: 0 };
   const unpaid = await orderRepo.dueForPayment(FAR_FUTURE, 1000);
   for (const o of unpaid) {
     if (o.prepayCreatedAt === null || now - o.prepayCreatedAt < QUIET_PREPAY_MS) continue;
@@ -58,7 +63,26 @@ export async function reconcile(now: number): Promise<ReconcileSummary> {
     }
   }
   await recheckAbnormalRefunds(now, summary);
+  await refundOwedPayments(now, summary);
   return summary;
+}
+
+/**
+ * Every payment owed back (paid after its order closed with the stock gone, or a second payment of a paid order) whose
+ * refund does not exist after a few minutes: its stream reaction failed or never ran. The refund is deterministic per
+ * payment, so this and a late reaction start the same refund once.
+ */
+async function refundOwedPayments(now: number, summary: ReconcileSummary): Promise<void> {
+  for (const payment of await paymentRepo.refundsDue(now - QUIET_OWED_MS, 1000)) {
+    summary.owedChecked += 1;
+    try {
+      await refundOwedPayment(payment, now);
+      summary.owedRefunded += 1;
+    } catch (e) {
+      summary.failures += 1;
+      logger.error('reconcile: refund of a payment owed back failed', { orderId: payment.orderId, transactionId: payment.transactionId, error: e as Error });
+    }
+  }
 }
 
 /**
@@ -88,7 +112,7 @@ export interface Mismatch {
   orderId: string;
   ours: string;
   theirs: string;
-  kind: 'PAID_AT_WECHAT_ONLY' | 'PAID_HERE_ONLY' | 'AMOUNT' | 'REFUND_FAILED' | 'REFUND_TWICE' | 'NOTIFICATION' | 'QUERY_FAILED';
+  kind: 'PAID_AT_WECHAT_ONLY' | 'PAID_HERE_ONLY' | 'AMOUNT' | 'REFUND_FAILED' | 'REFUND_TWICE' | 'NOTIFICATION' | 'QUERY_FAILED' | 'PAYMENT_OWED';
   detail?: string;
 }
 
@@ -218,8 +242,71 @@ async function notificationsSection(day: string): Promise<ReportSection> {
   return { fields: {}, mismatches, headline: [], lines: [] };
 }
 
+export interface OwedPaymentEntry {
+  orderId: string;
+  transactionId: string;
+  /** SECOND: another payment of an order already paid; LATE: paid after the order closed with its stock gone. */
+  kind: 'SECOND' | 'LATE';
+  amountFen: number;
+  receivedAt: number;
+  /** The refund giving it back (null while none exists) and its status. */
+  outRefundNo: string | null;
+  refundStatus: string | null;
+}
+
+const OWED_KIND_LABEL: Record<OwedPaymentEntry['kind'], string> = { SECOND: '重复付款', LATE: '关单后付款' };
+
+/**
+ * Paid orders owed money: payments received that day that go back to the payer (a second payment of a paid order, a
+ * payment after the order closed with its stock gone) with their refunds, and — whatever the day — every such payment
+ * that still has no refund after a few minutes (a difference: reconciliation starts it on its next run).
+ */
+async function owedPaymentsSection(day: string, now: number): Promise<ReportSection> {
+  const refundOf = async (p: PaymentRecord) => {
+    if (!p.outRefundNo) return null;
+    return (await refundRepo.forOrder(p.orderId)).find((r) => r.outRefundNo === p.outRefundNo) ?? null;
+  };
+  const owed = (await paymentRepo.owedOn(day)).sort((a, b) => a.receivedAt - b.receivedAt);
+  const entries: OwedPaymentEntry[] = [];
+  for (const p of owed) {
+    const refund = await refundOf(p);
+    entries.push({
+      orderId: p.orderId,
+      transactionId: p.transactionId,
+      kind: p.kind === 'SECOND' ? 'SECOND' : 'LATE',
+      amountFen: p.amountFen,
+      receivedAt: p.receivedAt,
+      outRefundNo: p.outRefundNo,
+      refundStatus: refund?.status ?? null,
+    });
+  }
+  const unrefunded = await paymentRepo.refundsDue(now - QUIET_OWED_MS, 1000);
+  const mismatches: Mismatch[] = unrefunded.map((p) => ({
+    orderId: p.orderId,
+    ours: 'REFUND_DUE',
+    theirs: 'SUCCESS',
+    kind: 'PAYMENT_OWED',
+    detail: `${OWED_KIND_LABEL[p.kind === 'SECOND' ? 'SECOND' : 'LATE']} ${p.transactionId} ${yuan(p.amountFen)} 元，尚未退款`,
+  }));
+  const totals = (kind: OwedPaymentEntry['kind']) => {
+    const of = entries.filter((e) => e.kind === kind);
+    return { count: of.length, fen: of.reduce((s, e) => s + e.amountFen, 0) };
+  };
+  const byKind = { SECOND: totals('SECOND'), LATE: totals('LATE') };
+  return {
+    fields: { owedPayments: entries, owedPaymentTotals: byKind, owedPaymentsUnrefunded: unrefunded.length },
+    mismatches,
+    headline: (['SECOND', 'LATE'] as const).filter((k) => byKind[k].count > 0).map((k) => `${OWED_KIND_LABEL[k]}退回 ${byKind[k].count} 笔 ${yuan(byKind[k].fen)} 元`),
+    lines: entries.map(
+      (e) =>
+        `- [${OWED_KIND_LABEL[e.kind]}] 订单 ${e.orderId} 交易 ${e.transactionId}: ${yuan(e.amountFen)} 元，` +
+        (e.outRefundNo ? `退款 ${e.outRefundNo} (${e.refundStatus ?? '未知'})` : '尚未退款'),
+    ),
+  };
+}
+
 /** The sections of the daily report, in the order they are printed. Add a section here. */
-export const REPORT_SECTIONS: ((day: string, now: number) => Promise<ReportSection>)[] = [ordersSection, refundExceptionsSection, notificationsSection];
+export const REPORT_SECTIONS: ((day: string, now: number) => Promise<ReportSection>)[] = [ordersSection, refundExceptionsSection, owedPaymentsSection, notificationsSection];
 
 /** The readable summary: the 对账日报 headline, every difference, then each section's own lines. */
 export function summarize(day: string, sections: ReportSection[], mismatches: Mismatch[]): string {
