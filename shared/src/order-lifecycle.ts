@@ -329,3 +329,81 @@ export type OrderTabKey = (typeof ORDER_TABS)[number]['key'];
 
 /** Default time a shopper has to pay, in ms (stage config may override). */
 export const DEFAULT_PAYMENT_WINDOW_MS = 15 * 60 * 1000;
+
+/* ---- Renderings of the table for the docs (npm run docs:diagrams writes them into docs/*.md) ---- */
+
+function groupGuardText(t: OrderTransition): string {
+  if (t.group === undefined) return '';
+  if (t.group === 'none') return t.orGroup ? `非拼团 or ${t.orGroup.join('/')}` : '非拼团';
+  return t.group.join('/');
+}
+
+/** The statuses an event may lead to from `from` (`same` stays, `previous` goes back to where the full refund began). */
+function targetsOf(t: OrderTransition, from: OrderStatus): OrderStatus[] {
+  if (t.to === 'same') return [from];
+  if (t.to === 'previous') return [...REFUND_ORIGINS];
+  return [t.to];
+}
+
+/**
+ * The order's statuses as a Mermaid state diagram, one arrow per pair of statuses with every event that moves an order
+ * along it (group guard in brackets). Events that keep the status (money or membership only) are left to
+ * `transitionTable()`.
+ */
+export function orderStatusDiagram(): string {
+  const edges = new Map<string, string[]>();
+  for (const t of ORDER_TRANSITIONS) {
+    const guard = groupGuardText(t);
+    for (const from of t.from) {
+      for (const to of targetsOf(t, from)) {
+        if (to === from) continue;
+        const key = `${from} --> ${to}`;
+        const label = guard ? `${t.event} [${guard}]` : t.event;
+        edges.set(key, [...(edges.get(key) ?? []), label]);
+      }
+    }
+  }
+  const lines = ['stateDiagram-v2', '  [*] --> PENDING_PAYMENT: 提交订单'];
+  for (const [edge, events] of edges) lines.push(`  ${edge}: ${events.join(' / ')}`);
+  lines.push('  COMPLETED --> [*]', '  REFUNDED --> [*]');
+  return lines.join('\n');
+}
+
+/**
+ * A group order's membership (`order.group.status`) as a Mermaid state diagram, drawn from the rows that write it
+ * (`groupTo`); each arrow names the event and the order status move that comes with it.
+ */
+export function membershipDiagram(): string {
+  const edges = new Map<string, string[]>();
+  for (const t of ORDER_TRANSITIONS) {
+    if (!t.groupTo || t.group === undefined || t.group === 'none') continue;
+    const move = t.from.map((f) => (t.to === 'same' || t.to === f ? f : `${f}→${t.to === 'previous' ? 'previous' : t.to}`)).join(', ');
+    for (const from of t.group) {
+      const key = `${from} --> ${t.groupTo}`;
+      edges.set(key, [...(edges.get(key) ?? []), `${t.event} (订单 ${move})`]);
+    }
+  }
+  const lines = ['stateDiagram-v2', '  [*] --> PENDING: 拼团订单提交（待支付，支付确认后决定座位）'];
+  for (const [edge, events] of edges) lines.push(`  ${edge}: ${events.join(' / ')}`);
+  lines.push('  SUCCESS --> [*]', '  FAILED --> [*]');
+  return lines.join('\n');
+}
+
+const cell = (s: string) => (s === '' ? '–' : s.replace(/\|/g, '\\|'));
+
+/** Every row of the table as a markdown table: event, from, to, who, group guard, paid guard, effects, label. */
+export function transitionTable(): string {
+  const rows = [
+    '| event | from | to | by | group membership | WeChat transaction | written with it | label |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const t of ORDER_TRANSITIONS) {
+    const to = t.to === 'same' ? 'unchanged' : t.to === 'previous' ? 'back to where the refund began' : t.to;
+    const group = [groupGuardText(t), t.groupTo ? `→ ${t.groupTo}` : ''].filter(Boolean).join(' ');
+    const paid = t.paid === undefined ? '' : t.paid ? 'required' : 'none yet';
+    rows.push(
+      `| \`${t.event}\` | ${t.from.join(', ')} | ${to} | ${t.by} | ${cell(group)} | ${cell(paid)} | ${cell(t.effects.join(', '))} | ${cell(t.label)} |`,
+    );
+  }
+  return rows.join('\n');
+}
