@@ -67,7 +67,7 @@ export function publicDetails(details: Record<string, unknown> | undefined): Par
   if (!details) return undefined;
   const out: Partial<Record<PublicDetailKey, unknown>> = {};
   for (const key of PUBLIC_DETAIL_KEYS) {
-    if (!Object.hasOwn(details, key)) continue;
+    if (!Object.prototype.hasOwnProperty.call(details, key)) continue;
     if (key === 'issues') {
       if (!Array.isArray(details.issues)) continue;
       out.issues = details.issues.slice(0, MAX_PUBLIC_ISSUES).flatMap((i: unknown) => {

@@ -16,7 +16,6 @@ import {
   MEMBER_LEVEL_NAMES,
   type Campaign,
   type CampaignOf,
-  type GroupDealCampaign,
   type SpendAndSaveCampaign,
 } from './schema';
 import type { CampaignUser } from './live';

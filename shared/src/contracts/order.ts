@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cursor, EpochMs, FenAmount, Id, Label, Limit, Ref, Title, Url, page } from './common';
+import { Cursor, EpochMs, FenAmount, Id, Label, Limit, Ref, Title, page } from './common';
 import { ORDER_STATUSES, ORDER_TABS } from '../order-lifecycle';
 import { QuoteLineView } from './checkout';
 import { OrderGroupInfo } from './group';

@@ -39,7 +39,7 @@
  *   charge 0, so the leader pays the group price and gets it back once the group succeeds.
  */
 import type { GroupDealCampaign } from '../campaigns/schema';
-import type { Group, GroupEffect, GroupEvent, GroupMember, GroupRefund, GroupStatus, Joiner } from './types';
+import type { Group, GroupEffect, GroupEvent, GroupMember, GroupRefund, Joiner } from './types';
 import { GROUP_REFUSALS, PAYER_NOTICES, type GroupRefusalCode } from './messages';
 import {
   deadlineOutcome,

@@ -2,7 +2,7 @@ import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
 import type { OrderTabKey, OrderView } from '@shop/shared';
-import { ORDER_TABS } from '@shop/shared/src/order-lifecycle';
+import { ORDER_TABS, shopperActions } from '@shop/shared/src/order-lifecycle';
 import { resolveAsset } from '../../../api/assets';
 import { FeedFooter } from '../../../components/Feed';
 import { EmptyState, ListSkeleton } from '../../../components/States';
@@ -15,7 +15,8 @@ import './index.scss';
 const TAB_KEYS = ORDER_TABS.map((t) => t.key) as OrderTabKey[];
 
 function OrderCard({ order }: { order: OrderView }) {
-  const pending = order.status === 'PENDING_PAYMENT';
+  // The pay button when the transition table lets the shopper pay (the same rule the server's write checks).
+  const pending = shopperActions(order).includes('PAY');
   const remaining = useCountdown(pending ? order.deadlineAt : null);
   const reloaded = useRef(false);
   // Past the deadline the server closes the order: read it again so the card shows 已取消.
