@@ -143,7 +143,9 @@ export async function settleGroup(groupId: string, now: number): Promise<'succes
       const full = item.memberCount >= item.size;
       const t = applyGroupEvent(stored.group, { type: full ? 'FILL' : 'DEADLINE' }, now);
       if (!t.ok) return t.code === 'NOT_DUE' ? 'not_due' : 'noop';
-      const robots = t.group.members.filter((m) => m.robot);
+      // Only the robots this step adds: robots seated by an earlier step are members already (a full group's FILL
+      // lists them again), and adding them twice would be refused for ever.
+      const robots = t.group.members.filter((m) => m.robot && !stored.members.some((s) => s.userId === m.userId));
       if (robots.length > 0) {
         await groupRepo.addRobots(groupId, robots.map((r) => ({ ...r, groupId, nickname: null, avatarUrl: null })), item.size, now);
         continue;
