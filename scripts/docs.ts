@@ -47,7 +47,8 @@ export function renderDoc(text: string): RenderedDoc {
       unknown.push(name);
       return whole;
     }
-    return `<!-- generated:${name} -->\n${render()}\n<!-- /generated -->`;
+    // Blank lines around the content: a markdown table or fence never runs into the markers.
+    return `<!-- generated:${name} -->\n\n${render()}\n\n<!-- /generated -->`;
   });
   return { text: out, blocks, unknown };
 }
