@@ -402,6 +402,10 @@ describe('paying, querying and closing', () => {
       tradeState: 'SUCCESS',
       amountTotalFen: 12_345,
       successTime: Math.floor(nowMs / 1000) * 1000,
+      // What settlement checks against ours, exactly as for a notification.
+      appid: notified.appid,
+      mchid: notified.mchid,
+      currency: 'CNY',
     });
   });
 
@@ -413,6 +417,9 @@ describe('paying, querying and closing', () => {
       tradeState: 'NOTPAY',
       amountTotalFen: null,
       successTime: null,
+      appid: null,
+      mchid: null,
+      currency: null,
     });
   });
 
