@@ -12,7 +12,7 @@
  *   cart line         USER#<uid>             CART#<skuId>         -                                       -                               -
  *   address           USER#<uid>             ADDR#<addressId>     -                                       -                               -
  *   checkout key      USER#<uid>             CHECKOUT#<key>       -                                       -                               -
- *   order             ORDER#<oid>            ORDER                USER#<uid>#ORDERS / <oid>               USER#<uid>#TAB#<tab> / <oid>    DUE#PAYMENT / <deadlineAt>#<oid> (while unpaid)
+ *   order             ORDER#<oid>            ORDER                USER#<uid>#ORDERS / <oid>               USER#<uid>#TAB#<tab> / <oid>    DUE#PAYMENT / <deadlineAt>#<oid> (while unpaid), DUE#SEAT / <paidAt>#<oid> (paid group order, seat undecided)
  *                     (GSI4PK / GSI4SK: DAY#<yyyy-mm-dd> / <oid>, for the daily reconciliation)
  *   payment           ORDER#<oid>            PAYMENT#<txId>       -                                       -                               DUE#PAYREFUND / <at>#<oid>#<txId> (while owed back)
  *                     (GSI4PK / GSI4SK: PAYOWED#<yyyy-mm-dd> / <oid>#<txId>, when it was owed back on receipt)
@@ -133,6 +133,9 @@ export const keys = {
   refundExceptionDay: (at: number, outRefundNo: string) => ({ GSI4PK: `REFUNDEXC#${new Date(at).toISOString().slice(0, 10)}`, GSI4SK: outRefundNo }),
   refundExceptionDayPartition: (day: string) => `REFUNDEXC#${day}`,
   paymentDuePartition: 'DUE#PAYMENT',
+  /** Paid group orders whose seat is not decided yet (membership PENDING), by payment time: the group sweep's list. */
+  seatDue: (paidAt: number, orderId: string) => ({ GSI3PK: 'DUE#SEAT', GSI3SK: `${String(paidAt).padStart(15, '0')}#${orderId}` }),
+  seatDuePartition: 'DUE#SEAT',
   refundDuePartition: 'DUE#REFUND',
   dueBefore: (at: number) => `${String(at).padStart(15, '0')}#~`,
   /** Orders by UTC day of creation, for the daily reconciliation report. */

@@ -359,6 +359,21 @@ export const orderRepo = {
     }));
   },
 
+  /** Paid group orders whose seat is still undecided, paid at or before `at` (oldest first). */
+  async seatsDue(at: number, limit = 100): Promise<string[]> {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK <= :at',
+        ExpressionAttributeValues: { ':pk': keys.seatDuePartition, ':at': keys.dueBefore(at) },
+        ProjectionExpression: 'id',
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => i.id as string);
+  },
+
   /** Orders created on one UTC day (daily reconciliation). */
   async createdOn(day: string): Promise<OrderItem[]> {
     const items: OrderItem[] = [];

@@ -71,7 +71,17 @@ export function transitionUpdate(
     values[':to'] = next;
     values[':tab'] = keys.orderTab(order.userId, order.id, next).GSI2PK;
   }
-  if (t.from.includes('PENDING_PAYMENT') && next !== 'PENDING_PAYMENT') removes.push('GSI3PK', 'GSI3SK');
+  // The due index: an unpaid order is due for its timeout; a paid group order is due for its seat until its membership
+  // leaves PENDING (the group sweep finds any whose stream reaction never finished).
+  const seatDue = (event === 'PAY' || event === 'PAY_LATE') && Boolean(order.group);
+  if (seatDue) {
+    const due = keys.seatDue(args.now, order.id);
+    sets.push('GSI3PK = :seatDuePk', 'GSI3SK = :seatDueSk');
+    values[':seatDuePk'] = due.GSI3PK;
+    values[':seatDueSk'] = due.GSI3SK;
+  } else if ((t.from.includes('PENDING_PAYMENT') && next !== 'PENDING_PAYMENT') || (t.groupTo && t.groupTo !== 'PENDING')) {
+    removes.push('GSI3PK', 'GSI3SK');
+  }
   if (next === 'REFUNDING' && order.status !== 'REFUNDING') {
     sets.push('refundFrom = :refundFrom');
     values[':refundFrom'] = order.status;

@@ -3,6 +3,7 @@ import { addStockCredit, moveRefundedLines, refundAttemptBase, refundFits, useSt
 import { db, table } from '../lib/dynamo';
 import { keys } from './keys';
 import { transitionUpdate } from './order-transitions';
+import { stockRepo } from './stock-repo';
 import { paymentRepo } from './payment-repo';
 import { orderRepo, promotionReturnItems, type OrderItem, type StockMove, type TimelineEntry } from './order-repo';
 import { transact, TransactionRefused, type LabelledItem } from './transactions';
@@ -169,16 +170,7 @@ export const refundRepo = {
         },
       },
       transitionUpdate(order, args.event, { now, note: args.note, extra: { sets, adds: ['refundRev :x_one'], condition, names, values } }),
-      ...credit.moves.map<LabelledItem>((m) => ({
-        label: `restock:${m.skuId}`,
-        Update: {
-          TableName: table(),
-          Key: keys.sku(m.productId, m.skuId),
-          UpdateExpression: 'ADD stock :q, sold :negq',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':q': m.quantity, ':negq': -m.quantity },
-        },
-      })),
+      ...stockRepo.returnItems(credit.moves),
       ...(args.returnPromotions && !promotionsAlreadyBack ? promotionReturnItems(order) : []),
     ];
     try {

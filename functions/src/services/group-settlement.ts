@@ -202,9 +202,23 @@ async function carryOut(e: GroupEffect, groupId: string, now: number): Promise<v
   }
 }
 
-/** Every minute: each group whose deadline has passed (or that closed but is not settled yet). */
+/** A seat reaction that never finished (its stream retries ran out) is picked up after this long. */
+const SEAT_QUIET_MS = 2 * 60 * 1000;
+
+/**
+ * Every minute: each group whose deadline has passed (or that closed but is not settled yet), and each paid group
+ * order whose seat is still undecided well after its payment (the stream's reaction normally decides it at once).
+ */
 export async function sweepDueGroups(now: number): Promise<Record<string, number>> {
-  const counts: Record<string, number> = { success: 0, failed: 0, not_due: 0, noop: 0, error: 0 };
+  const counts: Record<string, number> = { success: 0, failed: 0, not_due: 0, noop: 0, error: 0, seated: 0, opened: 0, refunded: 0 };
+  for (const orderId of await orderRepo.seatsDue(now - SEAT_QUIET_MS, 100)) {
+    try {
+      counts[await onGroupOrderPaid(orderId, now)] += 1;
+    } catch (e) {
+      counts.error += 1;
+      logger.error('seat of a paid group order failed', { orderId, error: e as Error });
+    }
+  }
   const due = await groupRepo.due(now, 100);
   const results = await Promise.allSettled(due.map((id) => settleGroup(id, now)));
   for (const r of results) {

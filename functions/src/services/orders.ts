@@ -2,70 +2,20 @@ import {
   DomainError,
   allows,
   cancelBlockedReason,
-  CANCEL_REASON_LABEL,
-  GROUP_STATUS_LABEL,
   Id,
-  ORDER_STATUS_LABEL,
-  REFUND_STATUS_LABEL,
   type ListOrdersQuery,
   type OrderPage,
   type OrderView,
-  type RefundView,
 } from '@shop/shared';
 import { z } from 'zod';
 import { decodeCursor as decodeListCursor, encodeCursor as encodeListCursor } from '../lib/cursor';
 import { keys } from '../repositories/keys';
 import { orderRepo, type OrderItem } from '../repositories/order-repo';
-import { refundRepo, type RefundItem } from '../repositories/refund-repo';
+import { refundRepo } from '../repositories/refund-repo';
 import { closeUnpaid, settleFromWechat } from './payment';
 import { logger } from '../lib/http';
-import { REFUND_REASONS, requestRefund, type RefundReason } from './refunds';
-import { priceBreakdown } from './views';
-
-function toRefundView(r: RefundItem): RefundView {
-  return {
-    outRefundNo: r.outRefundNo,
-    reason: r.reason,
-    reasonLabel: REFUND_REASONS[r.reason as RefundReason] ?? r.reason,
-    amountFen: r.amountFen,
-    status: r.status,
-    statusLabel: REFUND_STATUS_LABEL[r.status],
-    createdAt: r.createdAt,
-    finishedAt: r.finishedAt,
-  };
-}
-
-export function toOrderView(o: OrderItem, refunds: RefundItem[] = []): OrderView {
-  return {
-    id: o.id,
-    status: o.status,
-    statusLabel: ORDER_STATUS_LABEL[o.status],
-    ...priceBreakdown(o),
-    address: o.address,
-    remark: o.remark,
-    createdAt: o.createdAt,
-    deadlineAt: o.deadlineAt,
-    paidAt: o.paidAt,
-    cancelledAt: o.cancelledAt,
-    cancelReason: o.cancelReason ? (CANCEL_REASON_LABEL[o.cancelReason] ?? '订单已取消') : null,
-    transactionId: o.transactionId,
-    paidFen: o.paidFen ?? null,
-    refundedFen: o.refundedFen ?? 0,
-    refunds: refunds.map(toRefundView),
-    couponIds: o.couponIds ?? [],
-    timeline: o.timeline,
-    group: o.group
-      ? {
-          campaignId: o.group.campaignId,
-          role: o.group.role,
-          groupId: o.group.groupId,
-          token: o.group.token,
-          status: o.group.status,
-          statusLabel: o.group.status === 'PENDING' ? (o.status === 'PENDING_PAYMENT' ? '待支付' : '拼团处理中') : GROUP_STATUS_LABEL[o.group.status],
-        }
-      : null,
-  };
-}
+import { requestRefund } from './refunds';
+import { toOrderView } from './views';
 
 /**
  * The order if it belongs to this user. Someone else's order is reported as not found, not forbidden, so order ids
@@ -96,7 +46,7 @@ export async function getOrder(userId: string, orderId: string, now = Date.now()
       }
     }
   }
-  return toOrderView(order, order.refundedFen ? await refundRepo.forOrder(orderId) : []);
+  return toOrderView(order, order.paidFen !== null ? await refundRepo.forOrder(orderId) : []);
 }
 
 /**

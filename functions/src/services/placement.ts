@@ -28,7 +28,7 @@ import {
 } from '../repositories/order-repo';
 import { TransactionRefused } from '../repositories/transactions';
 import { newId } from '../lib/ids';
-import { toOrderView } from './orders';
+import { toOrderView } from './views';
 
 /** What every kind of order request carries. */
 export interface PlacementRequest {
