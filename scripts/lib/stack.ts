@@ -372,17 +372,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // pending ones are in the table, so this process sends what a crashed API could not.
       const { sandboxWechatPay } = await import('../../functions/src/providers/wechat-pay/index');
       every(5_000, async () => (await sandboxWechatPay()).server.redeliverDue(Date.now()));
-
-      // In the cloud Lambda reads the table's stream; here the same handler gets the same batches from DynamoDB
-      // Local's stream, a moment after each write.
-      const onTableChange = (jobs as { onTableChange?: StreamHandler }).onTableChange;
-      if (typeof onTableChange === 'function') {
-        const reader = createStreamReader({ endpoint: dynamo.endpoint, tableName: TABLE_NAME, log: (line) => log(`[stream] ${line}`) });
-        streamPollers.push(reader.poll(onTableChange, 500));
-      } else {
-        log('table stream: jobs.onTableChange not found, stream handlers not run locally');
-      }
     }
+
+    // In the cloud Lambda reads the table's stream; here the same handler gets the same batches from DynamoDB Local's
+    // stream, a moment after each write. It is part of the shop (group seats, owed refunds), not a timer job: always on.
+    const { onTableChange } = await import('../../functions/src/handlers/jobs');
+    const reader = createStreamReader({ endpoint: dynamo.endpoint, tableName: TABLE_NAME, log: (line) => log(`[stream] ${line}`) });
+    streamPollers.push(reader.poll(onTableChange as StreamHandler, 500));
 
     let webUrl: string | null = null;
     if (wantWeb) {
