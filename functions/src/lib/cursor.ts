@@ -7,8 +7,8 @@ import { DomainError } from '@shop/shared';
  * the list it came from: one from another shopper, another tab or another list is refused. The position is checked
  * against the list's own schema before anything reaches DynamoDB, so no hand-made cursor can turn into a 500.
  */
-export const MAX_CURSOR_CHARS = 512;
-export const CURSOR_INVALID_MESSAGE = '分页参数无效，请刷新后重试';
+const MAX_CURSOR_CHARS = 512;
+const CURSOR_INVALID_MESSAGE = '分页参数无效，请刷新后重试';
 
 function invalid(): DomainError {
   return new DomainError('VALIDATION_FAILED', CURSOR_INVALID_MESSAGE);

@@ -33,13 +33,13 @@ export function json(statusCode: number, body: unknown): HttpResult {
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
-export function errorResult(e: DomainError): HttpResult {
+function errorResult(e: DomainError): HttpResult {
   return json(e.status, e.toBody());
 }
 
 const HAS_CJK = /[\u4e00-\u9fff]/;
 /** A zod failure as a Chinese message naming the field; the schemas carry Chinese messages where it matters. */
-export function validationError(err: ZodError, where: string): DomainError {
+function validationError(err: ZodError, where: string): DomainError {
   const issues = err.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message }));
   const first = err.issues[0];
   const field = first?.path.join('.') || where;
@@ -64,7 +64,7 @@ export function rawBody(event: HttpEvent): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-export function header(event: HttpEvent, name: string): string | undefined {
+function header(event: HttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === wanted) return v;
   return undefined;

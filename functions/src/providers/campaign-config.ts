@@ -60,7 +60,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
 /** What an AppConfig push must look like: the stage's files, each with the path its messages should name. */
-export function parsePushedDocument(raw: string): { ok: true; files: CampaignFileText[] } | { ok: false; message: string } {
+function parsePushedDocument(raw: string): { ok: true; files: CampaignFileText[] } | { ok: false; message: string } {
   let doc: unknown;
   try {
     doc = JSON.parse(raw);
@@ -204,7 +204,7 @@ function appConfigFromEnv(env: NodeJS.ProcessEnv): CampaignConfigOptions['appCon
   };
 }
 
-export function campaignConfigOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): CampaignConfigOptions {
+function campaignConfigOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): CampaignConfigOptions {
   const stage = config().stage;
   const reload = env.CAMPAIGNS_RELOAD_MS;
   return {

@@ -217,7 +217,7 @@ export const keys = {
 };
 
 /** The order-list tab a status belongs to (one tab per status, 全部 aside). */
-export function tabOf(status: OrderStatus): Exclude<OrderTabKey, 'ALL'> {
+function tabOf(status: OrderStatus): Exclude<OrderTabKey, 'ALL'> {
   const tab = ORDER_TABS.find((t) => t.key !== 'ALL' && (t.statuses as readonly string[]).includes(status));
   if (!tab) throw new Error(`no tab for status ${status}`);
   return tab.key as Exclude<OrderTabKey, 'ALL'>;

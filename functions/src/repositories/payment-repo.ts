@@ -11,7 +11,7 @@ import { isConditionFailed, type LabelledItem } from './transactions';
  * KEPT: the order keeps the money. REFUND_DUE: the money goes back (paid after the order closed with its stock gone,
  * or a second payment of a paid order) and no refund exists yet; REFUND_STARTED once it does.
  */
-export type PaymentDisposition = 'KEPT' | 'REFUND_DUE' | 'REFUND_STARTED';
+type PaymentDisposition = 'KEPT' | 'REFUND_DUE' | 'REFUND_STARTED';
 
 export interface PaymentRecord {
   orderId: string;

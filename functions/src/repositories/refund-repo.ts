@@ -13,7 +13,7 @@ import { transact, TransactionRefused, type LabelledItem } from './transactions'
  * amount is then released back to the order, see `release`). REFUND_FAILED: records from before CLOSED/ABNORMAL
  * were told apart (never written any more).
  */
-export type RefundStatus = 'REFUNDING' | 'REFUNDED' | 'CLOSED' | 'ABNORMAL' | 'REFUND_FAILED';
+type RefundStatus = 'REFUNDING' | 'REFUNDED' | 'CLOSED' | 'ABNORMAL' | 'REFUND_FAILED';
 
 export interface RefundItem {
   outRefundNo: string;

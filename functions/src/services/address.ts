@@ -3,7 +3,7 @@ import { newId } from '../lib/ids';
 import { addressRepo, type AddressItem } from '../repositories/address-repo';
 import { userRepo } from '../repositories/user-repo';
 
-export const MAX_ADDRESSES = 20;
+const MAX_ADDRESSES = 20;
 
 function view(a: AddressItem, defaultId: string | null): Address {
   const { name, phone, province, city, district, detail, id, createdAt } = a;

@@ -7,7 +7,7 @@ import { userRepo, type UserItem } from '../repositories/user-repo';
 import { logger } from '../lib/http';
 import { grantDrops } from './coupons';
 
-export function toUserView(u: UserItem): UserView {
+function toUserView(u: UserItem): UserView {
   return { id: u.id, nickname: u.nickname, avatar: u.avatar, createdAt: u.createdAt };
 }
 
@@ -16,7 +16,7 @@ function defaultNickname(userId: string): string {
   return `微信用户${userId.slice(-4)}`;
 }
 
-export const DEFAULT_AVATAR = '/catalog-images/avatar-1.svg';
+const DEFAULT_AVATAR = '/catalog-images/avatar-1.svg';
 
 /**
  * Exchanges a wx.login code for our own session: code2session on the server (session_key stays here), then finds or

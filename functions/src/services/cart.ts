@@ -11,7 +11,7 @@ import {
 import { cartRepo, type CartLineItem } from '../repositories/cart-repo';
 import { catalogRepo, type ProductItem, type SkuItem } from '../repositories/catalog-repo';
 
-export function lineState(line: CartLineItem, sku: SkuItem | undefined, product: ProductItem | undefined): CartLineState {
+function lineState(line: CartLineItem, sku: SkuItem | undefined, product: ProductItem | undefined): CartLineState {
   if (!sku || !product || !product.onShelf) return 'OFF_SHELF';
   if (sku.stock <= 0) return 'OUT_OF_STOCK';
   if (line.quantity > sku.stock) return 'INSUFFICIENT_STOCK';

@@ -20,7 +20,7 @@ import { catalogRepo, type ProductItem, type SkuItem } from '../repositories/cat
 const SHELF_TTL_MS = 5_000;
 let shelfCache: { at: number; summaries: ProductSummary[]; keywords: Map<string, string[]> } | undefined;
 
-export function summarize(product: ProductItem, skus: SkuItem[]): ProductSummary {
+function summarize(product: ProductItem, skus: SkuItem[]): ProductSummary {
   const prices = skus.map((s) => s.priceFen);
   const cheapest = skus.reduce<SkuItem | undefined>((m, s) => (!m || s.priceFen < m.priceFen ? s : m), undefined);
   return {
@@ -49,9 +49,6 @@ async function shelf(now = Date.now()) {
     keywords: new Map(onShelf.map((p) => [p.id, [p.title, p.subtitle, ...p.keywords].map((k) => k.toLowerCase())])),
   };
   return shelfCache;
-}
-export function clearCatalogCache(): void {
-  shelfCache = undefined;
 }
 
 const COMPARATORS: Record<ProductSort, (a: ProductSummary, b: ProductSummary) => number> = {

@@ -17,7 +17,7 @@ import { keys } from '../repositories/keys';
 import { orderRepo } from '../repositories/order-repo';
 import { userRepo } from '../repositories/user-repo';
 
-export type GroupNoticeOutcome = 'SUCCESS' | 'FAILED' | 'MOVED' | 'REFUSED';
+type GroupNoticeOutcome = 'SUCCESS' | 'FAILED' | 'MOVED' | 'REFUSED';
 
 export interface GroupNotice {
   groupId: string;

@@ -21,7 +21,7 @@ import { toOrderView } from './views';
  * The order if it belongs to this user. Someone else's order is reported as not found, not forbidden, so order ids
  * cannot be probed.
  */
-export async function ownOrder(userId: string, orderId: string): Promise<OrderItem> {
+async function ownOrder(userId: string, orderId: string): Promise<OrderItem> {
   const order = await orderRepo.get(orderId);
   if (!order || order.userId !== userId) throw new DomainError('ORDER_NOT_FOUND');
   return order;

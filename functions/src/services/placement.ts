@@ -179,7 +179,7 @@ async function place(order: OrderItem, priced: PricedPlacement, hash: RequestHas
  * Step 7, for every kind: names the rule that refused the placing transaction — which SKU ran out or changed price,
  * which coupon was taken, which flash-sale, gift or group quota is spent.
  */
-export function explainRefusal(e: TransactionRefused, order: OrderItem, stock: (StockMove & { priceFen?: number })[]): DomainError | TransactionRefused {
+function explainRefusal(e: TransactionRefused, order: OrderItem, stock: (StockMove & { priceFen?: number })[]): DomainError | TransactionRefused {
   const failed = e.failed();
   const old = (label: string) => e.reasons[e.labels.indexOf(label)]?.item;
   const sku = failed.find((f) => f.startsWith('sku:'));

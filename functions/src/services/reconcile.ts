@@ -8,13 +8,13 @@ import { settleFromWechat, sweepExpiredOrders } from './payment';
 import { applyRefundState, refundOwedPayment, settleRefundFromWechat } from './refunds';
 
 /** How long a prepay or a refund may go without WeChat's notification before we ask WeChat ourselves. */
-export const QUIET_PREPAY_MS = 5 * 60 * 1000;
-export const QUIET_REFUND_MS = 10 * 60 * 1000;
+const QUIET_PREPAY_MS = 5 * 60 * 1000;
+const QUIET_REFUND_MS = 10 * 60 * 1000;
 /** How long a payment owed back may wait for its refund (normally started from the table stream within seconds). */
-export const QUIET_OWED_MS = 5 * 60 * 1000;
+const QUIET_OWED_MS = 5 * 60 * 1000;
 const FAR_FUTURE = 8_640_000_000_000;
 /** How many days back reconciliation keeps asking WeChat about ABNORMAL refunds (a resolution may pay them later). */
-export const ABNORMAL_WATCH_DAYS = 7;
+const ABNORMAL_WATCH_DAYS = 7;
 const DAY_MS = 24 * 3600_000;
 
 export interface ReconcileSummary {
@@ -108,7 +108,7 @@ async function recheckAbnormalRefunds(now: number, summary: ReconcileSummary): P
   }
 }
 
-export interface Mismatch {
+interface Mismatch {
   orderId: string;
   ours: string;
   theirs: string;
@@ -131,7 +131,7 @@ function compare(order: OrderItem, tradeState: string, amount: number | null): M
 }
 
 /** One part of the daily report: its JSON fields, its differences, and its lines for the readable summary. */
-export interface ReportSection {
+interface ReportSection {
   fields: Record<string, unknown>;
   mismatches: Mismatch[];
   /** Short clauses for the 对账日报 headline (e.g. "退款关闭 1 笔 12.00 元"). */
@@ -172,7 +172,7 @@ async function ordersSection(day: string): Promise<ReportSection> {
   };
 }
 
-export interface RefundExceptionEntry {
+interface RefundExceptionEntry {
   orderId: string;
   outRefundNo: string;
   reason: string;
@@ -242,7 +242,7 @@ async function notificationsSection(day: string): Promise<ReportSection> {
   return { fields: {}, mismatches, headline: [], lines: [] };
 }
 
-export interface OwedPaymentEntry {
+interface OwedPaymentEntry {
   orderId: string;
   transactionId: string;
   /** SECOND: another payment of an order already paid; LATE: paid after the order closed with its stock gone. */
@@ -306,10 +306,10 @@ async function owedPaymentsSection(day: string, now: number): Promise<ReportSect
 }
 
 /** The sections of the daily report, in the order they are printed. Add a section here. */
-export const REPORT_SECTIONS: ((day: string, now: number) => Promise<ReportSection>)[] = [ordersSection, refundExceptionsSection, owedPaymentsSection, notificationsSection];
+const REPORT_SECTIONS: ((day: string, now: number) => Promise<ReportSection>)[] = [ordersSection, refundExceptionsSection, owedPaymentsSection, notificationsSection];
 
 /** The readable summary: the 对账日报 headline, every difference, then each section's own lines. */
-export function summarize(day: string, sections: ReportSection[], mismatches: Mismatch[]): string {
+function summarize(day: string, sections: ReportSection[], mismatches: Mismatch[]): string {
   const headline = sections.flatMap((s) => s.headline);
   return [
     `对账日报 ${day}: ${[...headline, `差异 ${mismatches.length} 条`].join('，')}。`,

@@ -148,7 +148,7 @@ function restockMoves(order: OrderItem, refund: RefundItem): StockMove[] {
 }
 
 /** Asks WeChat to pay the refund; failures leave the record REFUNDING for reconciliation. */
-export async function sendToWechat(order: Pick<OrderItem, 'id' | 'paidFen' | 'userId'>, refund: RefundItem): Promise<void> {
+async function sendToWechat(order: Pick<OrderItem, 'id' | 'paidFen' | 'userId'>, refund: RefundItem): Promise<void> {
   const pay = await wechatPay();
   try {
     await refundRepo.noteAttempt(refund.orderId, refund.outRefundNo);

@@ -15,7 +15,7 @@ import { REFUND_REASONS, type RefundReason } from './refunds';
 type StoredLine = QuoteLine & { flashSale?: QuoteLineView['flashSale'] };
 
 /** A priced line as the API shows it (quotes and orders alike). */
-export function quoteLineView(l: StoredLine): QuoteLineView {
+function quoteLineView(l: StoredLine): QuoteLineView {
   const { productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen, flashSale } = l;
   return { productId, skuId, title, specText, image, unitPriceFen, quantity, lineTotalFen, discountFen, payableFen, ...(flashSale ? { flashSale } : {}) };
 }

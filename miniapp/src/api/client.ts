@@ -4,9 +4,9 @@ import type { ErrorCode } from '@shop/shared/src/errors';
 import { ApiError, BAD_RESPONSE_MESSAGE, NETWORK_ERROR_MESSAGE } from './errors';
 import { ROUTES } from './routes';
 
-export { ApiError, isApiError, errorMessage } from './errors';
+export { ApiError } from './errors';
 
-export type HttpMethod = (typeof API)[ApiName]['method'];
+type HttpMethod = (typeof API)[ApiName]['method'];
 
 export interface TransportRequest {
   url: string;
@@ -19,9 +19,9 @@ export interface TransportResponse {
   data: unknown;
 }
 /** Sends one HTTP request; rejects only when no answer came back (network, timeout). */
-export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
+type Transport = (req: TransportRequest) => Promise<TransportResponse>;
 
-export const taroTransport: Transport = async (req) => {
+const taroTransport: Transport = async (req) => {
   const res = await Taro.request({
     url: req.url,
     method: req.method as keyof Taro.request.Method,
@@ -36,7 +36,7 @@ export const taroTransport: Transport = async (req) => {
 type Params = Record<string, string>;
 type Has<T, K extends string, V> = [T] extends [never] ? { [P in K]?: never } : { [P in K]: V };
 /** What `call` takes: `params` for `{x}` placeholders in the path, `query` and `body` as the route declares them. */
-export type CallOptions<N extends ApiName> = Has<ApiQuery<N>, 'query', ApiQuery<N>> &
+type CallOptions<N extends ApiName> = Has<ApiQuery<N>, 'query', ApiQuery<N>> &
   Has<ApiBody<N>, 'body', ApiBody<N>> & {
     params?: Params;
     /** Don't show a toast for an error (the caller handles it). */
@@ -65,7 +65,7 @@ export interface ApiClient {
   call<N extends ApiName>(name: N, ...args: OptionalIfEmpty<N>): Promise<ApiResponse<N>>;
 }
 
-export function buildPath(template: string, params: Params = {}): string {
+function buildPath(template: string, params: Params = {}): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
     const v = params[key];
     if (v === undefined || v === '') throw new Error(`missing path parameter ${key} for ${template}`);
@@ -116,7 +116,7 @@ function isRuntimeFailure(data: unknown): boolean {
 }
 
 /** Maps a transport answer to the response body, or throws the ApiError it stands for. */
-export function toResult(res: TransportResponse): unknown {
+function toResult(res: TransportResponse): unknown {
   const data = parseBody(res.data);
   if (isRuntimeFailure(data)) throw new ApiError('BAD_RESPONSE', BAD_RESPONSE_MESSAGE, res.statusCode >= 400 ? res.statusCode : 502);
   if (res.statusCode >= 200 && res.statusCode < 300) return data;

@@ -30,9 +30,3 @@ export class ApiError extends Error {
 export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
-
-/** A message fit for a toast, whatever was thrown. */
-export function errorMessage(e: unknown): string {
-  if (isApiError(e)) return e.message;
-  return BAD_RESPONSE_MESSAGE;
-}

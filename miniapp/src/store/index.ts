@@ -18,12 +18,11 @@ export {
   dealMinPriceFen,
   dealPriceFen,
   groupRemainingMs,
-  groupSeated,
   joinableGroups,
   orderGroupText,
   type GroupStatusKey,
 } from './slices/groups';
-export { flashState, serverTime, soldPercent, type FlashPhase } from './slices/campaigns';
+export { flashState, serverTime, soldPercent } from './slices/campaigns';
 
 const toast: StoreDeps['toast'] = (title, kind = 'none') => {
   void Taro.showToast({ title, icon: kind, duration: 2000 });
@@ -66,4 +65,3 @@ const deps: StoreDeps = {
 
 /** The app's one store: `useShop(selector)` in components, `useShop.getState()` elsewhere. */
 export const useShop = create<ShopState>()(shopState(deps));
-export { api };

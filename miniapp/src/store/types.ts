@@ -23,7 +23,7 @@ export type ShopState = SessionSlice &
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
-export interface KeyValueStorage {
+interface KeyValueStorage {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
@@ -44,6 +44,6 @@ export interface StoreDeps {
   now: () => number;
 }
 
-export type SetState = StoreApi<ShopState>['setState'];
-export type GetState = StoreApi<ShopState>['getState'];
+type SetState = StoreApi<ShopState>['setState'];
+type GetState = StoreApi<ShopState>['getState'];
 export type Slice<T> = (set: SetState, get: GetState, deps: StoreDeps) => T;

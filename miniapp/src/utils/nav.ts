@@ -65,14 +65,3 @@ export function goLogin(opts: { redirect?: string; replace?: boolean } = {}): vo
   const go = opts.replace && !isTabPage(currentUrl()) ? Taro.redirectTo({ url }) : Taro.navigateTo({ url });
   void Promise.resolve(go).then(done, done);
 }
-
-/** Goes to a page, whether it is a tab page or not. */
-export function openPage(url: string, mode: 'push' | 'replace' = 'push'): void {
-  if (isTabPage(url)) {
-    void Taro.switchTab({ url: url.split('?')[0]! });
-  } else if (mode === 'replace') {
-    void Taro.redirectTo({ url });
-  } else {
-    void Taro.navigateTo({ url });
-  }
-}

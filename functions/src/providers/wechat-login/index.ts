@@ -3,7 +3,7 @@ import { secrets, type Secrets } from '../../lib/secrets';
 import { createRealWechatLogin } from './real';
 import type { WechatLogin } from './types';
 
-export type { WechatLogin, WechatSession } from './types';
+export type { WechatLogin } from './types';
 
 /**
  * The sandbox on the local stage (loadConfig refuses WECHAT_SANDBOX anywhere else), WeChat's jscode2session

@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DomainError } from '@shop/shared';
 import type { WechatLogin } from './types';
 
-/** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
+/**
+ * Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it.
+ * @public read in the built bundle, not imported: the export keeps esbuild from dropping it.
+ */
 export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-login/sandbox';
 
 const DEMO_CODE = /^demo-([a-z0-9-]{1,40})$/;

@@ -3,13 +3,13 @@ import { secrets, type Secrets } from '../../lib/secrets';
 import { createRealWechatMp, type RealWechatMp } from './real';
 import type { WechatMp } from './types';
 
-export type { PosterCode, SendOutcome, SubscribeMessage, WechatMp, WxaCodeRequest } from './types';
+export type { PosterCode, WechatMp } from './types';
 
 /**
  * The sandbox on the local stage, api.weixin.qq.com otherwise. Secrets are read on the first call, not here. The
  * real client holds the access_token cache, so it is kept for the container's life (see wechatMpShared).
  */
-export function wechatMp(cfg: AppConfig = config(), s?: Secrets | Promise<Secrets>, baseUrl?: string): WechatMp {
+function wechatMp(cfg: AppConfig = config(), s?: Secrets | Promise<Secrets>, baseUrl?: string): WechatMp {
   if (cfg.wechat.sandbox) {
     // Only the local stage's bundle has the sandbox: every other stage's is built with SHOP_SANDBOX_BUILD defined as
     // "false" (infra/esbuild.cjs), so esbuild drops this import() and the module behind it.

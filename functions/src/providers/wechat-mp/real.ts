@@ -18,7 +18,7 @@ export const TOKEN_RENEW_MARGIN_MS = 5 * 60 * 1000;
 /** access_token invalid (40001) or expired (42001): renewed once and the call tried again. */
 const TOKEN_ERRCODES = new Set([40001, 42001]);
 /** subscribeMessage.send: the user refused, or has no consent left for this template. Not an error. */
-export const ERRCODE_NOT_SUBSCRIBED = 43101;
+const ERRCODE_NOT_SUBSCRIBED = 43101;
 
 export interface RealWechatMp extends WechatMp {
   accessToken(): Promise<string>;

@@ -4,7 +4,10 @@ import { db, table } from '../../lib/dynamo';
 import { keys } from '../../repositories/keys';
 import type { SubscribeMessage, WechatMp } from './types';
 
-/** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
+/**
+ * Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it.
+ * @public read in the built bundle, not imported: the export keeps esbuild from dropping it.
+ */
 export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-mp/sandbox';
 
 export interface SandboxMessage {

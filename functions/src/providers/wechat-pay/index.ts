@@ -7,8 +7,6 @@ import type { WechatPay } from './types';
 
 export * from './types';
 export type { SandboxWechatPay } from './sandbox';
-export type { SandboxPaymentResult } from './sandbox-server';
-export { outTradeNoFor } from './v3-crypto';
 
 /**
  * The refund notify_url derived from the payment one: …/notify → …/refund-notify. Refund results must not reach the
@@ -84,7 +82,7 @@ export function wechatPay(): Promise<WechatPay> {
   return pending;
 }
 
-export function isSandboxWechatPay(pay: WechatPay): pay is SandboxWechatPay {
+function isSandboxWechatPay(pay: WechatPay): pay is SandboxWechatPay {
   return pay.mode === 'sandbox' && 'simulateUserPayment' in pay;
 }
 

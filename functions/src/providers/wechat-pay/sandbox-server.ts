@@ -24,14 +24,17 @@ import {
 } from './v3-crypto';
 import { MAX_CLOCK_SKEW_SEC } from './notification';
 
-export type { SandboxDelivery, SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
+export type { SandboxRefund, SandboxStore, SandboxTransaction } from './sandbox-store';
 export { dynamoSandboxStore, memorySandboxStore } from './sandbox-store';
 
-/** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
+/**
+ * Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it.
+ * @public read in the built bundle, not imported: the export keeps esbuild from dropping it.
+ */
 export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-pay/sandbox-server';
 
 /** How the sandbox ends a refund when asked to (tests drive exceptions through completeRefund). */
-export type SandboxRefundOutcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+type SandboxRefundOutcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 
 export interface SandboxWechatPayServerOptions {
   mchId: string;
@@ -63,7 +66,7 @@ export interface SandboxPaymentResult {
   notifyStatus: number | null;
 }
 
-export interface SandboxRedeliveryResult {
+interface SandboxRedeliveryResult {
   /** Re-sends made in this run. */
   sent: number;
   /** Of those, answered with 200/204 (no more re-sends for them). */

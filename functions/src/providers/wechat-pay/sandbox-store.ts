@@ -11,7 +11,10 @@ import { db, table } from '../../lib/dynamo';
 import { keys } from '../../repositories/keys';
 import { TransactionRefused, transact } from '../../repositories/transactions';
 
-/** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
+/**
+ * Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it.
+ * @public read in the built bundle, not imported: the export keeps esbuild from dropping it.
+ */
 export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-pay/sandbox-store';
 
 /** One transaction as the sandbox's WeChat Pay keeps it (its side of the world, not the shop's order). */
@@ -41,7 +44,7 @@ export interface SandboxTransaction {
   refundSucceeded?: boolean;
 }
 
-export type SandboxRefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+type SandboxRefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 
 /** One refund as the sandbox's WeChat Pay keeps it. */
 export interface SandboxRefund {
@@ -83,7 +86,7 @@ export interface SandboxDelivery {
   dueAt: number;
 }
 
-export type CreateRefundResult =
+type CreateRefundResult =
   | { outcome: 'CREATED' | 'EXISTS'; refund: SandboxRefund }
   /** NOT_PAID: the transaction is missing or not SUCCESS; NOT_ENOUGH: the refund exceeds what is left to refund. */
   | { outcome: 'NOT_PAID' | 'NOT_ENOUGH' };

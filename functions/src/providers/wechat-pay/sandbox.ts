@@ -8,9 +8,12 @@ import {
 import type { WechatPay } from './types';
 import { publicKeyFromPrivate } from './v3-crypto';
 
-/** Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it. */
+/**
+ * Only sandbox code carries this string: `npm run size -- --check` refuses a production bundle that contains it.
+ * @public read in the built bundle, not imported: the export keeps esbuild from dropping it.
+ */
 export const SANDBOX_MODULE = 'shop-sandbox-module:wechat-pay/sandbox';
-/** Kept with this module wherever it is bundled, so the size check also sees the sandbox server inside it. */
+/** Kept with this module wherever it is bundled, so the size check also sees the sandbox server inside it. @public */
 export { SANDBOX_MODULE as SANDBOX_SERVER_MODULE } from './sandbox-server';
 
 export interface SandboxWechatPayOptions {

@@ -19,7 +19,7 @@ import {
   verify as rsaVerify,
 } from 'node:crypto';
 
-export const AUTH_SCHEMA = 'WECHATPAY2-SHA256-RSA2048';
+const AUTH_SCHEMA = 'WECHATPAY2-SHA256-RSA2048';
 export const AEAD_ALGORITHM = 'AEAD_AES_256_GCM';
 const GCM_TAG_BYTES = 16;
 

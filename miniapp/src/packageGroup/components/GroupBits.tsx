@@ -5,7 +5,7 @@ import { formatCountdown } from '../../utils/format';
 import { useTicker } from '../../utils/hooks';
 import './group.scss';
 
-export const GROUP_STATUS_TEXT: Record<string, string> = { OPEN: '拼团中', SUCCESS: '拼团成功', FAILED: '拼团失败' };
+const GROUP_STATUS_TEXT: Record<string, string> = { OPEN: '拼团中', SUCCESS: '拼团成功', FAILED: '拼团失败' };
 
 /** Milliseconds left until `deadlineAt` on the server's clock, ticking every second. */
 export function useGroupRemaining(deadlineAt: number | null | undefined): number {

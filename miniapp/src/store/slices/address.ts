@@ -19,7 +19,7 @@ export function pickDefaultAddress(list: Address[]): Address | undefined {
 }
 
 /** Default first, then newest first. */
-export function sortAddresses(list: Address[]): Address[] {
+function sortAddresses(list: Address[]): Address[] {
   return [...list].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || b.createdAt - a.createdAt);
 }
 

@@ -23,7 +23,7 @@ export function selectableLines(cart: CartView | null): CartLineView[] {
 }
 
 /** Ticked lines that can no longer be bought. */
-export function staleSelection(cart: CartView | null): string[] {
+function staleSelection(cart: CartView | null): string[] {
   return cart?.lines.filter((l) => l.selected && !l.purchasable).map((l) => l.skuId) ?? [];
 }
 

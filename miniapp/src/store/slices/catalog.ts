@@ -1,7 +1,7 @@
 import type { Category, ProductDetail, ProductSort, ProductSummary } from '@shop/shared';
 import type { LoadStatus, Slice } from '../types';
 
-export const PAGE_SIZE = 20;
+const PAGE_SIZE = 20;
 
 export type FeedQuery =
   | { kind: 'list'; categoryId?: string; sort: ProductSort }

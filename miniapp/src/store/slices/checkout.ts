@@ -2,7 +2,7 @@ import type { CheckoutSource, OrderView, PayOrderResponse, QuoteView } from '@sh
 import { ApiError, BAD_RESPONSE_MESSAGE, isApiError } from '../../api/errors';
 import type { LoadStatus, Slice } from '../types';
 
-export interface CheckoutState {
+interface CheckoutState {
   source: CheckoutSource | null;
   addressId: string | null;
   quote: QuoteView | null;
@@ -27,7 +27,7 @@ export interface CheckoutState {
   order: OrderView | null;
 }
 
-export interface PaymentState {
+interface PaymentState {
   orderId: string | null;
   response: PayOrderResponse | null;
   /** The 模拟支付 sheet is open. */
@@ -39,7 +39,7 @@ export interface PaymentState {
  * How starting a payment ended on the client. None of them proves the order is paid: only the order's status,
  * read back from the server, does.
  */
-export type PaymentOutcome = 'wechat-finished' | 'wechat-abandoned' | 'sandbox-open' | 'failed';
+type PaymentOutcome = 'wechat-finished' | 'wechat-abandoned' | 'sandbox-open' | 'failed';
 
 export interface CheckoutSlice {
   checkout: CheckoutState;
@@ -78,7 +78,7 @@ const emptyCheckout = (key: string): CheckoutState => ({
   order: null,
 });
 /** A quote with every list present (a server older than the coupon fields leaves them out). */
-export function normalizeQuote(q: QuoteView): QuoteView {
+function normalizeQuote(q: QuoteView): QuoteView {
   return {
     ...q,
     discounts: q.discounts ?? [],
@@ -114,7 +114,7 @@ export function couponSummary(quote: Pick<QuoteView, 'couponIds' | 'coupons'>): 
 }
 
 /** The quote request; `couponIds` only when the shopper has chosen (omitted, the server picks the best). */
-export function quoteBody(source: CheckoutSource, addressId: string | null, couponChoice: string[] | undefined) {
+function quoteBody(source: CheckoutSource, addressId: string | null, couponChoice: string[] | undefined) {
   return {
     source,
     addressId: addressId ?? undefined,

@@ -10,12 +10,12 @@ export const MY_COUPON_TABS = [
 ] as const;
 export type MyCouponTab = (typeof MY_COUPON_TABS)[number]['key'];
 
-export interface CouponList {
+interface CouponList {
   items: CouponView[];
   status: LoadStatus;
 }
 
-export type ClaimResult =
+type ClaimResult =
   | { ok: true; coupon: CouponView }
   | { ok: false; code: string; message: string; needLogin?: boolean };
 

@@ -48,7 +48,7 @@ export function orderGroupText(order: Pick<OrderView, 'group' | 'status'>): stri
 /** A group order has left 待付款 and is seated (a leader's group opens when the payment arrives). */
 export const groupSeated = (o: OrderView) => o.status !== 'PENDING_PAYMENT' && !!o.group?.token && o.group.status !== 'PENDING';
 
-export interface GroupOrderInput {
+interface GroupOrderInput {
   campaignId: string;
   skuId: string;
   addressId: string;
@@ -57,7 +57,7 @@ export interface GroupOrderInput {
   inviter?: string;
 }
 
-export interface MyGroupList {
+interface MyGroupList {
   items: MyGroupView[];
   status: LoadStatus;
 }

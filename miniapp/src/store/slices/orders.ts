@@ -1,14 +1,14 @@
 import type { OrderTabKey, OrderView } from '@shop/shared';
 import type { Slice } from '../types';
 
-export const ORDER_PAGE_SIZE = 10;
+const ORDER_PAGE_SIZE = 10;
 
 /** The order has left 待付款 (paid, or closed by the server at its deadline). */
 export const leftPendingPayment = (o: OrderView) => o.status !== 'PENDING_PAYMENT';
 /** No refund of the order is still under way. */
 export const refundsSettled = (o: OrderView) => o.status !== 'REFUNDING' && o.refunds.every((r) => r.status !== 'REFUNDING');
 
-export interface OrderList {
+interface OrderList {
   items: OrderView[];
   nextCursor: string | null;
   status: 'idle' | 'loading' | 'loadingMore' | 'ready' | 'error';
@@ -16,7 +16,7 @@ export interface OrderList {
 }
 const EMPTY_LIST: OrderList = { items: [], nextCursor: null, status: 'idle', done: false };
 
-export interface PollOptions {
+interface PollOptions {
   attempts?: number;
   intervalMs?: number;
 }
