@@ -14,6 +14,7 @@ import { sandboxWechatPay } from '../src/providers/wechat-pay/index';
 import { dynamoSandboxStore } from '../src/providers/wechat-pay/sandbox-store';
 import * as orders from '../src/handlers/orders';
 import { notify } from '../src/handlers/pay-notify';
+import { drainReactions } from '../../tests/support/stream';
 
 const context = { getRemainingTimeInMillis: () => 10_000 } as never;
 
@@ -129,7 +130,7 @@ describe('timeout racing a payment', () => {
     // Both interleavings really happened (about half each), so both branches were tested.
     expect(outcomes['PAID/SUCCESS']).toBeGreaterThan(0);
     expect(outcomes['CANCELLED/CLOSED']).toBeGreaterThan(0);
-  });
+  }, 240_000);
 });
 
 describe('faults and crashes', () => {
@@ -141,7 +142,8 @@ describe('faults and crashes', () => {
     await (await sandboxWechatPay()).simulateUserPayment(pay.body.prepayId, 'pay', Date.now(), await openid(s.userId));
     const tx = (await dynamoSandboxStore().get(order.id))!;
     const n = (await sandboxWechatPay()).server.buildNotification(tx, Date.now());
-    injectFaults((command) => command.includes('Update'));
+    // The order's update (now one transaction with the payment record) fails: nothing of it is written.
+    injectFaults((command) => /Update|TransactWrite/.test(command));
     const first = await notify({ headers: n.headers, body: n.body, requestContext: { requestId: 'wx-1' } }, context);
     injectFaults(undefined);
     expect(first.statusCode).toBe(500); // WeChat will retry
@@ -149,6 +151,7 @@ describe('faults and crashes', () => {
     const retry = await notify({ headers: n.headers, body: n.body, requestContext: { requestId: 'wx-2' } }, context);
     expect(retry.statusCode).toBe(204);
     expect((await orderRepo.get(order.id))!).toMatchObject({ status: 'PAID', transactionId: tx.transactionId });
+    expect(await paymentRepo.forOrder(order.id)).toMatchObject([{ transactionId: tx.transactionId, kind: 'FIRST', disposition: 'KEPT' }]);
   });
 
   it('converges every order to exactly one correct state with 10% of DynamoDB calls failing', async () => {
@@ -180,11 +183,15 @@ describe('faults and crashes', () => {
         return { i, orderId };
       }),
     );
+    // The table's stream reacts while the faults go on (a failed reaction is delivered again) …
+    await drainReactions();
     injectFaults(undefined);
 
     const later = Date.now() + 16 * 60_000;
     await reconcile(later);
     await reconcile(later); // a second run finds nothing left to do
+    // … and once they stop, whatever the stream still holds (and what reconciliation changed) is reacted to.
+    await drainReactions();
 
     const sandbox = await sandboxWechatPay();
     let heldUnits = 0;
