@@ -319,6 +319,9 @@ export const orderRepo = {
       return 'applied';
     } catch (e) {
       if (!(e instanceof TransactionRefused)) throw e;
+      // Conflicts that outlasted their retries say nothing about stock or coupons: the notification is answered 5xx
+      // and retried, never refunded as if something were gone.
+      if (e.failed().length === 0) throw e;
       if (e.failed().includes('payment')) return 'replayed';
       return e.failed().includes('order') ? 'moved' : 'unavailable';
     }
