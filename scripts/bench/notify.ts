@@ -1,14 +1,16 @@
 /**
  * WeChat Pay payment notifications at 50 in flight, each a real v3 TRANSACTION.SUCCESS (RSA-signed over the raw body,
- * resource AES-256-GCM encrypted) for a fresh unpaid order, three ways in interleaved rounds of one run:
+ * resource AES-256-GCM encrypted) for a fresh unpaid order, four ways in interleaved rounds of one run:
  * - floor: one bare conditional UpdateItem of an unpaid order (PENDING_PAYMENT → PAID), issued from this process;
  * - handler: the notify Lambda handler invoked in this process with an API Gateway v2 event — our code's cost
  *   (verification, decryption, checks, settlement) until it answers;
+ * - sameCalls: the DynamoDB calls the answer path makes (GetItem + a two-item TransactWriteItems), bare — so
+ *   handler / sameCalls is our code's own overhead and sameCalls / floor what DynamoDB charges for that work;
  * - http: POST /v1/pay/notify through the local API emulator (osls offline) — informational.
  * The DynamoDB calls a notification makes before its answer are counted per handler invocation (work the answer
  * does not wait for is not counted). Setup places the orders in-process through the handlers.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startStack } from '../lib/stack';
 import { call, idempotencyKey } from '../../tests/support/http';
 import { buildNotification } from '../../tests/support/notifications';
@@ -79,6 +81,7 @@ export function benchNotify(): Promise<Record<string, unknown>> {
       const forHandler = await placeOrders(DELIVERIES + CONCURRENCY);
       const forHttp = await placeOrders(DELIVERIES);
       const forFloor = await placeOrders(DELIVERIES);
+      const forSameCalls = await placeOrders(DELIVERIES);
 
       const wechat = { apiV3Key: stack.env.WXPAY_API_V3_KEY, platformPrivateKey: stack.env.SANDBOX_PLATFORM_PRIVATE_KEY, platformSerial: stack.env.SANDBOX_PLATFORM_SERIAL };
       let tx = 0;
@@ -122,6 +125,34 @@ export function benchNotify(): Promise<Record<string, unknown>> {
               return { status: 'done' };
             },
           },
+          {
+            // The answer path's own DynamoDB work done bare: the GetItem and the two-item transaction (order update +
+            // payment record) that settlement makes, without our code around them.
+            name: 'sameCalls',
+            ok: 'done',
+            run: async (i) => {
+              const o = forSameCalls[i];
+              await db().send(new GetCommand({ TableName: table(), Key: keys.order(o.id), ConsistentRead: true }));
+              await db().send(
+                new TransactWriteCommand({
+                  TransactItems: [
+                    {
+                      Update: {
+                        TableName: table(),
+                        Key: keys.order(o.id),
+                        UpdateExpression: 'SET #s = :paid, transactionId = :tx',
+                        ConditionExpression: '#s = :pending',
+                        ExpressionAttributeNames: { '#s': 'status' },
+                        ExpressionAttributeValues: { ':paid': 'PAID', ':pending': 'PENDING_PAYMENT', ':tx': `same${i}` },
+                      },
+                    },
+                    { Put: { TableName: table(), Item: { ...keys.payment(o.id, `same${i}`), type: 'benchPayment' }, ConditionExpression: 'attribute_not_exists(PK)' } },
+                  ],
+                }),
+              );
+              return { status: 'done' };
+            },
+          },
           // WeChat signs, not us: both paths get their notification signed before the clock starts.
           { name: 'handler', ok: '204', prepare: (i) => notification(forHandler[i]), run: (_i, n) => viaHandler(n as Signed, tally) },
           { name: 'http', ok: '204', prepare: (i) => notification(forHttp[i]), run: (_i, n) => viaHttp(n as Signed) },
@@ -135,6 +166,10 @@ export function benchNotify(): Promise<Record<string, unknown>> {
         http: paths.http,
         handlerRatioP50: ratio(paths.handler.p50Ms, paths.floor.p50Ms),
         handlerRatioP99: ratio(paths.handler.p99Ms, paths.floor.p99Ms),
+        sameCalls: paths.sameCalls,
+        // Our code's overhead over the DynamoDB calls it has to make (1.0 = nothing but those calls).
+        handlerToSameCallsP50: ratio(paths.handler.p50Ms, paths.sameCalls.p50Ms),
+        sameCallsToFloorP50: ratio(paths.sameCalls.p50Ms, paths.floor.p50Ms),
         httpRatioP50: ratio(paths.http.p50Ms, paths.floor.p50Ms),
         httpRatioP99: ratio(paths.http.p99Ms, paths.floor.p99Ms),
         dynamoCallsPerNotification: tally.summary(),
