@@ -13,7 +13,7 @@ import { startWebServer } from './web-server';
 import { createStreamReader, type StreamHandler } from './table-stream';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const TABLE_NAME = 'wechat-shop-local';
+const TABLE_NAME = 'wechat-shop-local';
 const H5_DIR = path.join(ROOT, 'miniapp/dist/h5');
 
 export interface StackOptions {
@@ -39,7 +39,7 @@ export interface StackOptions {
   onFatal?: (reason: string) => void;
 }
 
-export type StackPart = 'dynamo' | 'api' | 'web';
+type StackPart = 'dynamo' | 'api' | 'web';
 
 export interface Stack {
   apiUrl: string;

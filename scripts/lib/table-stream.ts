@@ -42,7 +42,7 @@ export interface StreamRecord {
   };
 }
 
-export interface StreamBatchResult {
+interface StreamBatchResult {
   batchItemFailures?: { itemIdentifier: string }[];
 }
 

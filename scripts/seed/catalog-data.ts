@@ -49,7 +49,7 @@ export interface SeedUser {
 const IMAGE_BASE = '/catalog-images';
 
 /** Public path of a generated image. */
-export function imagePath(name: string): string {
+function imagePath(name: string): string {
   return `${IMAGE_BASE}/${name}.svg`;
 }
 

@@ -51,8 +51,8 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
  * the per-shopper limit, why a group refused a seat, which fields failed validation. Everything else a DomainError
  * carries (WeChat error codes and messages, operations, HTTP statuses, retry counts…) is for the logs only.
  */
-export const PUBLIC_DETAIL_KEYS = ['skuId', 'stock', 'couponId', 'campaignId', 'perUserLimit', 'groupRefusal', 'issues'] as const;
-export type PublicDetailKey = (typeof PUBLIC_DETAIL_KEYS)[number];
+const PUBLIC_DETAIL_KEYS = ['skuId', 'stock', 'couponId', 'campaignId', 'perUserLimit', 'groupRefusal', 'issues'] as const;
+type PublicDetailKey = (typeof PUBLIC_DETAIL_KEYS)[number];
 const MAX_PUBLIC_ISSUES = 10;
 const MAX_PUBLIC_TEXT = 200;
 
@@ -63,7 +63,7 @@ function publicScalar(v: unknown): string | number | boolean | undefined {
 }
 
 /** The allow-listed part of an error's details, or undefined when nothing in them is meant for the client. */
-export function publicDetails(details: Record<string, unknown> | undefined): Partial<Record<PublicDetailKey, unknown>> | undefined {
+function publicDetails(details: Record<string, unknown> | undefined): Partial<Record<PublicDetailKey, unknown>> | undefined {
   if (!details) return undefined;
   const out: Partial<Record<PublicDetailKey, unknown>> = {};
   for (const key of PUBLIC_DETAIL_KEYS) {
@@ -110,8 +110,4 @@ export class DomainError extends Error {
     const details = publicDetails(this.details);
     return { code: this.code, message: this.message, ...(details ? { details } : {}) };
   }
-}
-
-export function isDomainError(e: unknown): e is DomainError {
-  return e instanceof DomainError;
 }

@@ -29,11 +29,3 @@ export function formatFen(fen: Fen, symbol = '¥'): string {
   const cents = String(abs % 100).padStart(2, '0');
   return `${sign}${symbol}${yuan}.${cents}`;
 }
-
-/** Parses "12.3" / "12.30" / "12" yuan into fen without going through floating point. */
-export function parseYuan(text: string): Fen {
-  const m = /^(-)?(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!m) throw new RangeError(`not a yuan amount: ${text}`);
-  const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
-  return m[1] ? -fen : fen;
-}

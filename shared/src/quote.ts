@@ -15,14 +15,14 @@ export interface QuoteInputLine {
   quantity: number;
 }
 
-export interface ShippingRule {
+interface ShippingRule {
   /** Flat fee when the subtotal is under the threshold. */
   feeFen: Fen;
   /** Subtotal from which shipping is free; null = never free. */
   freeFromFen: Fen | null;
 }
 
-export const DEFAULT_SHIPPING_RULE: ShippingRule = { feeFen: 1000, freeFromFen: 9900 };
+const DEFAULT_SHIPPING_RULE: ShippingRule = { feeFen: 1000, freeFromFen: 9900 };
 
 export interface QuoteLine extends QuoteInputLine {
   lineTotalFen: Fen;
@@ -60,6 +60,7 @@ export function mergeSameSku<T extends { skuId: string; quantity: number }>(line
   return [...bySku.values()];
 }
 
+/** @internal exported for its unit test; quote() is the way in. */
 export function shippingFor(subtotalFen: Fen, rule: ShippingRule = DEFAULT_SHIPPING_RULE): Fen {
   if (subtotalFen === 0) return 0;
   if (rule.freeFromFen !== null && subtotalFen >= rule.freeFromFen) return 0;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  applyCoupons,
   bestSelection,
   chosenSelection,
   couponDiscount,
@@ -35,6 +34,15 @@ const line = (amountFen: number, categoryId = 'beauty', productId = `p-${categor
   amountFen,
   couponEligible,
 });
+/** A set of coupons applied together through the shopper's-choice path, with no order rule in the way. */
+const applyAll = (lines: CouponLine[], set: Coupon[]) =>
+  chosenSelection(
+    lines,
+    set.map((c) => ({ ...c, stackable: true })),
+    set.map((c) => c.id),
+    { maxCouponsPerOrder: set.length, stackableAllowed: true },
+    NOW,
+  );
 
 describe('couponDiscount: one coupon on a cart', () => {
   it('满99减10 is usable from exactly ¥99: 1 fen short says how much is missing', () => {
@@ -209,7 +217,7 @@ describe('bestSelection', () => {
   it('judges stacked thresholds on the amount before coupons and never takes a line below zero', () => {
     const a = coupon({ id: 'a', kind: 'no_threshold', thresholdFen: 0, offFen: 8000, stackable: true });
     const b = coupon({ id: 'b', thresholdFen: 9900, offFen: 5000, stackable: true });
-    const result = applyCoupons([line(9900)], [a, b], NOW)!;
+    const result = applyAll([line(9900)], [a, b]);
     expect(result.totalFen).toBe(9900);
     expect(result.applied.map((x) => x.amountFen)).toEqual([8000, 1900]);
   });
@@ -332,7 +340,7 @@ describe('bestSelection is optimal (property, against brute force)', () => {
         for (const set of subsets(coupons, 2)) {
           if (set.length === 0 || !selectionAllowed(set, rules)) continue;
           if (set.some((c) => worthAlone(c, lines) === null)) continue;
-          const value = set.length === 1 ? worthAlone(set[0], lines)! : applyCoupons(lines, set, NOW)!.totalFen;
+          const value = set.length === 1 ? worthAlone(set[0], lines)! : applyAll(lines, set).totalFen;
           best = Math.max(best, value);
         }
         const result = bestSelection(lines, coupons, rules, NOW);
@@ -348,8 +356,7 @@ describe('bestSelection is optimal (property, against brute force)', () => {
     fc.assert(
       fc.property(fc.array(lineArb, { minLength: 1, maxLength: 5 }), couponsArb, (lines, coupons) => {
         const usable = coupons.filter((c) => worthAlone(c, lines) !== null);
-        const result = applyCoupons(lines, usable, NOW);
-        if (!result) return;
+        const result = applyAll(lines, usable);
         const perLine = lines.map((_, i) => result.applied.reduce((s, a) => s + a.perLineFen[i], 0));
         for (const a of result.applied) expect(a.perLineFen.reduce((s, x) => s + x, 0)).toBe(a.amountFen);
         perLine.forEach((taken, i) => {

@@ -1,9 +1,8 @@
 import type { CartLineState } from '@shop/shared';
 
 /**
- * The cart line state labels of @shop/shared (contracts/cart.ts), held here as well because that module also
- * defines zod schemas, and the cart is a tab page: importing it would put zod in the mini-program's main package.
- * test/labels.test.ts checks that both tables say the same.
+ * What the cart page says about a line in each state of @shop/shared's CartLineState. Kept here, not in shared/: the
+ * cart is a tab page, and shared's contracts module would put zod in the mini-program's main package.
  */
 export const CART_LINE_STATE_LABEL: Record<CartLineState, string> = {
   OK: '',

@@ -31,7 +31,10 @@ function utf8(text: string): number[] {
   return out;
 }
 
-/** FNV-1a, 32-bit (offset basis 2166136261, prime 16777619) over the UTF-8 bytes: tiny, portable, stable forever. */
+/**
+ * FNV-1a, 32-bit (offset basis 2166136261, prime 16777619) over the UTF-8 bytes: tiny, portable, stable forever.
+ * @internal exported for its unit test (known vectors); abVariant is the way in.
+ */
 export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
   for (const byte of utf8(text)) {
@@ -45,7 +48,7 @@ export function fnv1a32(text: string): number {
  * MurmurHash3's 32-bit finalizer. FNV-1a alone barely mixes the last characters of short keys, so sequential ids
  * (u-1, u-2, …) split 52/48 on a 50/50 experiment and 36/32/32 on thirds; after this step they split to within noise.
  */
-export function fmix32(hash: number): number {
+function fmix32(hash: number): number {
   let h = hash >>> 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b) >>> 0;
@@ -56,7 +59,7 @@ export function fmix32(hash: number): number {
 }
 
 /** The stable 32-bit bucket hash of a user in an experiment: fmix32(FNV-1a("<experiment>:<userId>")). */
-export function abHash(experiment: string, userId: string): number {
+function abHash(experiment: string, userId: string): number {
   return fmix32(fnv1a32(`${experiment}:${userId}`));
 }
 

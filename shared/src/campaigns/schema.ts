@@ -20,7 +20,7 @@ export const MEMBER_LEVEL_NAMES: Record<MemberLevel, string> = {
   DIAMOND: '钻石',
 };
 
-export const CAMPAIGN_TYPES = [
+const CAMPAIGN_TYPES = [
   'coupon_drop',
   'spend_and_save',
   'gift_with_purchase',
@@ -41,14 +41,14 @@ export const CAMPAIGN_TYPE_NAMES: Record<CampaignType, string> = {
   group_deal: '拼团',
 };
 
-export const DROP_TRIGGERS = ['new_user_gift', 'share_reward', 'birthday', 'win_back', 'claim_center'] as const;
+const DROP_TRIGGERS = ['new_user_gift', 'share_reward', 'birthday', 'win_back', 'claim_center'] as const;
 export type DropTrigger = (typeof DROP_TRIGGERS)[number];
 
-export const COUPON_KINDS = ['fixed', 'percent', 'no_threshold'] as const;
+const COUPON_KINDS = ['fixed', 'percent', 'no_threshold'] as const;
 export type CouponKind = (typeof COUPON_KINDS)[number];
 
 // ───────────── messages shared by the schema and its tests ─────────────
-export const CAMPAIGN_MESSAGES = {
+const CAMPAIGN_MESSAGES = {
   required: '必填',
   slug: '应为小写字母、数字和连字符（2–48 位），例如 double11-manjian',
   segment: '标签应为小写字母、数字、连字符、下划线或冒号，例如 beauty-lover',
@@ -108,7 +108,7 @@ const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
 const WindowSchema = z.object({ start: LocalTime, end: LocalTime }).strict();
 
 /** A window as the rules use it: UTC epoch ms, start inclusive, end exclusive. */
-export interface TimeWindow {
+interface TimeWindow {
   startAt: number;
   endAt: number;
 }
@@ -371,17 +371,12 @@ export const CampaignSchema = CampaignObjectSchema.superRefine(checkCampaign).tr
   (c) => ({ ...c, window: { startAt: c.window.start, endAt: c.window.end } }) as WithWindow<typeof c>,
 );
 
-export type CampaignInput = z.input<typeof CampaignSchema>;
 export type Campaign = z.output<typeof CampaignSchema>;
 export type CampaignOf<T extends CampaignType> = Extract<Campaign, { type: T }>;
 export type CouponDropCampaign = CampaignOf<'coupon_drop'>;
 export type SpendAndSaveCampaign = CampaignOf<'spend_and_save'>;
-export type GiftWithPurchaseCampaign = CampaignOf<'gift_with_purchase'>;
 export type FlashSaleCampaign = CampaignOf<'flash_sale'>;
-export type MemberDayCampaign = CampaignOf<'member_day'>;
-export type PointsMultiplierCampaign = CampaignOf<'points_multiplier'>;
 export type GroupDealCampaign = CampaignOf<'group_deal'>;
-export type Targeting = Campaign['targeting'];
 
 // ───────────── coupon templates ─────────────
 
@@ -391,7 +386,7 @@ const ValiditySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('days_after_claim'), days: wholeNumber(1, 365) }).strict(),
 ]);
 
-export type CouponValidity = ({ type: 'window' } & TimeWindow) | { type: 'days_after_claim'; days: number };
+type CouponValidity = ({ type: 'window' } & TimeWindow) | { type: 'days_after_claim'; days: number };
 type WithValidity<T> = T extends { validity: unknown } ? Omit<T, 'validity'> & { validity: CouponValidity } : never;
 
 const templateBase = {
@@ -439,11 +434,10 @@ export const CouponTemplateSchema = CouponTemplateObjectSchema.superRefine((t, c
   return { ...t, validity } as WithValidity<typeof t>;
 });
 
-export type CouponTemplateInput = z.input<typeof CouponTemplateSchema>;
 export type CouponTemplate = z.output<typeof CouponTemplateSchema>;
 
 /** One file of a stage. Either list may be left out, so coupons and promotions can live in separate files. */
-export const CampaignFileSchema = z
+const CampaignFileSchema = z
   .object({
     campaigns: z.array(CampaignSchema).default([]),
     couponTemplates: z.array(CouponTemplateSchema).default([]),

@@ -3,7 +3,7 @@
  * ("双11 零点开抢"), and stored as UTC epoch milliseconds. China has not observed daylight saving time since 1991, so
  * the offset is a constant +08:00 and no time-zone database is needed (the mini-app's JS engine may not ship one).
  */
-export const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;

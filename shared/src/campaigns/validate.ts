@@ -50,7 +50,7 @@ export interface ValidateOptions {
 
 type Path = (string | number)[];
 
-export function formatPath(path: Path): string {
+function formatPath(path: Path): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
 }
 

@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { FenAmount, Slug, Title, Url } from './common';
 
-export const CART_LINE_STATES = ['OK', 'PRICE_CHANGED', 'INSUFFICIENT_STOCK', 'OUT_OF_STOCK', 'OFF_SHELF'] as const;
+const CART_LINE_STATES = ['OK', 'PRICE_CHANGED', 'INSUFFICIENT_STOCK', 'OUT_OF_STOCK', 'OFF_SHELF'] as const;
 export const CartLineState = z.enum(CART_LINE_STATES);
 export type CartLineState = z.infer<typeof CartLineState>;
-export const CART_LINE_STATE_LABEL: Record<CartLineState, string> = {
-  OK: '',
-  PRICE_CHANGED: '价格有变动',
-  INSUFFICIENT_STOCK: '库存不足',
-  OUT_OF_STOCK: '已售罄',
-  OFF_SHELF: '已下架',
-};
 export const MAX_CART_LINES = 100;
 
 export const CartLineView = z.object({

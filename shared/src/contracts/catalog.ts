@@ -5,7 +5,7 @@ export const Category = z.object({ id: Slug, name: Label, icon: Url, sortOrder: 
 export type Category = z.infer<typeof Category>;
 export const CategoriesResponse = z.object({ items: z.array(Category) });
 
-export const PRODUCT_SORTS = ['sales', 'price_asc', 'price_desc', 'newest'] as const;
+const PRODUCT_SORTS = ['sales', 'price_asc', 'price_desc', 'newest'] as const;
 export const ProductSort = z.enum(PRODUCT_SORTS);
 export type ProductSort = z.infer<typeof ProductSort>;
 
@@ -47,7 +47,7 @@ export type SearchQuery = z.infer<typeof SearchQuery>;
 export const SuggestQuery = z.object({ q: z.string().trim().max(50, '关键词太长').default('') });
 export const SuggestResponse = z.object({ suggestions: z.array(Title) });
 
-export const SpecDimension = z.object({ name: Label, values: z.array(Label) });
+const SpecDimension = z.object({ name: Label, values: z.array(Label) });
 export const Sku = z.object({
   id: Slug,
   /** Spec name → value, e.g. {颜色: '正红', 尺码: 'M'}. */

@@ -4,7 +4,7 @@ import { MAX_QUANTITY_PER_LINE } from '../quote';
 import { QuoteCouponOption } from './coupons';
 
 /** Omitted: the server picks the best usable coupons. []: use none. Otherwise exactly these (refused if unusable). */
-export const CouponChoice = z.array(Id).max(5).optional();
+const CouponChoice = z.array(Id).max(5).optional();
 
 /** What is being bought: the selected cart lines, or one SKU straight from the product page (立即购买). */
 export const CheckoutSource = z.discriminatedUnion('type', [

@@ -7,7 +7,7 @@ export const Slug = z.string().max(64, '编号格式不正确').regex(/^[a-z0-9]
 export const FenAmount = z.number().int().nonnegative();
 export const EpochMs = z.number().int().nonnegative();
 /** The longest list cursor any list issues (functions/src/lib/cursor.ts). */
-export const MAX_CURSOR_LENGTH = 512;
+const MAX_CURSOR_LENGTH = 512;
 export const Cursor = z.string().max(MAX_CURSOR_LENGTH, '分页参数无效，请刷新后重试').optional();
 export const Limit = z.coerce.number().int().min(1).max(50).default(20);
 

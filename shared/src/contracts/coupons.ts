@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EpochMs, FenAmount, Id, Label, Ref, Slug, Title, Url } from './common';
 
 export const COUPON_STATUSES = ['UNUSED', 'LOCKED', 'USED', 'EXPIRED'] as const;
-export const CouponStatusSchema = z.enum(COUPON_STATUSES);
+const CouponStatusSchema = z.enum(COUPON_STATUSES);
 export const COUPON_STATUS_LABEL: Record<(typeof COUPON_STATUSES)[number], string> = {
   UNUSED: '未使用',
   LOCKED: '使用中',

@@ -3,12 +3,12 @@ import { EpochMs, FenAmount, Id, Label, Ref, Slug, Title, Url } from './common';
 
 import { GROUP_STATUSES } from '../group-buy/types';
 
-export const GroupStatusSchema = z.enum(GROUP_STATUSES);
+const GroupStatusSchema = z.enum(GROUP_STATUSES);
 /** A group is named after its leader's order: `g` + the order's ULID. */
 export const GroupId = z.string().max(27, '拼团编号格式不正确').regex(/^g[0-9A-HJKMNP-TV-Z]{26}$/, '拼团编号格式不正确');
 
 /** A group still open to join, as shown on product detail (去参团). */
-export const OpenGroupView = z.object({
+const OpenGroupView = z.object({
   groupId: GroupId,
   token: Ref,
   leaderNickname: Label,
@@ -16,7 +16,7 @@ export const OpenGroupView = z.object({
   seatsLeft: z.number().int().nonnegative(),
   deadlineAt: EpochMs,
 });
-export type OpenGroupView = z.infer<typeof OpenGroupView>;
+type OpenGroupView = z.infer<typeof OpenGroupView>;
 
 /** A live group deal of a product: 单独购买 ¥x next to 发起拼团 ¥y, and the groups one can join. */
 export const GroupDealView = z.object({

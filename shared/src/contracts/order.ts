@@ -4,10 +4,10 @@ import { ORDER_STATUSES, ORDER_TABS } from '../order-lifecycle';
 import { QuoteLineView } from './checkout';
 import { OrderGroupInfo } from './group';
 
-export const OrderStatusSchema = z.enum(ORDER_STATUSES);
-export const OrderTabKeySchema = z.enum(ORDER_TABS.map((t) => t.key) as [string, ...string[]]);
+const OrderStatusSchema = z.enum(ORDER_STATUSES);
+const OrderTabKeySchema = z.enum(ORDER_TABS.map((t) => t.key) as [string, ...string[]]);
 
-export const ShippingAddress = z.object({
+const ShippingAddress = z.object({
   name: Label,
   phone: Label,
   province: Label,
@@ -16,10 +16,10 @@ export const ShippingAddress = z.object({
   detail: Title,
 });
 
-export const TimelineEntry = z.object({ at: EpochMs, status: OrderStatusSchema, note: Title });
+const TimelineEntry = z.object({ at: EpochMs, status: OrderStatusSchema, note: Title });
 
 export const REFUND_STATUSES = ['REFUNDING', 'REFUNDED', 'CLOSED', 'ABNORMAL', 'REFUND_FAILED'] as const;
-export const RefundStatusSchema = z.enum(REFUND_STATUSES);
+const RefundStatusSchema = z.enum(REFUND_STATUSES);
 export const REFUND_STATUS_LABEL: Record<(typeof REFUND_STATUSES)[number], string> = {
   REFUNDING: '退款中',
   REFUNDED: '已退款',

@@ -14,7 +14,7 @@ import type { CouponKind, CouponTemplate, PromotionScope } from '../campaigns/sc
 import { formatShanghaiTime, DAY_MS } from '../campaigns/time';
 import { yuan, zheLabel } from '../campaigns/format';
 
-export type CouponStatus = 'UNUSED' | 'LOCKED' | 'USED' | 'EXPIRED';
+type CouponStatus = 'UNUSED' | 'LOCKED' | 'USED' | 'EXPIRED';
 
 /** A coupon a shopper holds (one claim of a template). */
 export interface Coupon {
@@ -48,7 +48,7 @@ export interface CouponLine {
   couponEligible?: boolean;
 }
 
-export type CouponCheck =
+type CouponCheck =
   | { usable: true; amountFen: Fen; eligibleFen: Fen }
   | { usable: false; amountFen: 0; reason: string };
 
@@ -102,6 +102,7 @@ export function couponFromTemplate(template: CouponTemplate, claim: { id: string
 /**
  * What one coupon would take off these lines at `at`, or why it cannot be used. Checks in the order a shopper
  * would ask: is it still mine to use, is it valid now, does it cover anything I'm buying, have I spent enough.
+ * @internal exported for its unit test; bestSelection and chosenSelection are the way in.
  */
 export function couponDiscount(coupon: Coupon, lines: CouponLine[], at: number): CouponCheck {
   const no = (reason: string): CouponCheck => ({ usable: false, amountFen: 0, reason });
@@ -127,7 +128,7 @@ export function couponDiscount(coupon: Coupon, lines: CouponLine[], at: number):
   return { usable: true, amountFen: Math.min(nominal, eligibleFen), eligibleFen };
 }
 
-export interface AppliedCoupon {
+interface AppliedCoupon {
   couponId: string;
   amountFen: Fen;
   /** This coupon's share of each line, aligned with the lines given; sums to amountFen. */
@@ -137,7 +138,7 @@ export interface AppliedCoupon {
 const scopeRank = (s: PromotionScope) => (s.type === 'products' ? 0 : s.type === 'categories' ? 1 : 2);
 
 /** The order coupons of one selection are applied in (see the file comment). */
-export function couponApplyOrder(a: Coupon, b: Coupon): number {
+function couponApplyOrder(a: Coupon, b: Coupon): number {
   return (
     scopeRank(a.scope) - scopeRank(b.scope) ||
     (a.kind === 'percent' ? 0 : 1) - (b.kind === 'percent' ? 0 : 1) ||
@@ -146,18 +147,10 @@ export function couponApplyOrder(a: Coupon, b: Coupon): number {
 }
 
 /**
- * What a set of coupons takes off together, or null if any of them is unusable on these lines. Does not judge
- * whether the set is allowed by the order rules (see `selectionAllowed`).
+ * What a set of coupons takes off together, or null if any of them is unusable on these lines, given each coupon's
+ * own check (computed once per coupon, not once per set). Does not judge whether the set is allowed by the order rules
+ * (see `selectionAllowed`).
  */
-export function applyCoupons(
-  lines: CouponLine[],
-  coupons: Coupon[],
-  at: number,
-): { totalFen: Fen; applied: AppliedCoupon[] } | null {
-  return applyChecked(lines, coupons, (c) => couponDiscount(c, lines, at));
-}
-
-/** applyCoupons with the single-coupon checks supplied (bestSelection computes them once, not once per set). */
 function applyChecked(
   lines: CouponLine[],
   coupons: Coupon[],
@@ -184,7 +177,10 @@ function applyChecked(
   return { totalFen: applied.reduce((s, a) => s + a.amountFen, 0), applied };
 }
 
-/** Whether the order rules allow using these coupons together. */
+/**
+ * Whether the order rules allow using these coupons together.
+ * @internal exported for its unit test; bestSelection and chosenSelection are the way in.
+ */
 export function selectionAllowed(coupons: Coupon[], rules: CouponRules): boolean {
   if (coupons.length > Math.max(0, rules.maxCouponsPerOrder)) return false;
   if (coupons.length <= 1) return true;

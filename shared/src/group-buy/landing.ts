@@ -8,9 +8,9 @@ import { seatsLeft } from './state';
 import { GROUP_STATUS_LABEL, type Group, type GroupStatus } from './types';
 
 /** Shown for a member without a nickname (WeChat's own default since profile access was restricted). */
-export const DEFAULT_NICKNAME = '微信用户';
+const DEFAULT_NICKNAME = '微信用户';
 /** How robot members are shown: flagged, never dressed up as people. */
-export const ROBOT_NICKNAME = '系统补位';
+const ROBOT_NICKNAME = '系统补位';
 
 /**
  * A nickname with all but its first character hidden: 小明 → 小*, 张三丰 → 张**, longer names → first + ***
@@ -43,7 +43,7 @@ export interface LandingProduct {
   [other: string]: unknown;
 }
 
-export interface LandingMember {
+interface LandingMember {
   nickname: string;
   avatarUrl: string | null;
   leader: boolean;

@@ -18,7 +18,7 @@ import type {
   Joiner,
 } from './types';
 
-export const MINUTE_MS = 60_000;
+const MINUTE_MS = 60_000;
 
 type DealSku = GroupDealCampaign['skus'][number];
 
@@ -46,7 +46,7 @@ export function groupTerms(deal: Pick<GroupDealCampaign, 'groupSize' | 'onFull' 
   };
 }
 
-export function dealSku(deal: Pick<GroupDealCampaign, 'skus'>, skuId: string): DealSku | undefined {
+function dealSku(deal: Pick<GroupDealCampaign, 'skus'>, skuId: string): DealSku | undefined {
   return deal.skus.find((s) => s.skuId === skuId);
 }
 
@@ -60,7 +60,7 @@ function requireSku(deal: Pick<GroupDealCampaign, 'skus'>, skuId: string): DealS
  * 团长免单. A leader price of 0 counts too: WeChat Pay cannot charge 0 fen, so a free leader is handled one way only
  * (pay the group price, get it back when the group succeeds) whichever way the operator wrote it.
  */
-export function isLeaderFree(deal: Pick<GroupDealCampaign, 'skus' | 'leaderFree'>, skuId: string): boolean {
+function isLeaderFree(deal: Pick<GroupDealCampaign, 'skus' | 'leaderFree'>, skuId: string): boolean {
   return deal.leaderFree || requireSku(deal, skuId).leaderPriceFen === 0;
 }
 
@@ -81,7 +81,7 @@ export function groupPrice(
 }
 
 /** What the leader finally pays once the group succeeds: 0 when leader-free. */
-export function leaderNetPriceFen(deal: Pick<GroupDealCampaign, 'skus' | 'leaderFree'>, skuId: string): Fen {
+function leaderNetPriceFen(deal: Pick<GroupDealCampaign, 'skus' | 'leaderFree'>, skuId: string): Fen {
   if (isLeaderFree(deal, skuId)) return 0;
   const sku = requireSku(deal, skuId);
   return sku.leaderPriceFen ?? sku.groupPriceFen;
@@ -208,7 +208,7 @@ export function payerRefund(joiner: Joiner, reason: Exclude<GroupRefundReason, '
 }
 
 /** Robot ids are derived from the group, so a replayed deadline adds the same robots, never more. */
-export function robotMember(groupId: string, index: number, now: number): GroupMember {
+function robotMember(groupId: string, index: number, now: number): GroupMember {
   return {
     userId: `robot:${groupId}:${index}`,
     orderId: null,

@@ -5,28 +5,16 @@
  */
 import { formatFen, type Fen } from '../money';
 
-export const SHARE_TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const SHARE_TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 62^12 ≈ 3 × 10^21 tokens: guessing one is hopeless, and `t=` + 12 characters fits the scene with room to spare. */
-export const SHARE_TOKEN_LENGTH = 12;
+const SHARE_TOKEN_LENGTH = 12;
 /** Accepts 8–16 so the length can change later without breaking links already shared into chats. */
-export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9]{8,16}$/;
-/** The most `scene` may hold for getwxacodeunlimit. */
-export const SCENE_MAX_LENGTH = 32;
+const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9]{8,16}$/;
 
 /** The landing page, as a share card path wants it (leading '/'). */
-export const GROUP_LANDING_PATH = '/packageGroup/pages/landing/index';
+const GROUP_LANDING_PATH = '/packageGroup/pages/landing/index';
 /** The same page as getwxacodeunlimit's `page` wants it: no leading '/', no query (the query goes in `scene`). */
 export const GROUP_LANDING_CODE_PAGE = GROUP_LANDING_PATH.slice(1);
-
-/** What a token stands for; stored by the group service under the token. */
-export interface ShareLink {
-  token: string;
-  campaignId: string;
-  groupId: string;
-  /** The member who shared; joins through this link are credited to them. */
-  inviterId: string;
-  createdAt: number;
-}
 
 export function isShareToken(value: unknown): value is string {
   return typeof value === 'string' && SHARE_TOKEN_PATTERN.test(value);
@@ -49,14 +37,6 @@ export function newShareToken(randomBytes: (count: number) => Uint8Array, length
     }
   }
   return token;
-}
-
-export function newShareLink(
-  randomBytes: (count: number) => Uint8Array,
-  target: { campaignId: string; groupId: string; inviterId: string },
-  now: number,
-): ShareLink {
-  return { token: newShareToken(randomBytes), ...target, createdAt: now };
 }
 
 function requireToken(token: string): string {

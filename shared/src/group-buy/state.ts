@@ -53,11 +53,11 @@ import {
 } from './rules';
 
 /** What becomes of a payer who did not get a seat. */
-export type PayerOutcome =
+type PayerOutcome =
   | { then: 'NEW_GROUP'; notice: string }
   | { then: 'REFUND'; notice: string; refund: GroupRefund };
 
-export interface GroupRefusal {
+interface GroupRefusal {
   ok: false;
   code: GroupRefusalCode;
   message: string;
@@ -75,12 +75,8 @@ export type GroupTransition =
     }
   | GroupRefusal;
 
-export function refusal(code: GroupRefusalCode, payer?: PayerOutcome): GroupRefusal {
+function refusal(code: GroupRefusalCode, payer?: PayerOutcome): GroupRefusal {
   return payer ? { ok: false, code, message: GROUP_REFUSALS[code], payer } : { ok: false, code, message: GROUP_REFUSALS[code] };
-}
-
-export function memberCount(group: Group): number {
-  return group.members.length;
 }
 
 export function seatsLeft(group: Group): number {

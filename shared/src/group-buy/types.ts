@@ -15,18 +15,14 @@ export const GROUP_STATUS_LABEL: Record<GroupStatus, string> = {
   FAILED: '拼团失败',
 };
 
-export function isGroupTerminal(status: GroupStatus): boolean {
-  return status !== 'OPEN';
-}
-
 /**
  * A member's seat:
  * - HELD: paid and seated in an OPEN group. The order is paid but waits (拼团中): it must not ship yet.
  * - WON: the group succeeded. The order moves on to 待发货.
  * - REFUND_DUE: the group failed. The order is refunded in full; the refund's own progress lives on the order.
  */
-export const SEAT_STATES = ['HELD', 'WON', 'REFUND_DUE'] as const;
-export type SeatState = (typeof SEAT_STATES)[number];
+const SEAT_STATES = ['HELD', 'WON', 'REFUND_DUE'] as const;
+type SeatState = (typeof SEAT_STATES)[number];
 
 /** The deal's terms a group keeps for its whole life, copied when it opens: editing the campaign later does not
  *  change the size or the rules of groups already running. */
