@@ -1,7 +1,7 @@
 /**
  * `npm test`: every check the project makes, in order, stopping at the first failure:
- *   types → import rules → unit + integration tests (DynamoDB Local) → mini-app tests → weapp and H5 builds → size budgets →
- *   serverless package (prod) → browser tests against the local stack.
+ *   types → import rules → dead code (knip) → unit + integration tests (DynamoDB Local) → mini-app tests → weapp and
+ *   H5 builds → size budgets → serverless package (prod) → browser tests against the local stack.
  * Vitest results are written to artifacts/ and summed into one closing line: "tests: N passed, N failed".
  * `npm test -- --quick` stops after the mini-app tests (no builds, no browser).
  */
@@ -34,6 +34,9 @@ const steps: Step[] = [
   { name: 'typecheck-miniapp', command: ['npx', 'tsc', '-p', 'miniapp/tsconfig.json', '--noEmit'] },
   // Import circles and layer rules (.dependency-cruiser.cjs).
   { name: 'import-rules', command: ['npx', 'depcruise', 'functions/src', 'shared/src', 'miniapp/src', '--config', '.dependency-cruiser.cjs'] },
+  // Unused files, exports and dependencies (knip.json); then the rules in shared/ that no production entry reaches.
+  { name: 'dead-code', command: ['npx', 'knip'] },
+  { name: 'dead-rules', command: ['npx', 'knip', '--production', '--workspace', 'shared', '--include', 'exports,types,files'] },
   vitest('backend', []),
   vitest('miniapp', ['--config', 'miniapp/vitest.config.ts']),
   ...(quick
