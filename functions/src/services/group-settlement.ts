@@ -113,7 +113,9 @@ export async function onGroupOrderPaid(orderId: string, now: number): Promise<Gr
       const member: MemberItem = { ...seat, groupId: stored.item.id, ...(await profile(order.userId)) };
       if ((await groupRepo.seat(member, order, stored.item.size, now)) === 'refused') continue;
       // The last seat (the rules say FILL): close the group; its orders are settled from the stream when it closes.
-      if (t.effects.some((e) => e.kind === 'FILL')) await groupRepo.close(stored.item.id, 'SUCCESS', { now, seen: stored.item.size, size: stored.item.size });
+      // Decided on the group as read, a seat taken at the same moment by another payer can make this one the last
+      // without the rules seeing it: the close is conditional on every seat being taken, so it is always tried.
+      await groupRepo.close(stored.item.id, 'SUCCESS', { now, seen: stored.item.size, size: stored.item.size });
       return 'seated';
     }
     if (t.payer?.then === 'NEW_GROUP') {
