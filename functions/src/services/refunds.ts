@@ -74,7 +74,7 @@ export async function requestRefund(orderId: string, req: RefundRequest, now: nu
     const result = await refundRepo.start({
       order,
       refund,
-      event: refund.full ? fullRefundEvent(req.reason) : 'REFUND_PART',
+      event: refund.full ? fullRefundEvent(req.reason, order) : 'REFUND_PART',
       restock: req.restock ? restockMoves(order, refund) : [],
       // A cancelled order gave its coupons and quotas back when it was cancelled (a late payment's refund).
       returnPromotions: refund.full && order.status !== 'CANCELLED',
@@ -90,9 +90,12 @@ export async function requestRefund(orderId: string, req: RefundRequest, now: nu
   throw new DomainError('ORDER_STATE_CONFLICT', '退款处理繁忙，请稍后再试');
 }
 
-function fullRefundEvent(reason: RefundReason): OrderEvent {
+function fullRefundEvent(reason: RefundReason, order: OrderItem): OrderEvent {
   const event = FULL_REFUND_EVENT[reason];
   if (!event) throw new DomainError('VALIDATION_FAILED', '该退款只能按金额部分退回');
+  // A payer refused a seat is FAILED already when the refund of that refusal ended unpaid (CLOSED/ABNORMAL, released):
+  // the new attempt is the table's refund of a FAILED membership, not a second refusal of a PENDING one.
+  if (event === 'SEAT_REFUSED' && order.group?.status === 'FAILED') return 'GROUP_FAILED';
   return event;
 }
 
