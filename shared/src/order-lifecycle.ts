@@ -20,11 +20,11 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
  * PENDING until the payment is confirmed and a seat decided; OPEN while seated in a group that is still filling;
  * SUCCESS when the group filled; FAILED when the group failed or the payer was refused a seat (refunded).
  */
-export const GROUP_MEMBERSHIPS = ['PENDING', 'OPEN', 'SUCCESS', 'FAILED'] as const;
+const GROUP_MEMBERSHIPS = ['PENDING', 'OPEN', 'SUCCESS', 'FAILED'] as const;
 export type GroupMembership = (typeof GROUP_MEMBERSHIPS)[number];
 
 /** What has to be written together with a transition (the repository adds these items to the same transaction). */
-export type TransitionEffect =
+type TransitionEffect =
   | 'TAKE_STOCK'
   | 'RETURN_STOCK'
   | 'TAKE_PROMOTIONS'
@@ -34,7 +34,7 @@ export type TransitionEffect =
   | 'RECORD_REFUND'
   | 'RELEASE_REFUND';
 
-export type OrderActor = 'shopper' | 'wechat' | 'system' | 'operator';
+type OrderActor = 'shopper' | 'wechat' | 'system' | 'operator';
 
 export interface OrderTransition {
   event: OrderEvent;
@@ -58,6 +58,7 @@ export interface OrderTransition {
   label: string;
 }
 
+/** @internal (the tests walk every event) */
 export const ORDER_EVENTS = [
   'PAY',
   'CANCEL',
@@ -85,7 +86,10 @@ export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 const PAID_ONWARDS = ['PAID', 'SHIPPED', 'COMPLETED'] as const satisfies readonly OrderStatus[];
 
-/** The table. Each event appears once: its `from` lists every status it may leave. */
+/**
+ * The table. Each event appears once: its `from` lists every status it may leave.
+ * @internal (read through transitionOf/allows; the tests walk it whole)
+ */
 export const ORDER_TRANSITIONS: readonly OrderTransition[] = [
   { event: 'PAY', from: ['PENDING_PAYMENT'], to: 'PAID', by: 'wechat', effects: ['RECORD_PAYMENT', 'USE_COUPONS'], label: '支付成功' },
   { event: 'CANCEL', from: ['PENDING_PAYMENT'], to: 'CANCELLED', by: 'shopper', effects: ['RETURN_STOCK', 'RETURN_PROMOTIONS'], label: '买家取消订单' },
@@ -268,7 +272,10 @@ export function cancelBlockedReason(order: OrderFacts): string | null {
   return null;
 }
 
-/** Every status some transition enters (plus the start); used by the docs and the tests. */
+/**
+ * Every status some transition enters (plus the start): checked when the table loads.
+ * @internal (the property tests check reached statuses against it)
+ */
 export function reachableStatuses(): OrderStatus[] {
   const seen = new Set<OrderStatus>(['PENDING_PAYMENT']);
   for (;;) {
@@ -282,23 +289,14 @@ export function reachableStatuses(): OrderStatus[] {
   }
 }
 
+// A table in which some status can never be reached is a mistake in the table: refuse to load it.
+const unreachable = ORDER_STATUSES.filter((st) => !reachableStatuses().includes(st));
+if (unreachable.length > 0) throw new Error(`order transition table: no transition reaches ${unreachable.join(', ')}`);
+
 /** Statuses a full refund can start from (where `previous` may lead back to). */
-export const REFUND_ORIGINS: readonly OrderStatus[] = [
+const REFUND_ORIGINS: readonly OrderStatus[] = [
   ...new Set(ORDER_TRANSITIONS.filter((t) => t.to === 'REFUNDING').flatMap((t) => t.from)),
 ];
-
-/** A Mermaid state diagram of the table (docs/payments.md and docs/group-buy.md embed it). */
-export function lifecycleDiagram(): string {
-  const lines = ['stateDiagram-v2', '  [*] --> PENDING_PAYMENT: 下单'];
-  for (const t of ORDER_TRANSITIONS) {
-    const guard = t.group === undefined ? '' : t.group === 'none' ? ' (非拼团' + (t.orGroup ? `或${t.orGroup.join('/')}` : '') + ')' : ` (团 ${t.group.join('/')}${t.groupTo ? `→${t.groupTo}` : ''})`;
-    for (const from of t.from) {
-      const targets = t.to === 'same' ? [from] : t.to === 'previous' ? REFUND_ORIGINS : [t.to];
-      for (const to of targets) lines.push(`  ${from} --> ${to}: ${t.event}${guard}`);
-    }
-  }
-  return lines.join('\n');
-}
 
 export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   PENDING_PAYMENT: '待付款',

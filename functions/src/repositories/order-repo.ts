@@ -143,7 +143,7 @@ function clean(item: Record<string, unknown>): OrderItem {
 }
 
 /** The campaign quotas an order took. */
-export function quotasHeld(order: Pick<OrderItem, 'flashSales' | 'gifts' | 'group'>): QuotaReturn {
+function quotasHeld(order: Pick<OrderItem, 'flashSales' | 'gifts' | 'group'>): QuotaReturn {
   return {
     flash: (order.flashSales ?? []).map(({ campaignId, skuId, quantity }) => ({ campaignId, skuId, quantity })),
     gifts: (order.gifts ?? []).filter((g) => g.quota !== null).map(({ campaignId, quantity }) => ({ campaignId, quantity })),

@@ -123,10 +123,10 @@ export async function sweepExpiredOrders(now: number): Promise<Record<string, nu
   return counts;
 }
 
-export type SettleResult = 'PAID' | 'ALREADY_PAID' | 'PAID_LATE' | 'REFUNDING_LATE' | 'REFUNDING_DUPLICATE' | 'RECORDED';
+type SettleResult = 'PAID' | 'ALREADY_PAID' | 'PAID_LATE' | 'REFUNDING_LATE' | 'REFUNDING_DUPLICATE' | 'RECORDED';
 
 /** A payment WeChat confirmed, by a verified notification or by its order query: both are settled the same way. */
-export interface ConfirmedPayment {
+interface ConfirmedPayment {
   eventId: string;
   source: 'notify' | 'query';
   outTradeNo: string;
@@ -157,7 +157,7 @@ function mismatch(p: ConfirmedPayment, order: OrderItem | null): string | null {
  * - already paid by another transaction → SECOND_PAYMENT (owed back).
  * Refunds of money owed back, group seats and notices follow from the table's stream, off this path.
  */
-export async function settlePayment(p: ConfirmedPayment, now: number, known?: OrderItem | null): Promise<SettleResult> {
+async function settlePayment(p: ConfirmedPayment, now: number, known?: OrderItem | null): Promise<SettleResult> {
   let order = known === undefined ? await orderRepo.get(p.outTradeNo) : known;
   const problem = mismatch(p, order);
   if (problem || !order) {
