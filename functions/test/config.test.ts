@@ -43,7 +43,7 @@ describe('serverless.yml', () => {
   it('gives each group its own deadline schedule, targeting only the groupDeadline function', () => {
     expect(yml).toMatch(/handler: functions\/src\/handlers\/jobs\.groupDeadline\n/);
     expect(yml).toMatch(/handler: functions\/src\/handlers\/jobs\.onTableChange\n/);
-    expect(yml).toMatch(/type: \{ S: \[order, group, payment\] \}/);
+    expect(yml).toMatch(/type: \{ S: \[order, group, payment, refund\] \}/);
     expect(yml).toMatch(/Resource: !GetAtt GroupDeadlineLambdaFunction\.Arn/);
     expect(yml).toMatch(/Resource: \[!GetAtt GroupDeadlineSchedulerRole\.Arn\]/);
   });

@@ -133,3 +133,40 @@ describe('late notifications', () => {
     expect(done.body.refunds).toEqual([expect.objectContaining({ status: 'REFUNDED', statusLabel: '已退款', amountFen: order.payableFen })]);
   });
 });
+
+describe('owed refunds that WeChat closes', () => {
+  it('tries again by itself with a new out_refund_no when the shop owes the money, until it is paid', async () => {
+    const [sku] = await testProduct('p-late-3', 1);
+    const a = await shopper('late-3a');
+    const b = await shopper('late-3b');
+    const order = await buyNow(a, 'p-late-3', sku);
+    await expireOrder(order.id, order.deadlineAt + 1);
+    await buyNow(b, 'p-late-3', sku); // the released unit is sold to someone else: the late payment is owed back
+    expect((await deliver(paidNotification(order, await payAtWechat(order, a.userId)))).statusCode).toBe(204);
+    await drainReactions();
+    const [first] = await refundRepo.forOrder(order.id);
+    expect(first).toMatchObject({ reason: 'LATE_PAYMENT', status: 'REFUNDING' });
+
+    // WeChat closes it: the amount is released, and the stream starts the next attempt at once.
+    const sandbox = await sandboxWechatPay();
+    await sandbox.completeRefund(first.outRefundNo, 'CLOSED', Date.now());
+    const closedNote = sandbox.server.buildRefundNotification((await dynamoSandboxStore().getRefund(first.outRefundNo))!, Date.now());
+    expect((await deliver(closedNote, refundNotify)).statusCode).toBe(204);
+    await drainReactions();
+    const attempts = await refundRepo.forOrder(order.id);
+    expect(attempts).toHaveLength(2);
+    const second = attempts.find((r) => r.outRefundNo !== first.outRefundNo)!;
+    expect(second).toMatchObject({ reason: 'LATE_PAYMENT', status: 'REFUNDING', amountFen: order.payableFen });
+    expect(second.outRefundNo).toBe(`${first.outRefundNo}-R2`);
+    expect((await orderRepo.get(order.id))!).toMatchObject({ status: 'REFUNDING', refundedFen: order.payableFen });
+
+    // The replayed CLOSED notification starts nothing more; the new attempt is paid and the order ends 已退款.
+    expect((await deliver(closedNote, refundNotify)).statusCode).toBe(204);
+    await drainReactions();
+    expect(await refundRepo.forOrder(order.id)).toHaveLength(2);
+    await sandbox.completeRefund(second.outRefundNo, 'SUCCESS', Date.now());
+    const paidNote = sandbox.server.buildRefundNotification((await dynamoSandboxStore().getRefund(second.outRefundNo))!, Date.now());
+    expect((await deliver(paidNote, refundNotify)).statusCode).toBe(204);
+    expect((await orderRepo.get(order.id))!).toMatchObject({ status: 'REFUNDED', refundedFen: order.payableFen, paidFen: order.payableFen });
+  });
+});

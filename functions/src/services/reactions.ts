@@ -3,14 +3,16 @@
  * - a new unpaid order → its exact timeout schedule; a new open group → its deadline schedule;
  * - a group order that became PAID with its membership still PENDING → its seat (group-settlement);
  * - a group that closed (SUCCESS / FAILED) → its members' outcomes, rebates, refunds and notices;
- * - a payment owed back (late payment with its stock gone, or a second payment) → its refund.
+ * - a payment owed back (late payment with its stock gone, or a second payment) → its refund;
+ * - a refund the shop owed that WeChat closed unpaid → a new attempt.
  * Every reaction is idempotent, so a redelivered record changes nothing more.
  */
 import { logger } from '../lib/http';
 import type { OrderItem } from '../repositories/order-repo';
 import type { PaymentRecord } from '../repositories/payment-repo';
 import { onGroupOrderPaid, settleGroup } from './group-settlement';
-import { refundOwedPayment } from './refunds';
+import type { RefundItem } from '../repositories/refund-repo';
+import { refundOwedPayment, retryOwedRefund } from './refunds';
 
 export interface TableChange {
   kind: 'INSERT' | 'MODIFY' | 'REMOVE';
@@ -51,6 +53,17 @@ export async function reactToChange(change: TableChange, now: number, schedules:
         const outcome = await settleGroup(next.id, now);
         logger.info('group closed', { groupId: next.id, outcome });
         return `group-${outcome}`;
+      }
+      return 'none';
+    }
+    case 'refund': {
+      // WeChat closed a refund (CLOSED: no money went out, a new out_refund_no may be tried). When the shop owes the
+      // money by its own rules — a failed group, a refused seat, a payment after the order closed — it tries again;
+      // a refund the shopper asked for is theirs to ask again, and ABNORMAL waits for the merchant (apply-abnormal-refund).
+      const refund = next as RefundItem;
+      if (refund.status === 'CLOSED' && previous?.status === 'REFUNDING') {
+        const retried = await retryOwedRefund(refund, now);
+        return retried ? 'refund-retried' : 'none';
       }
       return 'none';
     }

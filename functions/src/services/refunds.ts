@@ -305,3 +305,20 @@ async function refundSecondPayment(payment: PaymentRecord, now: number): Promise
   if (started) await sendToWechat({ id: payment.orderId, paidFen: payment.amountFen, userId: payment.userId }, refund);
   return current;
 }
+
+/** Refunds the shop owes by its own rules (not asked for by the shopper): tried again when WeChat closes one. */
+const OWED_REASONS: ReadonlySet<string> = new Set<RefundReason>(['GROUP_FAILED', 'GROUP_FULL', 'GROUP_CLOSED', 'GROUP_DUP', 'LATE_PAYMENT']);
+
+/**
+ * A new attempt (new out_refund_no) of an owed refund that WeChat closed, while the order still owes it: a group order
+ * back at PAID with its membership FAILED, or a cancelled order holding a payment. Returns whether one was started.
+ */
+export async function retryOwedRefund(closed: RefundItem, now: number): Promise<boolean> {
+  if (!OWED_REASONS.has(closed.reason) || !closed.full) return false;
+  const order = await orderRepo.get(closed.orderId);
+  if (!order || order.paidFen === null || (order.refundedFen ?? 0) >= order.paidFen) return false;
+  const owed = (order.status === 'PAID' && order.group?.status === 'FAILED') || (order.status === 'CANCELLED' && Boolean(order.transactionId));
+  if (!owed) return false;
+  await requestRefund(order.id, { reason: closed.reason as RefundReason, restock: closed.reason !== 'LATE_PAYMENT' }, now);
+  return true;
+}
