@@ -5,7 +5,8 @@ import { keys } from './keys';
 import { transitionUpdate } from './order-transitions';
 import { stockRepo } from './stock-repo';
 import { paymentRepo } from './payment-repo';
-import { orderRepo, promotionReturnItems, type OrderItem, type StockMove, type TimelineEntry } from './order-repo';
+import { orderRepo, promotionReturnItems } from './order-repo';
+import type { OrderItem, StockMove, TimelineEntry } from '../domain/order';
 import { transact, TransactionRefused, type LabelledItem } from './transactions';
 
 /**

@@ -5,22 +5,7 @@
 import { table } from '../lib/dynamo';
 import { keys } from './keys';
 import type { LabelledItem } from './transactions';
-
-export interface StockMove {
-  productId: string;
-  skuId: string;
-  quantity: number;
-}
-
-/** The stock an order holds: its lines and its gifts, one move per SKU (an item may appear once per transaction). */
-export function heldStock(order: { lines: StockMove[]; gifts?: StockMove[] }): StockMove[] {
-  const bySku = new Map<string, StockMove>();
-  for (const m of [...order.lines, ...(order.gifts ?? [])]) {
-    const seen = bySku.get(m.skuId);
-    bySku.set(m.skuId, { productId: m.productId, skuId: m.skuId, quantity: (seen?.quantity ?? 0) + m.quantity });
-  }
-  return [...bySku.values()];
-}
+import type { StockMove } from '../domain/order';
 
 export const stockRepo = {
   /**

@@ -21,7 +21,8 @@ import {
 import { logger } from '../lib/http';
 import { campaignConfig } from '../providers/campaign-config';
 import { groupRepo, type GroupItem, type MemberItem } from '../repositories/group-repo';
-import { orderRepo, type OrderItem } from '../repositories/order-repo';
+import { orderRepo } from '../repositories/order-repo';
+import type { OrderItem } from '../domain/order';
 import { userRepo } from '../repositories/user-repo';
 import { sendGroupNotice, sendGroupNotices } from './group-notices';
 import { requestRefund, type RefundReason } from './refunds';

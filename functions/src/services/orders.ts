@@ -10,7 +10,8 @@ import {
 import { z } from 'zod';
 import { decodeCursor as decodeListCursor, encodeCursor as encodeListCursor } from '../lib/cursor';
 import { keys } from '../repositories/keys';
-import { orderRepo, type OrderItem } from '../repositories/order-repo';
+import { orderRepo } from '../repositories/order-repo';
+import type { OrderItem } from '../domain/order';
 import { refundRepo } from '../repositories/refund-repo';
 import { closeUnpaid, settleFromWechat } from './payment';
 import { logger } from '../lib/http';

@@ -1,7 +1,8 @@
 import { DomainError, allows, type PayOrderResponse, type SandboxPayRequest } from '@shop/shared';
 import { config } from '../lib/config';
 import { logger } from '../lib/http';
-import { orderRepo, type MoveResult, type OrderItem } from '../repositories/order-repo';
+import { orderRepo, type MoveResult } from '../repositories/order-repo';
+import type { OrderItem } from '../domain/order';
 import { paymentRepo, type PaymentRecord } from '../repositories/payment-repo';
 import { userRepo } from '../repositories/user-repo';
 import { sandboxWechatPay, wechatPay } from '../providers/wechat-pay/index';

@@ -16,16 +16,8 @@
 import { createHash } from 'node:crypto';
 import { DomainError, type OrderView, type Quote } from '@shop/shared';
 import type { FlashTake } from '../repositories/campaign-repo';
-import {
-  newUnpaidOrder,
-  orderRepo,
-  type OrderGift,
-  type OrderGroup,
-  type OrderItem,
-  type OrderLine,
-  type ShippingAddress,
-  type StockMove,
-} from '../repositories/order-repo';
+import { orderRepo } from '../repositories/order-repo';
+import { newUnpaidOrder, type OrderGift, type OrderGroup, type OrderItem, type OrderLine, type ShippingAddress, type StockMove } from '../domain/order';
 import { TransactionRefused } from '../repositories/transactions';
 import { newId } from '../lib/ids';
 import { toOrderView } from './views';

@@ -26,7 +26,8 @@ import { campaignRepo, type FlashRef, type FlashTake } from '../repositories/cam
 import { catalogRepo } from '../repositories/catalog-repo';
 import { couponRepo, type CouponItem } from '../repositories/coupon-repo';
 import { keys } from '../repositories/keys';
-import { addressSnapshot, orderRepo, type OrderGift, type OrderLine, type ShippingAddress, type StockMove } from '../repositories/order-repo';
+import { orderRepo } from '../repositories/order-repo';
+import { addressSnapshot, type OrderGift, type OrderLine, type ShippingAddress, type StockMove } from '../domain/order';
 import { priceBreakdown } from './views';
 
 export interface Wanted {

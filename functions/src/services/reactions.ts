@@ -8,7 +8,7 @@
  * Every reaction is idempotent, so a redelivered record changes nothing more.
  */
 import { logger } from '../lib/http';
-import type { OrderItem } from '../repositories/order-repo';
+import type { OrderItem } from '../domain/order';
 import type { PaymentRecord } from '../repositories/payment-repo';
 import { onGroupOrderPaid, settleGroup } from './group-settlement';
 import type { RefundItem } from '../repositories/refund-repo';

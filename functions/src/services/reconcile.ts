@@ -1,5 +1,6 @@
 import { logger } from '../lib/http';
-import { orderRepo, type OrderItem } from '../repositories/order-repo';
+import { orderRepo } from '../repositories/order-repo';
+import type { OrderItem } from '../domain/order';
 import { paymentRepo, type PaymentRecord } from '../repositories/payment-repo';
 import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { wechatPay } from '../providers/wechat-pay/index';

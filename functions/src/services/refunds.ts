@@ -1,6 +1,7 @@
 import { DomainError, outRefundNo, planLineRefund, refundAttemptNo, refundAttemptOf, type OrderEvent } from '@shop/shared';
 import { logger } from '../lib/http';
-import { heldStock, orderRepo, type OrderItem, type StockMove } from '../repositories/order-repo';
+import { orderRepo } from '../repositories/order-repo';
+import { heldStock, type OrderItem, type StockMove } from '../domain/order';
 import { paymentRepo, type PaymentRecord } from '../repositories/payment-repo';
 import { refundRepo, type RefundItem } from '../repositories/refund-repo';
 import { wechatPay } from '../providers/wechat-pay/index';

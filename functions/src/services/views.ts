@@ -8,7 +8,7 @@ import {
   type QuoteLineView,
   type RefundView,
 } from '@shop/shared';
-import type { OrderItem } from '../repositories/order-repo';
+import type { OrderItem } from '../domain/order';
 import type { RefundItem } from '../repositories/refund-repo';
 import { REFUND_REASONS, type RefundReason } from './refunds';
 
