@@ -19,7 +19,6 @@
  *   refund            ORDER#<oid>            REFUND#<outRefundNo> -                                       -                               DUE#REFUND / <createdAt>#<no> (while REFUNDING)
  *                     (GSI4PK / GSI4SK: REFUNDEXC#<yyyy-mm-dd> / <no>, once it ended CLOSED/ABNORMAL or was paid twice)
  *   recon report      RECON#<yyyy-mm-dd>     REPORT               -                                       -                               -
- *   idempotency rec.  IDEMPOTENCY#notifications <key hash>        -                                       -                               -   (ttl)
  *   pay notification  PAYNOTIFY#<id>         NOTIFICATION         -                                       -                               -
  *   sandbox payment   WXSANDBOX#<outTradeNo> TRANSACTION          -                                       -                               -
  *   sandbox 2nd pay   WXSANDBOX#PAYMENT#<txId> TRANSACTION        -                                       -                               -   (a further payment of a paid out_trade_no)
@@ -145,8 +144,6 @@ export const keys = {
   notificationDay: (receivedAt: number, id: string) => ({ GSI4PK: `NOTIFYDAY#${new Date(receivedAt).toISOString().slice(0, 10)}`, GSI4SK: id }),
   notificationDayPartition: (day: string) => `NOTIFYDAY#${day}`,
   reconciliationReport: (day: string): Key => ({ PK: `RECON#${day}`, SK: 'REPORT' }),
-  /** Powertools Idempotency records of notification handling (partition fixed by the library's single-table mode). */
-  idempotencyPartition: 'IDEMPOTENCY#notifications',
 
   /** Every verified payment notification, kept as received (audit, reconciliation of unknown or mismatched ones). */
   payNotification: (notificationId: string): Key => ({ PK: `PAYNOTIFY#${notificationId}`, SK: 'NOTIFICATION' }),
