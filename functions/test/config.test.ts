@@ -45,6 +45,6 @@ describe('serverless.yml', () => {
     expect(yml).toMatch(/handler: functions\/src\/handlers\/jobs\.onTableChange\n/);
     expect(yml).toMatch(/type: \{ S: \[order, group, payment, refund\] \}/);
     expect(yml).toMatch(/Resource: !GetAtt GroupDeadlineLambdaFunction\.Arn/);
-    expect(yml).toMatch(/Resource: \[!GetAtt GroupDeadlineSchedulerRole\.Arn\]/);
+    expect(yml).toMatch(/Resource: \[!GetAtt OrderTimeoutSchedulerRole\.Arn, !GetAtt GroupDeadlineSchedulerRole\.Arn\]/);
   });
 });
