@@ -20,6 +20,8 @@ interface Step {
   env?: Record<string, string>;
   /** Vitest JSON report to count tests from. */
   report?: string;
+  /** Folders removed before the step runs. */
+  clean?: string[];
 }
 
 const vitest = (name: string, args: string[]): Step => ({
@@ -44,7 +46,8 @@ const steps: Step[] = [
     : [
         { name: 'build-weapp', command: ['npm', 'run', 'build:weapp', '-w', 'miniapp'], env: { NODE_ENV: 'production' } },
         { name: 'build-h5', command: ['npm', 'run', 'build:h5', '-w', 'miniapp'], env: { NODE_ENV: 'production', SHOP_API_BASE: '', SHOP_ASSET_BASE: '' } },
-        { name: 'serverless-package', command: ['npx', 'osls', 'package', '--stage', 'prod'], env: dummyAws },
+        // From a clean bundle folder: files a local stack's build left there (its source maps) must not reach a zip.
+        { name: 'serverless-package', command: ['npx', 'osls', 'package', '--stage', 'prod'], env: dummyAws, clean: ['.esbuild/.build'] },
         { name: 'size-budgets', command: ['npx', 'tsx', 'scripts/size.ts', '--check'] },
         vitest('e2e', ['--config', 'tests/e2e/vitest.config.ts']),
       ]),
@@ -70,6 +73,7 @@ for (const step of steps) {
   process.stdout.write(`\n=== ${step.name} ===\n`);
   const t0 = Date.now();
   if (step.report) fs.rmSync(step.report, { force: true });
+  for (const dir of step.clean ?? []) fs.rmSync(path.join(root, dir), { recursive: true, force: true });
   const code = await run(step);
   timings.push(`${step.name} ${((Date.now() - t0) / 1000).toFixed(1)}s${code === 0 ? '' : ' FAILED'}`);
   if (step.report && fs.existsSync(step.report)) {
