@@ -12,7 +12,7 @@
 import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startStack } from '../lib/stack';
 import { call, idempotencyKey } from '../../tests/support/http';
-import { benchLine, CallTally, countCallsOn, httpStatus, interleaved, rampUp, ratio, withCalls } from './paths';
+import { benchLine, benchShopper, CallTally, countCallsOn, httpStatus, interleaved, rampUp, ratio, withCalls } from './paths';
 
 const SHOPPERS = 50;
 const CONCURRENCY = 50;
@@ -22,7 +22,6 @@ const PRODUCT = 'p-bench-01';
 const PRICE_FEN = 1990;
 /** One SKU per shopper: this measures the checkout path, not lock contention on one hot item (see group-hotspot). */
 const skuOf = (i: number) => `sku-bench-01-${i % SHOPPERS}`;
-const ADDRESS = { name: '压测', phone: '13800000000', province: '上海市', city: '上海市', district: '黄浦区', detail: '压测路 1 号', isDefault: true };
 
 export function benchCheckout(): Promise<Record<string, unknown>> {
   return benchLine('checkout', async (line) => {
@@ -34,8 +33,6 @@ export function benchCheckout(): Promise<Record<string, unknown>> {
       const { keys } = await import('../../functions/src/repositories/keys');
       const { newId } = await import('../../functions/src/lib/ids');
       const { logger } = await import('../../functions/src/lib/http');
-      const auth = await import('../../functions/src/handlers/auth');
-      const addresses = await import('../../functions/src/handlers/addresses');
       const orders = await import('../../functions/src/handlers/orders');
       // Refusals would be logged per request; the statuses in the line say the same.
       logger.setLogLevel('SILENT');
@@ -54,14 +51,7 @@ export function benchCheckout(): Promise<Record<string, unknown>> {
       );
 
       // Shoppers and addresses in-process through the handlers, a few at a time.
-      const shopper = async (i: number) => {
-        const login = await call(auth.login, { body: { code: `demo-bench-${i}` } });
-        if (login.status !== 200) throw new Error(`setup: login ${login.status} ${JSON.stringify(login.body)}`);
-        const token = login.body.token as string;
-        const address = await call(addresses.createAddress, { token, body: ADDRESS });
-        if (address.status !== 201) throw new Error(`setup: address ${address.status} ${JSON.stringify(address.body)}`);
-        return { token, userId: login.body.user.id as string, addressId: address.body.id as string };
-      };
+      const shopper = (i: number) => benchShopper(`bench-${i}`);
       const shoppers: Awaited<ReturnType<typeof shopper>>[] = [];
       for (let i = 0; i < SHOPPERS; i += 5) shoppers.push(...(await Promise.all([0, 1, 2, 3, 4].map((k) => shopper(i + k)))));
 

@@ -14,7 +14,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { startStack } from '../lib/stack';
 import { call, idempotencyKey } from '../../tests/support/http';
 import { buildNotification } from '../../tests/support/notifications';
-import { benchLine, CallTally, countCallsOn, httpStatus, interleaved, rampUp, ratio, withCalls } from './paths';
+import { benchLine, benchShopper, CallTally, countCallsOn, httpStatus, interleaved, rampUp, ratio, withCalls } from './paths';
 
 const CONCURRENCY = 50;
 const DELIVERIES = Number(process.env.BENCH_NOTIFICATIONS ?? 500);
@@ -22,7 +22,6 @@ const ROUNDS = 5;
 const SHOPPERS = 10;
 const PRODUCT = 'p-bench-02';
 const SKU = 'sku-bench-02';
-const ADDRESS = { name: '压测', phone: '13800000000', province: '上海市', city: '上海市', district: '黄浦区', detail: '压测路 2 号', isDefault: true };
 
 export function benchNotify(): Promise<Record<string, unknown>> {
   return benchLine('notify', async (line) => {
@@ -33,8 +32,6 @@ export function benchNotify(): Promise<Record<string, unknown>> {
       const { db, rawClient, table } = await import('../../functions/src/lib/dynamo');
       const { keys } = await import('../../functions/src/repositories/keys');
       const { logger } = await import('../../functions/src/lib/http');
-      const auth = await import('../../functions/src/handlers/auth');
-      const addresses = await import('../../functions/src/handlers/addresses');
       const orders = await import('../../functions/src/handlers/orders');
       const payNotify = await import('../../functions/src/handlers/pay-notify');
       logger.setLogLevel('SILENT');
@@ -50,14 +47,7 @@ export function benchNotify(): Promise<Record<string, unknown>> {
         Date.now(),
       );
       const shoppers: { token: string; code: string; addressId: string }[] = [];
-      for (let i = 0; i < SHOPPERS; i++) {
-        const code = `bench-notify-${i}`;
-        const login = await call(auth.login, { body: { code: `demo-${code}` } });
-        if (login.status !== 200) throw new Error(`setup: login ${login.status} ${JSON.stringify(login.body)}`);
-        const address = await call(addresses.createAddress, { token: login.body.token, body: ADDRESS });
-        if (address.status !== 201) throw new Error(`setup: address ${address.status} ${JSON.stringify(address.body)}`);
-        shoppers.push({ token: login.body.token, code, addressId: address.body.id });
-      }
+      for (let i = 0; i < SHOPPERS; i++) shoppers.push(await benchShopper(`bench-notify-${i}`));
       // Fresh unpaid orders for every delivery of every path, placed in-process through the checkout handler.
       type Unpaid = { id: string; payableFen: number; openid: string };
       const placeOrders = async (n: number): Promise<Unpaid[]> => {

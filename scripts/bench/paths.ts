@@ -176,3 +176,21 @@ export async function benchLine(name: string, body: (line: Record<string, unknow
   }
   return line;
 }
+
+const BENCH_ADDRESS = { name: '压测', phone: '13800000000', province: '上海市', city: '上海市', district: '黄浦区', detail: '压测路 1 号', isDefault: true };
+
+/**
+ * A shopper for a benchmark's setup, made in-process through the handlers (sandbox login with `demo-<code>`, one
+ * address), so setup never depends on the local API emulator. Call after the stack has set the functions' environment.
+ */
+export async function benchShopper(code: string): Promise<{ token: string; userId: string; addressId: string; code: string }> {
+  const { call } = await import('../../tests/support/http');
+  const auth = await import('../../functions/src/handlers/auth');
+  const addresses = await import('../../functions/src/handlers/addresses');
+  const login = await call(auth.login, { body: { code: `demo-${code}` } });
+  if (login.status !== 200) throw new Error(`setup: login ${login.status} ${JSON.stringify(login.body)}`);
+  const token = login.body.token as string;
+  const address = await call(addresses.createAddress, { token, body: BENCH_ADDRESS });
+  if (address.status !== 201) throw new Error(`setup: address ${address.status} ${JSON.stringify(address.body)}`);
+  return { token, userId: login.body.user.id as string, addressId: address.body.id as string, code };
+}
