@@ -93,8 +93,7 @@ export function transitionUpdate(
     sets.push('#group.#gstatus = :groupTo');
     values[':groupTo'] = t.groupTo;
   }
-  sets.push('timeline = list_append(timeline, :entry)', 'lastEvent = :event');
-  values[':event'] = event;
+  sets.push('timeline = list_append(timeline, :entry)');
   values[':entry'] = [{ at: args.now, status: next, event, note: args.note ?? t.label }];
 
   const adds = args.extra?.adds ?? [];
