@@ -27,7 +27,7 @@ export const API = {
 
   categories: { method: 'GET', path: '/v1/categories', auth: false, response: C.CategoriesResponse },
   listProducts: { method: 'GET', path: '/v1/products', auth: false, query: C.ListProductsQuery, response: C.ProductPage },
-  searchProducts: { method: 'GET', path: '/v1/search', auth: false, query: C.SearchQuery, response: C.ProductPage },
+  searchProducts: { method: 'GET', path: '/v1/search', auth: false, query: C.SearchQuery, response: C.SearchPage },
   suggest: { method: 'GET', path: '/v1/search/suggest', auth: false, query: C.SuggestQuery, response: C.SuggestResponse },
   getProduct: { method: 'GET', path: '/v1/products/{productId}', auth: false, response: C.ProductDetail },
 
@@ -56,9 +56,16 @@ export const API = {
   quote: { method: 'POST', path: '/v1/checkout/quote', auth: true, body: C.QuoteRequest, response: C.QuoteView },
   createOrder: { method: 'POST', path: '/v1/orders', auth: true, body: C.CreateOrderRequest, response: C.OrderView },
   listOrders: { method: 'GET', path: '/v1/orders', auth: true, query: C.ListOrdersQuery, response: C.OrderPage },
+  orderCounts: { method: 'GET', path: '/v1/orders/counts', auth: true, response: C.OrderCounts },
   getOrder: { method: 'GET', path: '/v1/orders/{orderId}', auth: true, response: C.OrderView },
   cancelOrder: { method: 'POST', path: '/v1/orders/{orderId}/cancel', auth: true, response: C.OrderView },
   payOrder: { method: 'POST', path: '/v1/orders/{orderId}/pay', auth: true, response: C.PayOrderResponse },
+
+  listFavorites: { method: 'GET', path: '/v1/favorites', auth: true, query: C.ListFavoritesQuery, response: C.FavoritesPage },
+  getFavorite: { method: 'GET', path: '/v1/favorites/{productId}', auth: true, response: C.FavoriteState },
+  addFavorite: { method: 'PUT', path: '/v1/favorites/{productId}', auth: true, response: C.FavoriteState },
+  removeFavorite: { method: 'DELETE', path: '/v1/favorites/{productId}', auth: true, response: C.FavoriteState },
+  shopInfo: { method: 'GET', path: '/v1/shop-info', auth: false, response: C.ShopInfo },
 
   /** WeChat Pay → us. Not JSON-parsed by zod before the signature over the raw body is verified. */
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false, response: z.unknown() },

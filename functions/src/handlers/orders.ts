@@ -13,6 +13,7 @@ const OrderPath = z.object({ orderId: Id });
 export const quote = route('quote', ({ userId, body, now }) => quoteCheckout(userId, body, now));
 export const createOrder = route('createOrder', ({ userId, body, now }) => placeOrder(userId, body, now), { status: 201 });
 export const listOrders = route('listOrders', ({ userId, query }) => orders.listOrders(userId, query));
+export const orderCounts = route('orderCounts', ({ userId }) => orders.countOrders(userId));
 export const getOrder = route('getOrder', ({ userId, params }) => orders.getOrder(userId, params.orderId), { params: OrderPath });
 export const cancelOrder = route('cancelOrder', ({ userId, params, now }) => orders.cancelOrder(userId, params.orderId, now), {
   params: OrderPath,

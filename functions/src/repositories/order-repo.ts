@@ -337,6 +337,31 @@ export const orderRepo = {
     return false;
   },
 
+  /**
+   * How many of the shopper's orders sit in one tab of the order list (its GSI2 partition), counted by DynamoDB
+   * (Select COUNT, every page): `status` narrows the tab to one of its statuses.
+   */
+  async countInTab(userId: string, tab: Exclude<OrderTabKey, 'ALL'>, status?: OrderStatus): Promise<number> {
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await db().send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ...(status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ExpressionAttributeValues: { ':pk': keys.userOrderTab(userId, tab), ...(status ? { ':status': status } : {}) },
+          Select: 'COUNT',
+          ExclusiveStartKey,
+        }),
+      );
+      count += out.Count ?? 0;
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return count;
+  },
+
   async listByUser(
     userId: string,
     tab: OrderTabKey,

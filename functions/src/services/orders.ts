@@ -4,6 +4,7 @@ import {
   cancelBlockedReason,
   Id,
   type ListOrdersQuery,
+  type OrderCounts,
   type OrderPage,
   type OrderView,
 } from '@shop/shared';
@@ -74,6 +75,17 @@ function decodeCursor(userId: string, tab: ListOrdersQuery['tab'], cursor: strin
 export async function listOrders(userId: string, q: ListOrdersQuery): Promise<OrderPage> {
   const { items, next } = await orderRepo.listByUser(userId, q.tab as never, q.limit, decodeCursor(userId, q.tab, q.cursor));
   return { items: items.map((o) => toOrderView(o)), nextCursor: encodeCursor(userId, q.tab, next) };
+}
+
+/** The numbers on 我的's order shortcuts: 待付款, 待发货, 待收货 and 退款售后 (orders whose refund is under way). */
+export async function countOrders(userId: string): Promise<OrderCounts> {
+  const [PENDING_PAYMENT, PAID, SHIPPED, REFUNDING] = await Promise.all([
+    orderRepo.countInTab(userId, 'PENDING_PAYMENT'),
+    orderRepo.countInTab(userId, 'PAID'),
+    orderRepo.countInTab(userId, 'SHIPPED'),
+    orderRepo.countInTab(userId, 'CANCELLED', 'REFUNDING'),
+  ]);
+  return { PENDING_PAYMENT, PAID, SHIPPED, REFUNDING };
 }
 
 /**

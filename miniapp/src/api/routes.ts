@@ -37,6 +37,7 @@ export const ROUTES: RouteTable = {
   quote: { method: 'POST', path: '/v1/checkout/quote', auth: true },
   createOrder: { method: 'POST', path: '/v1/orders', auth: true },
   listOrders: { method: 'GET', path: '/v1/orders', auth: true },
+  orderCounts: { method: 'GET', path: '/v1/orders/counts', auth: true },
   getOrder: { method: 'GET', path: '/v1/orders/{orderId}', auth: true },
   cancelOrder: { method: 'POST', path: '/v1/orders/{orderId}/cancel', auth: true },
   payOrder: { method: 'POST', path: '/v1/orders/{orderId}/pay', auth: true },

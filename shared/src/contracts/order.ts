@@ -79,6 +79,11 @@ export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
 export const OrderPage = page(OrderView);
 export type OrderPage = z.infer<typeof OrderPage>;
 
+/** How many of the shopper's orders wait on each 我的 shortcut: 待付款, 待发货, 待收货 and 退款售后 (refunds under way). */
+const Count = z.number().int().nonnegative();
+export const OrderCounts = z.object({ PENDING_PAYMENT: Count, PAID: Count, SHIPPED: Count, REFUNDING: Count });
+export type OrderCounts = z.infer<typeof OrderCounts>;
+
 /** What `Taro.requestPayment` needs (WeChat Pay JSAPI, signType RSA); computed and signed by the server. */
 export const PaymentParams = z.object({
   timeStamp: z.string().max(16),
