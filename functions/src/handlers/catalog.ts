@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { Slug } from '@shop/shared';
 import { route } from '../lib/http';
 import * as catalog from '../services/catalog';
+import * as search from '../services/search';
 
 export const categories = route('categories', () => catalog.listCategories());
 export const listProducts = route('listProducts', ({ query }) => catalog.listProducts(query));
-export const searchProducts = route('searchProducts', ({ query }) => catalog.searchProducts(query));
-export const suggest = route('suggest', ({ query }) => catalog.suggest(query.q));
+export const searchProducts = route('searchProducts', ({ query }) => search.searchProducts(query));
+export const suggest = route('suggest', ({ query }) => search.suggest(query.q));
 export const getProduct = route('getProduct', ({ params }) => catalog.getProduct(params.productId), {
   params: z.object({ productId: Slug }),
 });

@@ -6,9 +6,7 @@ import {
   type ProductPage,
   type ProductSort,
   type ProductSummary,
-  type SearchQuery,
 } from '@shop/shared';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { catalogRepo, type ProductItem, type SkuItem } from '../repositories/catalog-repo';
@@ -37,7 +35,8 @@ function summarize(product: ProductItem, skus: SkuItem[]): ProductSummary {
   };
 }
 
-async function shelf(now = Date.now()) {
+/** The cached shelf: summaries and, per product, `[title, subtitle, ...keywords]` (services/search.ts indexes them). */
+export async function shelf(now = Date.now()) {
   if (shelfCache && now - shelfCache.at < SHELF_TTL_MS) return shelfCache;
   const { products, skus } = await catalogRepo.shelf();
   const byProduct = new Map<string, SkuItem[]>();
@@ -46,7 +45,7 @@ async function shelf(now = Date.now()) {
   shelfCache = {
     at: now,
     summaries: onShelf.map((p) => summarize(p, byProduct.get(p.id)!)),
-    keywords: new Map(onShelf.map((p) => [p.id, [p.title, p.subtitle, ...p.keywords].map((k) => k.toLowerCase())])),
+    keywords: new Map(onShelf.map((p) => [p.id, [p.title, p.subtitle, ...p.keywords]])),
   };
   return shelfCache;
 }
@@ -85,31 +84,6 @@ export async function listProducts(q: ListProductsQuery): Promise<ProductPage> {
   const { summaries } = await shelf();
   const items = q.categoryId ? summaries.filter((s) => s.categoryId === q.categoryId) : summaries;
   return paginate(items, `products:${q.categoryId ?? ''}:${q.sort}`, q.sort, q.cursor, q.limit);
-}
-
-/** Every whitespace-separated term must appear in the title, subtitle or keywords. */
-export async function searchProducts(q: SearchQuery): Promise<ProductPage> {
-  const { summaries, keywords } = await shelf();
-  const terms = q.q.toLowerCase().split(/\s+/).filter(Boolean);
-  const hits = summaries.filter((s) => terms.every((t) => keywords.get(s.id)!.some((k) => k.includes(t))));
-  return paginate(hits, `search:${q.sort}:${createHash('sha256').update(terms.join(' ')).digest('base64url').slice(0, 16)}`, q.sort, q.cursor, q.limit);
-}
-
-export async function suggest(text: string): Promise<{ suggestions: string[] }> {
-  const { summaries, keywords } = await shelf();
-  const t = text.toLowerCase();
-  const ranked = [...summaries].sort((a, b) => b.sales - a.sales);
-  const out: string[] = [];
-  const add = (s: string) => {
-    if (out.length < 8 && !out.includes(s)) out.push(s);
-  };
-  if (!t) {
-    for (const s of ranked) add(keywords.get(s.id)![2] ?? s.title);
-    return { suggestions: out };
-  }
-  for (const s of ranked) for (const k of keywords.get(s.id)!.slice(2)) if (k.startsWith(t)) add(k);
-  for (const s of ranked) if (s.title.toLowerCase().includes(t)) add(s.title);
-  return { suggestions: out };
 }
 
 export async function getProduct(productId: string): Promise<ProductDetail> {

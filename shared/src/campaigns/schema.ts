@@ -449,6 +449,8 @@ export interface CampaignConfig {
   stage?: string;
   campaigns: Campaign[];
   couponTemplates: CouponTemplate[];
+  /** 热门搜索 words chosen by operators (any campaign file's `hotSearches` list, in file order). */
+  hotSearches?: string[];
 }
 
 // ───────────── Chinese messages for zod's built-in checks ─────────────

@@ -137,8 +137,15 @@ function yamlMessage(e: { code: string; message: string }): string {
   return YAML_CODES[e.code] ?? first;
 }
 
+/** 热门搜索 words operators put first on the search page (services/search.ts adds top sellers after them). */
+const HotSearches = z.array(z.string().trim().min(1, '热门搜索词不能为空').max(20, '热门搜索词最多 20 个字')).max(20, '热门搜索词最多 20 个');
+
 const FileShape = z
-  .object({ campaigns: z.array(z.unknown()).optional(), couponTemplates: z.array(z.unknown()).optional() })
+  .object({
+    campaigns: z.array(z.unknown()).optional(),
+    couponTemplates: z.array(z.unknown()).optional(),
+    hotSearches: HotSearches.optional(),
+  })
   .strict();
 
 interface Entry<T> {
@@ -157,6 +164,7 @@ export function validateCampaignFiles(files: CampaignFileText[], options: Valida
   const errors: CampaignError[] = [];
   const campaigns: Entry<Campaign>[] = [];
   const templates: Entry<CouponTemplate>[] = [];
+  const hotSearches: string[] = [];
 
   for (const { path: file, text } of files) {
     const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: true });
@@ -181,6 +189,7 @@ export function validateCampaignFiles(files: CampaignFileText[], options: Valida
       errors.push(...issuesToErrors(shape.error.issues, file, undefined, []));
       continue;
     }
+    for (const word of shape.data.hotSearches ?? []) if (!hotSearches.includes(word)) hotSearches.push(word);
     (shape.data.campaigns ?? []).forEach((item, index) => {
       const rawId = idOf(item);
       const parsed = CampaignSchema.safeParse(item, { errorMap: campaignErrorMap });
@@ -209,6 +218,7 @@ export function validateCampaignFiles(files: CampaignFileText[], options: Valida
       ...(options.stage ? { stage: options.stage } : {}),
       campaigns: campaigns.map((c) => c.value!),
       couponTemplates: templates.map((t) => t.value!),
+      ...(hotSearches.length ? { hotSearches } : {}),
     },
   };
 }

@@ -36,15 +36,49 @@ export type ListProductsQuery = z.infer<typeof ListProductsQuery>;
 export const ProductPage = page(ProductSummary);
 export type ProductPage = z.infer<typeof ProductPage>;
 
-export const SearchQuery = z.object({
-  q: z.string().trim().min(1, '请输入搜索关键词').max(50, '关键词太长'),
-  sort: ProductSort.default('sales'),
-  cursor: Cursor,
-  limit: Limit,
-});
+/** 综合 (relevance: exact > prefix > contains > pinyin > fuzzy, then sales) and the listing's sorts. */
+export const SearchSort = z.enum(['relevance', ...PRODUCT_SORTS], { errorMap: () => ({ message: '排序方式无效' }) });
+export type SearchSort = z.infer<typeof SearchSort>;
+const PriceFilter = z.coerce
+  .number({ invalid_type_error: '价格区间无效' })
+  .int('价格区间无效')
+  .min(0, '价格区间无效')
+  .max(100_000_000, '价格区间无效')
+  .optional();
+
+export const SearchQuery = z
+  .object({
+    q: z.string().trim().min(1, '请输入搜索关键词').max(50, '关键词太长，最多 50 个字'),
+    sort: SearchSort.default('relevance'),
+    categoryId: Slug.optional(),
+    /** Price band on the lowest SKU price, both ends inclusive (fen). */
+    minPriceFen: PriceFilter,
+    maxPriceFen: PriceFilter,
+    /** `true` = 仅看有货. */
+    inStock: z.enum(['true', 'false'], { errorMap: () => ({ message: '有货筛选参数无效' }) }).optional(),
+    cursor: Cursor,
+    limit: Limit,
+  })
+  .refine((q) => q.minPriceFen === undefined || q.maxPriceFen === undefined || q.minPriceFen <= q.maxPriceFen, {
+    message: '最低价不能高于最高价',
+    path: ['minPriceFen'],
+  });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
-export const SuggestQuery = z.object({ q: z.string().trim().max(50, '关键词太长').default('') });
+export const SearchPage = page(ProductSummary).extend({
+  /** Products matching the words and the filters. */
+  total: z.number().int().nonnegative(),
+  /** Categories among the products matching the words (before filters), most hits first. */
+  categories: z.array(z.object({ id: Slug, count: z.number().int().positive() })),
+  /** Up to three price bands over the products matching the words (fen; maxFen null = and above). */
+  priceBands: z.array(z.object({ minFen: FenAmount, maxFen: FenAmount.nullable() })),
+  /** When nothing matches: other products to look at (top sellers in stock); else empty. */
+  alternatives: z.array(ProductSummary),
+});
+export type SearchPage = z.infer<typeof SearchPage>;
+
+export const SuggestQuery = z.object({ q: z.string().trim().max(50, '关键词太长，最多 50 个字').default('') });
+/** Typed text: names that match it (characters, pinyin, initials, one wrong character); empty: 热门搜索. */
 export const SuggestResponse = z.object({ suggestions: z.array(Title) });
 
 const SpecDimension = z.object({ name: Label, values: z.array(Label) });
