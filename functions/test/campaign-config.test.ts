@@ -102,7 +102,7 @@ describe('campaign configuration pushed through AppConfig', () => {
   });
 
   it('lets AppConfig reject a push with the campaigns:check messages before it is deployed', async () => {
-    Object.assign(process.env, { STAGE: 'prod', TABLE_NAME: 't', WECHAT_APP_ID: 'wx1', WECHAT_MCH_ID: '1', WECHAT_NOTIFY_URL: 'https://x.invalid/n' });
+    Object.assign(process.env, { STAGE: 'prod', TABLE_NAME: 't', WECHAT_APP_ID: 'wx1', WECHAT_MCH_ID: '1', WECHAT_NOTIFY_URL: 'https://x.invalid/n', WEB_BASE_URL: 'https://shop.example.com' });
     resetConfig();
     const content = (doc: string) => ({ content: Buffer.from(doc).toString('base64') });
     await expect(validateCampaignPush(content(pushed({ 'promotions.yaml': promotions('good') })))).resolves.toBeUndefined();

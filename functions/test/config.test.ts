@@ -9,6 +9,7 @@ const base = {
   WECHAT_APP_ID: 'wx1',
   WECHAT_MCH_ID: '1900000000',
   WECHAT_NOTIFY_URL: 'https://example.invalid/v1/pay/notify',
+  WEB_BASE_URL: 'https://shop.example.com',
 };
 
 describe('stage configuration', () => {
@@ -21,6 +22,33 @@ describe('stage configuration', () => {
   });
   it('refuses a malformed payment window', () => {
     expect(() => loadConfig({ ...base, PAYMENT_WINDOW_MS: '-5' })).toThrow(/PAYMENT_WINDOW_MS/);
+  });
+});
+
+describe('the web shop address (WEB_BASE_URL): where every link the server makes points', () => {
+  const { WEB_BASE_URL: _, ...withoutWeb } = base;
+  it('is required on every stage: no built-in default', () => {
+    for (const stage of ['local', 'dev', 'prod']) {
+      expect(() => loadConfig({ ...withoutWeb, STAGE: stage })).toThrow(/missing environment variable WEB_BASE_URL/);
+      expect(() => loadConfig({ ...withoutWeb, STAGE: stage, WEB_BASE_URL: '' })).toThrow(/WEB_BASE_URL/);
+    }
+  });
+  it('is kept as given, without a trailing slash, so links are `<base>/#/<page>`', () => {
+    expect(loadConfig(base).webBaseUrl).toBe('https://shop.example.com');
+    expect(loadConfig({ ...base, WEB_BASE_URL: 'http://localhost:10086' }).webBaseUrl).toBe('http://localhost:10086');
+    expect(loadConfig({ ...base, WEB_BASE_URL: 'http://127.0.0.1:41234/' }).webBaseUrl).toBe('http://127.0.0.1:41234');
+    expect(loadConfig({ ...base, STAGE: 'prod', WEB_BASE_URL: 'https://shop.example.com/h5/' }).webBaseUrl).toBe('https://shop.example.com/h5');
+  });
+  it.each(['localhost:10086', '/h5', 'ftp://shop.example.com', 'https://shop.example.com/?a=1', 'https://shop.example.com/#/'])(
+    'refuses %s',
+    (url) => {
+      expect(() => loadConfig({ ...base, WEB_BASE_URL: url })).toThrow(/WEB_BASE_URL/);
+    },
+  );
+  it.each(['dev', 'prod'])('on stage %s: https only, and never the deployment placeholder', (stage) => {
+    expect(() => loadConfig({ ...base, STAGE: stage, WEB_BASE_URL: 'http://shop.example.com' })).toThrow(/must be https/);
+    expect(() => loadConfig({ ...base, STAGE: stage, WEB_BASE_URL: 'https://shop.example.invalid' })).toThrow(/placeholder/);
+    expect(loadConfig({ ...base, STAGE: stage, WEB_BASE_URL: 'https://shop.example.com' }).webBaseUrl).toBe('https://shop.example.com');
   });
 });
 
@@ -39,6 +67,13 @@ describe('serverless.yml', () => {
     expect(readFileSync(new URL('../../infra/table.cjs', import.meta.url), 'utf8')).toMatch(/PointInTimeRecoveryEnabled: true/);
     expect(yml).not.toMatch(/JWT_SECRET|PRIVATE_KEY|API_V3_KEY/);
     expect(yml).toMatch(/secretsPrefix: \/wechat-shop\/\$\{sls:stage\}\//);
+  });
+  it('gives every function the web shop address of its stage: from the deploy environment, the running stack locally', () => {
+    expect(yml).toMatch(/\n    WEB_BASE_URL: \$\{param:webBaseUrl\}\n/);
+    const params = [...yml.matchAll(/\n    webBaseUrl: (.+)\n/g)].map((m) => m[1]);
+    // default (every deployed stage) and local; each reads WEB_BASE_URL, and no fallback is a working address.
+    expect(params).toHaveLength(2);
+    for (const p of params) expect(p).toMatch(/^\$\{env:WEB_BASE_URL, '[^']+\.invalid'\}$/);
   });
   it('gives each group its own deadline schedule, targeting only the groupDeadline function', () => {
     expect(yml).toMatch(/handler: functions\/src\/handlers\/jobs\.groupDeadline\n/);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { campaignFolder, freshTable } from '../../tests/support/table';
+import { TEST_WEB_BASE_URL, campaignFolder, freshTable } from '../../tests/support/table';
 import { SAMPLE_ADDRESS, call, idempotencyKey } from '../../tests/support/http';
 import { shopper, stockOf, testProduct, type Shopper } from '../../tests/support/shop';
 import { orderRepo } from '../src/repositories/order-repo';
@@ -14,6 +14,7 @@ import { onGroupOrderPaid, settleGroup, sweepDueGroups } from '../src/services/g
 import { sandboxWechatPay } from '../src/providers/wechat-pay/index';
 import { dynamoSandboxStore } from '../src/providers/wechat-pay/sandbox-store';
 import * as orders from '../src/handlers/orders';
+import * as groupHandlers from '../src/handlers/groups';
 import { notify, refundNotify } from '../src/handlers/pay-notify';
 import { sandboxMessages } from '../src/providers/wechat-mp/sandbox';
 import { groupShare } from '../src/services/groups';
@@ -139,6 +140,20 @@ describe('group-buy', () => {
     // The sandbox poster code is the H5 link.
     const share = await groupShare(a.userId, g.item.id);
     expect(share.code).toEqual({ kind: 'url', data: share.url });
+    // The link is the stage's web shop, never a default address.
+    expect(share.url).toBe(`${TEST_WEB_BASE_URL}/#/packageGroup/pages/landing/index?t=${token}`);
+    // The landing knows who is looking (a seated member invites, anyone else is offered 参团) and states the terms.
+    const view = async (s?: Shopper) => (await call(groupHandlers.groupLanding, { token: s?.token, params: { token } })).body;
+    expect((await view(a)).viewerRole).toBe('leader');
+    expect((await view(b)).viewerRole).toBe('member');
+    expect((await view(d)).viewerRole).toBeNull();
+    expect(await view()).toMatchObject({ viewerRole: null, leaderPriceFen: 3490, leaderFree: false, timeLimitMinutes: 60, size: 3 });
+    expect((await view()).product.groupPriceFen).toBe(3990);
+    expect((await view()).specText).toBe((await orderRepo.get(lo.id))!.lines[0].specText);
+    // 我的拼团 labels the price each shopper paid.
+    const mine = async (s: Shopper) => (await call(groupHandlers.myGroups, { token: s.token, query: {} })).body.items.find((i: { groupId: string }) => i.groupId === g.item.id);
+    expect(await mine(a)).toMatchObject({ groupPriceFen: 3490, priceLabel: '团长价' });
+    expect(await mine(b)).toMatchObject({ groupPriceFen: 3990, priceLabel: '拼团价' });
   });
 
   it('200 concurrent paying joiners on one 3-seat group: exactly 3 seats, everyone else refunded in full', async () => {

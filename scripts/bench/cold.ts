@@ -130,6 +130,7 @@ export async function benchCold(): Promise<Record<string, unknown>> {
       WECHAT_APP_ID: 'wxcold0000000000',
       WECHAT_MCH_ID: '1900000000',
       WECHAT_NOTIFY_URL: 'https://api.example.invalid/v1/pay/notify',
+      WEB_BASE_URL: 'https://shop.example.com',
       WECHAT_SANDBOX: 'false',
       SECRETS_SSM_PREFIX: '',
       LOG_LEVEL: 'INFO',

@@ -94,6 +94,7 @@ export function benchGroupHotspot(): Promise<Record<string, unknown>> {
         WECHAT_APP_ID: 'wxsandbox00000000',
         WECHAT_MCH_ID: '1900000001',
         WECHAT_NOTIFY_URL: 'http://127.0.0.1:9/v1/pay/notify',
+        WEB_BASE_URL: 'http://no-web-server.invalid',
         WECHAT_TMPL_GROUP_SUCCESS: 'tmpl-bench-success',
         WECHAT_TMPL_GROUP_FAILED: 'tmpl-bench-failed',
         PAYMENT_WINDOW_MS: String(3 * 3600 * 1000),

@@ -117,6 +117,7 @@ export async function benchQuote(): Promise<Record<string, unknown>> {
       WECHAT_APP_ID: 'wxbench',
       WECHAT_MCH_ID: '1900000000',
       WECHAT_NOTIFY_URL: 'http://127.0.0.1:9/v1/pay/notify',
+      WEB_BASE_URL: 'http://no-web-server.invalid',
       AWS_REGION: 'local',
       LOG_LEVEL: 'SILENT',
       CAMPAIGNS_DIR: campaignsDir,

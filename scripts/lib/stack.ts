@@ -117,8 +117,20 @@ async function resetFunctionState(): Promise<void> {
   campaigns.resetCampaignConfig();
 }
 
+/**
+ * What the functions put at the start of a link when this stack serves no web pages (web: false, or a script acting
+ * on the table): a reserved name that can never open someone else's site, and that says why when it shows up.
+ */
+const NO_WEB_SERVER_URL = 'http://no-web-server.invalid';
+
 /** The environment of the functions on the local stage (also used by scripts that act on a running local shop). */
-export function localFunctionEnv(args: { dynamoEndpoint: string; apiPort: number; secretsFile: string }): Record<string, string> {
+export function localFunctionEnv(args: {
+  dynamoEndpoint: string;
+  apiPort: number;
+  secretsFile: string;
+  /** The web server of this stack (share links and poster codes point there); null or absent when none runs. */
+  webUrl?: string | null;
+}): Record<string, string> {
   return {
     STAGE: 'local',
     LOCAL_SECRETS_FILE: args.secretsFile,
@@ -128,6 +140,7 @@ export function localFunctionEnv(args: { dynamoEndpoint: string; apiPort: number
     WECHAT_APP_ID: 'wxsandbox00000000',
     WECHAT_MCH_ID: '1900000001',
     WECHAT_NOTIFY_URL: `http://127.0.0.1:${args.apiPort}/v1/pay/notify`,
+    WEB_BASE_URL: args.webUrl ?? NO_WEB_SERVER_URL,
     // The sandbox answers refunds the way WeChat does: asynchronously, with a signed REFUND.SUCCESS notification.
     SANDBOX_AUTO_COMPLETE_REFUNDS: 'SUCCESS',
     AWS_REGION: 'local',
@@ -280,8 +293,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(`DynamoDB Local on ${dynamo.endpoint}${options.dataDir ? ` (data in ${path.relative(ROOT, dataDir) || dataDir})` : ' (in memory)'}`);
 
     const apiPort = options.apiPort ?? (await freePort());
+    const wantWeb = options.web ?? true;
+    // The web port is chosen now: the functions make links to the web server (WEB_BASE_URL) from their first call.
+    const webPort = wantWeb ? (options.webPort ?? (await freePort())) : null;
+    const webUrl = webPort === null ? null : `http://localhost:${webPort}`;
     const env: Record<string, string> = {
-      ...localFunctionEnv({ dynamoEndpoint: dynamo.endpoint, apiPort, secretsFile }),
+      ...localFunctionEnv({ dynamoEndpoint: dynamo.endpoint, apiPort, secretsFile, webUrl }),
       LAMBDA_PORT: String(await freePort()),
       ...options.functionEnv,
     };
@@ -302,7 +319,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     await prepareTable();
 
-    const wantWeb = options.web ?? true;
     const buildH5 =
       wantWeb && (options.rebuildH5 || !fs.existsSync(path.join(H5_DIR, 'index.html')))
         ? new Promise<void>((resolve, reject) => {
@@ -380,9 +396,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const reader = createStreamReader({ endpoint: dynamo.endpoint, tableName: TABLE_NAME, log: (line) => log(`[stream] ${line}`) });
     streamPollers.push(reader.poll(onTableChange as StreamHandler, 500));
 
-    let webUrl: string | null = null;
-    if (wantWeb) {
-      const webPort = options.webPort ?? (await freePort());
+    if (webPort !== null) {
       const startWeb = async () => {
         const server = await startWebServer({ port: webPort, h5Dir: H5_DIR, imagesDir: path.join(ROOT, 'assets/catalog-images'), apiPort });
         web = server;
@@ -396,7 +410,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         server.on('error', (e) => died((e as Error).message));
       };
       await startWeb();
-      webUrl = `http://localhost:${webPort}`;
     }
     supervising = true;
     const supervision: Stack['supervision'] = {

@@ -23,6 +23,8 @@ export function campaignFolder(files: Record<string, string> = {}): string {
 
 export const TEST_APP_ID = 'wxtest0000000001';
 export const TEST_MCH_ID = '1900000099';
+/** Where the tests' stage says its H5 shop is served: the start of every link the server makes. */
+export const TEST_WEB_BASE_URL = 'https://shop.example.com';
 
 /**
  * Points this test file's process at a fresh table in the shared DynamoDB Local, with the local stage's settings
@@ -40,6 +42,7 @@ export async function freshTable(extraEnv: Record<string, string> = {}): Promise
     WECHAT_APP_ID: TEST_APP_ID,
     WECHAT_MCH_ID: TEST_MCH_ID,
     WECHAT_NOTIFY_URL: 'http://127.0.0.1:9/v1/pay/notify',
+    WEB_BASE_URL: TEST_WEB_BASE_URL,
     PAYMENT_WINDOW_MS: String(15 * 60 * 1000),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
     AWS_REGION: 'local',

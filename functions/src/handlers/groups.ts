@@ -8,7 +8,7 @@ preloadCampaignConfig();
 
 export const groupDeals = route('groupDeals', ({ query, now }) => groups.groupDeals(query.productId, now));
 export const createGroupOrder = route('createGroupOrder', ({ userId, body, now }) => groups.createGroupOrder(userId, body, now), { status: 201 });
-export const groupLanding = route('groupLanding', ({ params, now }) => groups.groupLanding(params.token, now), {
+export const groupLanding = route('groupLanding', ({ userId, params, now }) => groups.groupLanding(params.token, now, userId), {
   params: z.object({ token: z.string().regex(/^[A-Za-z0-9]{6,16}$/) }),
 });
 export const myGroups = route('myGroups', ({ userId, query, now }) => groups.myGroups(userId, query.status, now));

@@ -24,6 +24,11 @@ export interface AppConfig {
   };
   paymentWindowMs: number;
   sessionTtlSeconds: number;
+  /**
+   * Where the stage's H5 shop is served (origin, optionally a path; no trailing slash). Every link the server hands
+   * out (拼团 share links, the poster's QR code) starts with it. Locally it is the running stack's web server.
+   */
+  webBaseUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +49,27 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got ${raw}`);
   return n;
+}
+
+/**
+ * WEB_BASE_URL: an absolute http(s) address without query or fragment (links append `/#/<page>`). Outside the local
+ * stage it must be https and not a placeholder (`*.invalid`): a share link that does not open is worse than none.
+ */
+function webBaseUrl(env: NodeJS.ProcessEnv, stage: string): string {
+  const raw = required(env, 'WEB_BASE_URL').trim();
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`WEB_BASE_URL must be an absolute URL, got ${raw}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`WEB_BASE_URL must be http(s), got ${raw}`);
+  if (url.search || url.hash || raw.includes('#')) throw new ConfigError(`WEB_BASE_URL must not carry a query or fragment, got ${raw}`);
+  if (!SANDBOX_STAGES.has(stage)) {
+    if (url.protocol !== 'https:') throw new ConfigError(`WEB_BASE_URL must be https on stage "${stage}", got ${raw}`);
+    if (url.hostname.endsWith('.invalid')) throw new ConfigError(`WEB_BASE_URL is still a placeholder on stage "${stage}": ${raw}`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -67,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     paymentWindowMs: positiveInt(env, 'PAYMENT_WINDOW_MS', DEFAULT_PAYMENT_WINDOW_MS),
     sessionTtlSeconds: positiveInt(env, 'SESSION_TTL_SECONDS', 7 * 24 * 3600),
+    webBaseUrl: webBaseUrl(env, stage),
   };
 }
 

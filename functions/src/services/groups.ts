@@ -178,14 +178,31 @@ export async function groupDeals(productId: string, now: number): Promise<{ deal
   return { deals, now };
 }
 
-export async function groupLanding(token: string, now: number): Promise<GroupLandingResponse> {
+/** The deal of a group, when it still has the group's SKU (a config edit may have dropped either). */
+async function dealOfSku(campaignId: string, skuId: string): Promise<GroupDealCampaign | null> {
+  const d = await deal(campaignId);
+  return d && d.skus.some((s) => s.skuId === skuId) ? d : null;
+}
+
+/** What the leader pays when it differs from what a joiner pays (null: the same price). */
+function distinctLeaderPriceFen(d: GroupDealCampaign, skuId: string): number | null {
+  const leader = groupPrice(d, skuId, 'leader');
+  return leader === groupPrice(d, skuId, 'member') ? null : leader;
+}
+
+/**
+ * The public landing page of a group. `viewerId` is the caller when a session came with the request (the route is
+ * public): it only decides viewerRole, so a seated shopper is offered 邀请好友 and anyone else 参团.
+ */
+export async function groupLanding(token: string, now: number, viewerId: string | null = null): Promise<GroupLandingResponse> {
   const stored = await groupOfToken(token);
   const { item, members } = stored;
   const { skus, products } = await catalogRepo.skusWithProducts([{ productId: item.productId, skuId: item.skuId }]);
   const product = products.get(item.productId);
   const sku = skus.get(item.skuId);
-  const d = await deal(item.campaignId);
-  const groupPriceFen = d && d.skus.some((s) => s.skuId === item.skuId) ? groupPrice(d, item.skuId, 'member') : (sku?.priceFen ?? 0);
+  const d = await dealOfSku(item.campaignId, item.skuId);
+  const groupPriceFen = d ? groupPrice(d, item.skuId, 'member') : (sku?.priceFen ?? 0);
+  const seat = viewerId ? stored.group.members.find((m) => m.userId === viewerId && !m.robot) : undefined;
   const view = landingView(
     stored.group,
     members.map((m) => ({ userId: m.userId, nickname: m.nickname, avatarUrl: m.avatarUrl })),
@@ -204,6 +221,11 @@ export async function groupLanding(token: string, now: number): Promise<GroupLan
     deadlineAt: view.deadline,
     joinable: view.joinable && now < view.deadline,
     members: view.members,
+    specText: sku?.specText ?? '',
+    leaderPriceFen: d ? distinctLeaderPriceFen(d, item.skuId) : null,
+    leaderFree: d ? leaderRefundOnSuccessFen(d, item.skuId) > 0 : false,
+    timeLimitMinutes: d?.timeLimitMinutes ?? null,
+    viewerRole: seat ? seat.role : null,
     now,
   };
 }
@@ -216,6 +238,7 @@ export async function myGroups(userId: string, status: string | undefined, now: 
     const g = groups[i];
     if (!g || !s.orderId || (status && g.item.status !== status)) continue;
     const order = await orderRepo.get(s.orderId);
+    const d = s.role === 'leader' ? await dealOfSku(g.item.campaignId, g.item.skuId) : null;
     items.push({
       groupId: g.item.id,
       token: g.item.token,
@@ -226,6 +249,7 @@ export async function myGroups(userId: string, status: string | undefined, now: 
       productTitle: order?.lines[0]?.title ?? '',
       image: order?.lines[0]?.image ?? '',
       groupPriceFen: order?.lines[0]?.unitPriceFen ?? 0,
+      priceLabel: d && distinctLeaderPriceFen(d, g.item.skuId) !== null ? '团长价' : '拼团价',
       size: g.item.size,
       seatsLeft: seatsLeft(g.group),
       deadlineAt: g.item.deadline,
@@ -267,8 +291,8 @@ export async function groupShare(userId: string, groupId: string, mp: WechatMp =
   const o = order ? await orderRepo.get(order) : null;
   const line = o?.lines[0];
   const path = sharePath(item.token);
-  const h5Base = process.env.H5_BASE_URL ?? 'http://localhost:5173';
-  const url = `${h5Base}/#${path}`;
+  // The stage's web shop (locally the running stack's web server): the link a friend opens and the poster's QR code.
+  const url = `${config().webBaseUrl}/#${path}`;
   return {
     token: item.token,
     title: shareTitle(line?.title ?? '拼团', seatsLeft(stored.group), line?.unitPriceFen ?? 0),

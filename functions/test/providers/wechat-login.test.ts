@@ -176,6 +176,7 @@ describe('wechatLogin factory', () => {
     wechat: { appId: APP_ID, mchId: '1900000109', notifyUrl: 'https://x/notify', sandbox },
     paymentWindowMs: 900_000,
     sessionTtlSeconds: 3600,
+    webBaseUrl: 'https://shop.example.com',
   });
 
   it('uses the sandbox when the stage asks for it, without reading secrets', async () => {

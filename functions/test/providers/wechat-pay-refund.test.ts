@@ -445,6 +445,7 @@ describe('the refund notify URL', () => {
     wechat: { appId: APP_ID, mchId: MCH_ID, notifyUrl, sandbox: false },
     paymentWindowMs: 900_000,
     sessionTtlSeconds: 3600,
+    webBaseUrl: 'https://shop.example.com',
   });
   const secrets = {
     jwtSecret: keys.JWT_SECRET,

@@ -635,6 +635,7 @@ describe('wechatPay factory', () => {
     wechat: { appId: APP_ID, mchId: MCH_ID, notifyUrl: NOTIFY_URL, sandbox },
     paymentWindowMs: 900_000,
     sessionTtlSeconds: 3600,
+    webBaseUrl: 'https://shop.example.com',
   });
   const secrets = {
     jwtSecret: keys.JWT_SECRET,

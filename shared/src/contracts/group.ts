@@ -65,6 +65,14 @@ export const GroupLandingResponse = z.object({
   deadlineAt: EpochMs,
   joinable: z.boolean(),
   members: z.array(z.object({ nickname: Label, avatarUrl: Url.nullable(), leader: z.boolean(), robot: z.boolean() })),
+  /** The spec a joiner gets (the leader's SKU), e.g. 经典混合 15包. */
+  specText: Label,
+  /** The deal's terms for the rules: what the leader pays when it differs from the group price, 团长免单, time limit. */
+  leaderPriceFen: FenAmount.nullable(),
+  leaderFree: z.boolean(),
+  timeLimitMinutes: z.number().int().positive().nullable(),
+  /** The caller's seat in this group (null when logged out or not seated): decides 邀请好友 versus 参团. */
+  viewerRole: z.enum(['leader', 'member']).nullable(),
   now: EpochMs,
 });
 export type GroupLandingResponse = z.infer<typeof GroupLandingResponse>;
@@ -80,6 +88,8 @@ export const MyGroupView = z.object({
   productTitle: Title,
   image: Url,
   groupPriceFen: FenAmount,
+  /** What groupPriceFen is, in words: 团长价 when the leader paid a leader price, else 拼团价. */
+  priceLabel: Label,
   size: z.number().int(),
   seatsLeft: z.number().int().nonnegative(),
   deadlineAt: EpochMs,
