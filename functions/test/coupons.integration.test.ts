@@ -358,7 +358,7 @@ describe('quote', () => {
       shippingFen: 0,
       payableFen: 12990 - 2000,
       couponIds: [couponId],
-      hints: ['再买 ¥80 可减 ¥30'],
+      hints: ['满200减30：再买 ¥80'],
     });
     // Line by line: the flash-sale line takes no share of the 满减 or the coupon.
     const lines = q.body.lines.map((l: any) => [l.skuId, l.unitPriceFen, l.lineTotalFen, l.discountFen, l.payableFen]);

@@ -5,6 +5,7 @@ import {
   CampaignSchema,
   DAY_MS,
   applyPromotions,
+  hintText,
   flashKey,
   parseShanghaiTime,
   type Campaign,
@@ -73,7 +74,8 @@ describe('priceCheckout: promotions first, then coupons, line by line', () => {
     expect(p.discountFen).toBe(4500);
     expect(p.goodsPayableFen).toBe(25500);
     expect(p.couponIds).toEqual(['full99']);
-    expect(p.hints).toEqual([{ campaignId: expect.any(String), message: '再买 ¥14 可减 ¥40' }]);
+    expect(p.hints).toEqual([{ campaignId: expect.any(String), message: '再买 ¥14 可减 ¥40', label: '满299减40', shortFen: 1400 }]);
+    expect(p.hints.map(hintText)).toEqual(['满299减40：再买 ¥14']);
 
     const q = quote(p.lines, { discounts: p.discounts });
     expect(q.discountFen).toBe(p.discountFen);
@@ -121,7 +123,8 @@ describe('priceCheckout: promotions first, then coupons, line by line', () => {
     const at = (amount: number, given = 0) =>
       applyPromotions([line('essence', amount)], [gift], gold, { usage: { giftsGiven: { gift: given } } });
     expect(at(29899).gifts).toEqual([]);
-    expect(at(29899).hints).toEqual([{ campaignId: 'gift', message: '再买 ¥0.01 可获赠品' }]);
+    expect(at(29899).hints).toEqual([{ campaignId: 'gift', message: '再买 ¥0.01 可获赠品', label: '满299赠品', shortFen: 1 }]);
+    expect(at(29899).hints.map(hintText)).toEqual(['满299赠品：再买 ¥0.01']);
     expect(at(29900).gifts).toEqual([
       { campaignId: 'gift', label: '测试活动', productId: 'p-mask-01', skuId: 'sku-mask-01-hydra-10', quantity: 1, given: true },
     ]);

@@ -10,6 +10,7 @@ import {
   DomainError,
   MAX_CHECKOUT_SKUS,
   couponLabel,
+  hintText,
   liveCampaigns,
   priceCheckout,
   quote,
@@ -121,7 +122,7 @@ export async function priceCheckoutFor(
     usage: campaignRepo.usageFrom(extra, userId, flashRefs, giftQuotaIds),
   });
 
-  const hints = pricing.hints.map((h) => h.message);
+  const hints = pricing.hints.map(hintText);
 
   // Gifts need their SKU in stock too (beside any units of it being bought).
   const gifts: OrderGift[] = [];

@@ -78,6 +78,14 @@ export interface PromotionHint {
   campaignId: string;
   /** 凑单 hint for the cart, e.g. 再买 ¥20.01 可减 ¥20. */
   message: string;
+  /** The promotion it leads to, in the shopper's words (满299减40, 满199赠品), and what is left to add for it. */
+  label?: string;
+  shortFen?: Fen;
+}
+
+/** A 凑单 hint as the shopper reads it, labelled with the promotion it leads to: 满299减40：再买 ¥23. */
+export function hintText(h: PromotionHint): string {
+  return h.label && h.shortFen !== undefined ? `${h.label}：再买 ${yuan(h.shortFen)}` : h.message;
 }
 
 export interface PromotionResult {
@@ -199,7 +207,7 @@ export function applyPromotions(
     if (!bestPlan || plan.totalFen > bestPlan.totalFen) bestPlan = plan;
   }
   for (const step of bestPlan?.steps ?? []) {
-    if (step.hint) hints.push({ campaignId: step.campaign.id, message: step.hint });
+    if (step.hint) hints.push({ campaignId: step.campaign.id, ...step.hint });
     if (!step.tier) continue;
     const { campaign: c, tier } = step;
     discounts.push({
@@ -216,7 +224,8 @@ export function applyPromotions(
   for (const c of ofType(campaigns, 'gift_with_purchase')) {
     const base = lines.reduce((s, l, i) => s + (promotable(i) && inScope(c.scope, l) ? remaining[i] : 0), 0);
     if (base < c.thresholdFen) {
-      hints.push({ campaignId: c.id, message: `再买 ${yuan(c.thresholdFen - base)} 可获赠品` });
+      const shortFen = c.thresholdFen - base;
+      hints.push({ campaignId: c.id, message: `再买 ${yuan(shortFen)} 可获赠品`, label: `满${yuan(c.thresholdFen).slice(1)}赠品`, shortFen });
       continue;
     }
     const soldOut = c.quota !== undefined && (usage.giftsGiven?.[c.id] ?? 0) + c.gift.quantity > c.quota;
@@ -262,7 +271,13 @@ function planSpendAndSave(
       idx,
       tier,
       amountFen,
-      hint: next ? `再买 ${yuan(next.thresholdFen - base)} 可减 ${yuan(next.offFen)}` : undefined,
+      hint: next
+        ? {
+            message: `再买 ${yuan(next.thresholdFen - base)} 可减 ${yuan(next.offFen)}`,
+            label: `满${yuan(next.thresholdFen).slice(1)}减${yuan(next.offFen).slice(1)}`,
+            shortFen: next.thresholdFen - base,
+          }
+        : undefined,
     };
   });
   return { steps, totalFen };

@@ -52,7 +52,7 @@ export const QuoteView = z.object({
   coupons: z.array(QuoteCouponOption),
   /** 满赠 gifts that come with this order. */
   gifts: z.array(z.object({ productId: Slug, skuId: Slug, title: Title, quantity: z.number().int().positive() })),
-  /** Hints such as 再买 ¥12.00 可减 ¥20.00. */
+  /** Hints such as 满299减40：再买 ¥23 (each 凑单 hint labelled with its promotion) or a flash-sale limit. */
   hints: z.array(Title),
 });
 export type QuoteView = z.infer<typeof QuoteView>;
