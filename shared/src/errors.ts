@@ -26,6 +26,7 @@ export const ERROR_CATALOG = {
   CART_FULL: { status: 400, message: '购物车已满，请先清理' },
   ADDRESS_REQUIRED: { status: 400, message: '请选择收货地址' },
   ADDRESS_LIMIT: { status: 400, message: '最多保存 20 个收货地址' },
+  FAVORITE_LIMIT: { status: 400, message: '收藏夹已满，请先移除一些再收藏' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: '重复提交的订单内容不一致，请刷新后重试' },
   ORDER_STATE_CONFLICT: { status: 409, message: '订单状态已变化，请刷新后重试' },
   PAYMENT_EXPIRED: { status: 409, message: '订单已超过支付时间' },

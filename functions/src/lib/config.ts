@@ -24,6 +24,10 @@ export interface AppConfig {
   };
   paymentWindowMs: number;
   sessionTtlSeconds: number;
+  /** 客服 as the client shows it (GET /v1/shop-info): hours and phone of the stage's customer service; '' = none. */
+  customerService?: { hours: string; phone: string };
+  /** The most products one shopper can keep in 我的收藏 (FAVORITES_LIMIT, default 500). */
+  favoritesLimit?: number;
   /**
    * Where the stage's H5 shop is served (origin, optionally a path; no trailing slash). Every link the server hands
    * out (拼团 share links, the poster's QR code) starts with it. Locally it is the running stack's web server.
@@ -93,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     paymentWindowMs: positiveInt(env, 'PAYMENT_WINDOW_MS', DEFAULT_PAYMENT_WINDOW_MS),
     sessionTtlSeconds: positiveInt(env, 'SESSION_TTL_SECONDS', 7 * 24 * 3600),
+    customerService: { hours: env.SERVICE_HOURS?.trim() ?? '', phone: env.SERVICE_PHONE?.trim() ?? '' },
+    favoritesLimit: positiveInt(env, 'FAVORITES_LIMIT', 500),
     webBaseUrl: webBaseUrl(env, stage),
   };
 }

@@ -40,6 +40,8 @@
  *   poster code       GROUPCODE#<token>      WXACODE              -                                       -                               -   ({kind, data}: the mini-program code, made once)
  *   group notice      GROUPNOTICE#<gid>      <uid>#<outcome>      -                                       -                               -   (one subscribe message per member per outcome)
  *   sandbox message   NOTIFYMSG#<uid>        <at>#<id>            -                                       -                               -   (local stage: what subscribeMessage.send would have sent)
+ *   favourite         USER#<uid>             FAV#<pid>            USER#<uid>#FAVS / <createdAt>#<pid>     -                               -   (我的收藏, newest first on GSI1)
+ *   favourite count   USER#<uid>             FAVCOUNT             -                                       -                               -   ({count}, moved in the same transaction as each favourite, capped)
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS } from '@shop/shared';
@@ -197,6 +199,17 @@ export const keys = {
   sandboxMessage: (userId: string, at: number, id: string): Key => ({ PK: `NOTIFYMSG#${userId}`, SK: `${String(at).padStart(13, '0')}#${id}` }),
   sandboxMessagePartition: (userId: string) => `NOTIFYMSG#${userId}`,
   groupBought: (userId: string, campaignId: string): Key => ({ PK: `USER#${userId}`, SK: `GROUPBOUGHT#${campaignId}` }),
+
+  /** A product a shopper keeps in 我的收藏: in the shopper's partition, so nobody else's list can name it. */
+  favorite: (userId: string, productId: string): Key => ({ PK: `USER#${userId}`, SK: `FAV#${productId}` }),
+  /** A shopper's favourites, newest first (GSI1, like their orders and seats). */
+  favoriteIndex: (userId: string, createdAt: number, productId: string) => ({
+    GSI1PK: `USER#${userId}#FAVS`,
+    GSI1SK: `${String(createdAt).padStart(15, '0')}#${productId}`,
+  }),
+  userFavoritesPartition: (userId: string) => `USER#${userId}#FAVS`,
+  /** How many favourites the shopper keeps, counted in the transaction that adds or removes one (the cap's guard). */
+  favoriteCount: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'FAVCOUNT' }),
 
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),

@@ -42,6 +42,12 @@ export const ROUTES: RouteTable = {
   cancelOrder: { method: 'POST', path: '/v1/orders/{orderId}/cancel', auth: true },
   payOrder: { method: 'POST', path: '/v1/orders/{orderId}/pay', auth: true },
 
+  listFavorites: { method: 'GET', path: '/v1/favorites', auth: true },
+  getFavorite: { method: 'GET', path: '/v1/favorites/{productId}', auth: true },
+  addFavorite: { method: 'PUT', path: '/v1/favorites/{productId}', auth: true },
+  removeFavorite: { method: 'DELETE', path: '/v1/favorites/{productId}', auth: true },
+  shopInfo: { method: 'GET', path: '/v1/shop-info', auth: false },
+
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false },
   refundNotify: { method: 'POST', path: '/v1/pay/refund-notify', auth: false },
   sandboxPay: { method: 'POST', path: '/v1/sandbox/pay', auth: true },

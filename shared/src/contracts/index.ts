@@ -7,3 +7,4 @@ export * from './checkout';
 export * from './order';
 export * from './coupons';
 export * from './group';
+export * from './favorites';
