@@ -9,10 +9,29 @@ export function formatFenRange(minFen: number, maxFen: number): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** 2025-01-31 08:05:09 in local time. */
+/** The shop's one date format: 2025-01-31 in local time (coupons' validity, orders, deadlines). */
+export function formatDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The same date with the time: 2025-01-31 08:05:09 in local time. */
 export function formatTime(ms: number): string {
   const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${formatDate(ms)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** A validity window: 2025-01-01 至 2025-01-31. */
+export function formatPeriod(fromMs: number, toMs: number): string {
+  return `${formatDate(fromMs)} 至 ${formatDate(toMs)}`;
+}
+
+/**
+ * A coupon in words, the way the order's discount line names it: 新人券（满99减10）, or just the label (满99减10) when
+ * the coupon has no name of its own.
+ */
+export function couponText(c: { label: string; name?: string | null }): string {
+  return c.name && c.name !== c.label ? `${c.name}（${c.label}）` : c.label;
 }
 
 /** Remaining time as mm:ss, or h:mm:ss past an hour; 00:00 once it is over. */

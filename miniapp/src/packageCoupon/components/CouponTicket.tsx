@@ -43,9 +43,3 @@ export function CouponTicket({
     </View>
   );
 }
-
-/** 2025.01.31 in local time. */
-export function formatDay(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}.${String(d.getMonth() + 1).padStart(2, '0')}.${String(d.getDate()).padStart(2, '0')}`;
-}

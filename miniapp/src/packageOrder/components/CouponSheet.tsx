@@ -5,14 +5,9 @@ import { CheckChecked, CheckNormal } from '@nutui/icons-react-taro';
 import type { QuoteCouponOption } from '@shop/shared';
 import { CouponFace } from '../../components/CouponFace';
 import { useShop } from '../../store';
-import { formatFen } from '../../utils/format';
+import { formatDate, formatFen } from '../../utils/format';
 import { PAGES } from '../../utils/nav';
 import './CouponSheet.scss';
-
-const day = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getFullYear()}.${String(d.getMonth() + 1).padStart(2, '0')}.${String(d.getDate()).padStart(2, '0')}`;
-};
 
 function Radio({ on }: { on: boolean }) {
   return on ? <CheckChecked size={20} color="#e93b3d" /> : <CheckNormal size={20} color="#cccccc" />;
@@ -30,7 +25,7 @@ function Option({ c, chosen, onPick }: { c: QuoteCouponOption; chosen: boolean; 
       <CouponFace label={c.label} className="coupon-option__face" />
       <View className="coupon-option__body">
         <View className="coupon-option__name ellipsis">{c.name}</View>
-        <View className="muted">有效期至 {day(c.validTo)}</View>
+        <View className="muted">有效期至 {formatDate(c.validTo)}</View>
         {c.usable && c.amountFen > 0 && <View className="coupon-option__save">本单可减 {formatFen(c.amountFen)}</View>}
         {!c.usable && c.reason && <View className="coupon-option__reason">{c.reason}</View>}
       </View>

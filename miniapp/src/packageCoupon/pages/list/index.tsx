@@ -6,7 +6,8 @@ import { EmptyState, ListSkeleton } from '../../../components/States';
 import { MY_COUPON_TABS, useShop, type MyCouponTab } from '../../../store';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES } from '../../../utils/nav';
-import { CouponTicket, formatDay } from '../../components/CouponTicket';
+import { formatPeriod } from '../../../utils/format';
+import { CouponTicket } from '../../components/CouponTicket';
 import './index.scss';
 
 const TAB_KEYS = MY_COUPON_TABS.map((t) => t.key) as MyCouponTab[];
@@ -19,7 +20,7 @@ function MyCoupon({ c }: { c: CouponView }) {
       data={{ 'coupon-id': c.id, status: c.status }}
       label={c.label}
       name={c.name}
-      lines={[c.scopeLabel, `${formatDay(c.validFrom)} - ${formatDay(c.validTo)}`]}
+      lines={[c.scopeLabel, formatPeriod(c.validFrom, c.validTo)]}
       off={!unused && c.status !== 'LOCKED'}
       stamp={unused ? null : c.statusLabel}
       aside={
