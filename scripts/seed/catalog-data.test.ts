@@ -133,6 +133,25 @@ describe('seed catalog', () => {
     for (const path of paths) expect(existsSync(imageFile(path)), path).toBe(true);
   });
 
+  it('gives every product a description of several paragraphs, detail pictures and its 服务保障', () => {
+    for (const p of products) {
+      expect(p.description.split('\n\n').length, p.id).toBeGreaterThanOrEqual(3);
+      expect(p.detailImages?.length ?? 0, p.id).toBeGreaterThanOrEqual(2);
+      for (const img of p.detailImages ?? []) expect(existsSync(imageFile(img)), img).toBe(true);
+      const titles = (p.guarantees ?? []).map((g) => g.title);
+      expect(titles.length, p.id).toBeGreaterThanOrEqual(2);
+      expect(new Set(titles).size, p.id).toBe(titles.length);
+      for (const g of p.guarantees ?? []) expect(g.note.length, `${p.id} ${g.title}`).toBeGreaterThan(10);
+    }
+    // Perishables promise to make damage good instead of 7天无理由; everything else offers 7天无理由退货.
+    for (const id of ['p-orange-01', 'p-beef-01']) {
+      const titles = products.find((p) => p.id === id)!.guarantees!.map((g) => g.title);
+      expect(titles).toContain('坏单包赔');
+      expect(titles).not.toContain('7天无理由退货');
+    }
+    expect(products.filter((p) => p.guarantees!.some((g) => g.title === '7天无理由退货')).length).toBe(products.length - 2);
+  });
+
   it('keeps the generated images small', () => {
     const files = readdirSync(IMAGE_DIR).filter((f) => f.endsWith('.svg'));
     let total = 0;

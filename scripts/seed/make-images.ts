@@ -332,6 +332,38 @@ function skuImage(product: SeedProduct, sku: SeedSku): string {
   );
 }
 
+/** 商品详情 pictures (750×560): 1 = a close-up of the design, 2 = the specs on offer. */
+function detailImage(product: SeedProduct, index: number): string {
+  const baseHue = PRODUCT_HUE[product.id] ?? hash(product.id) % 360;
+  const p = paletteFromHue(baseHue + 40 * index);
+  const shape = shapeFor(product);
+  const name = product.keywords[0] ?? product.title.slice(0, 6);
+  const text = (x: number, y: number, size: number, body: string, extra = '') =>
+    `<text x="${x}" y="${y}" font-family="${FONT}" font-size="${size}" fill="${p.ink}"${extra}>${esc(body)}</text>`;
+  let art: string;
+  if (index === 1) {
+    art =
+      `<circle cx="220" cy="280" r="190" fill="#fff" opacity=".45"/>${place(shape, p, 'translate(220 285) scale(.78)')}` +
+      `<circle cx="330" cy="170" r="70" fill="none" stroke="${p.dark}" stroke-width="10"/><path d="M380 220L430 270" stroke="${p.dark}" stroke-width="16" stroke-linecap="round"/>` +
+      text(440, 230, 52, name, ' font-weight="600"') +
+      text(440, 300, 30, '匠心细节 · 品质之选', ' opacity=".75"') +
+      text(440, 350, 30, '用料考究 做工精细', ' opacity=".75"');
+  } else {
+    const rows = product.specDimensions.slice(0, 3).map((d, i) => {
+      const values = d.values.join(' / ');
+      return text(70, 240 + i * 80, 32, `${d.name}：${values.length > 22 ? `${values.slice(0, 21)}…` : values}`);
+    });
+    const bottom = 190 + rows.length * 80;
+    art =
+      `<rect x="30" y="160" width="690" height="${bottom - 160}" rx="28" fill="#fff" opacity=".55"/>` +
+      `${place(shape, p, 'translate(640 90) scale(.28)')}` +
+      text(60, 110, 48, `${name} · 规格一览`, ' font-weight="600"') +
+      rows.join('') +
+      text(60, bottom + 56, 26, '多种规格可选，下单时在「规格」中选择', ' opacity=".7"');
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="750" height="560" viewBox="0 0 750 560">${gradient(p)}<rect width="750" height="560" fill="url(#g)"/>${art}</svg>\n`;
+}
+
 function categoryIcon(categoryId: string): string {
   const h = CATEGORY_HUE[categoryId] ?? hash(categoryId) % 360;
   const shape = SHAPES[CATEGORY_SHAPE[categoryId] ?? 'gift']!;
@@ -368,6 +400,7 @@ function main(): void {
   for (const product of products) {
     product.images.forEach((img, i) => put(img, productImage(product, i + 1)));
     for (const sku of product.skus) if (sku.image) put(sku.image, skuImage(product, sku));
+    (product.detailImages ?? []).forEach((img, i) => put(img, detailImage(product, i + 1)));
   }
   demoUsers.forEach((user) => put(user.avatar, avatar(user.nickname, user.code)));
 

@@ -24,6 +24,8 @@ export async function putProduct(p: SeedProduct, now: number): Promise<void> {
     subtitle: p.subtitle,
     description: p.description,
     images: p.images,
+    ...(p.detailImages ? { detailImages: p.detailImages } : {}),
+    ...(p.guarantees ? { guarantees: p.guarantees } : {}),
     specDimensions: p.specDimensions,
     keywords: p.keywords,
     onShelf: p.onShelf,

@@ -16,6 +16,9 @@ export interface ProductItem {
   subtitle: string;
   description: string;
   images: string[];
+  /** 商品详情 pictures after the description, and the 服务保障 the product offers (both optional attributes). */
+  detailImages?: string[];
+  guarantees?: { title: string; note: string }[];
   specDimensions: { name: string; values: string[] }[];
   keywords: string[];
   onShelf: boolean;

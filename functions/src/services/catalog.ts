@@ -95,6 +95,8 @@ export async function getProduct(productId: string): Promise<ProductDetail> {
     ...summarize(product, skus),
     images: product.images,
     description: product.description,
+    detailImages: product.detailImages ?? [],
+    guarantees: product.guarantees ?? [],
     specDimensions: product.specDimensions,
     skus: [...skus]
       .sort((a, b) => order(a).localeCompare(order(b), undefined, { numeric: true }))

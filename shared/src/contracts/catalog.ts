@@ -97,6 +97,10 @@ export type Sku = z.infer<typeof Sku>;
 export const ProductDetail = ProductSummary.extend({
   images: z.array(Url).min(1),
   description: LongText,
+  /** 商品详情 pictures, shown after the description's paragraphs (which are separated by blank lines). */
+  detailImages: z.array(Url).max(20).optional(),
+  /** 服务保障 from the product's attributes (7天无理由退货, 正品保障…), each with what it promises. */
+  guarantees: z.array(z.object({ title: Label, note: Title })).max(10).optional(),
   specDimensions: z.array(SpecDimension),
   skus: z.array(Sku).min(1),
   onShelf: z.boolean(),
