@@ -3,7 +3,9 @@
  * the shopper (or a visitor), with the server's clock so countdowns do not trust the phone's.
  */
 import {
+  inScope,
   isCampaignLive,
+  shippingFor,
   liveCampaigns,
   yuan,
   zheLabel,
@@ -12,6 +14,8 @@ import {
   type FlashSaleCampaign,
   type FlashSaleItem,
   type HomeCampaignsResponse,
+  type ProductSummary,
+  type PromotionScope,
 } from '@shop/shared';
 import { campaignConfig } from '../providers/campaign-config';
 import { campaignRepo } from '../repositories/campaign-repo';
@@ -49,13 +53,63 @@ function summary(c: Campaign): string | null {
   }
 }
 
+/** Where a banner goes: the campaign's target, with a group deal's product (the page that offers 发起拼团). */
+function bannerTarget(c: Campaign, all: Campaign[]): CampaignBanner['target'] | null {
+  const t = c.target;
+  if (t.type !== 'group_deal') return t;
+  const deal = all.find((d) => d.id === t.campaignId && d.type === 'group_deal');
+  return deal?.type === 'group_deal' ? { type: 'group_deal', campaignId: deal.id, productId: deal.productId } : null;
+}
+
+type ProductTag = ProductSummary['tags'][number];
+const TAG_ORDER: ProductTag[] = [
+  { kind: 'flash', label: '秒杀' },
+  { kind: 'group', label: '拼团' },
+  { kind: 'coupon', label: '券' },
+  { kind: 'free_shipping', label: '包邮' },
+];
+
+/**
+ * The tags of product cards, from what is live for every shopper now: 秒杀 (a flash price running), 拼团 (a group
+ * deal open), 券 (a coupon in the claim centre covers it), 包邮 (one unit at its lowest price already ships free).
+ * Campaigns for some shoppers only (levels, segments, experiments) tag nothing: a card is the same for everyone.
+ */
+export async function tagProducts(products: ProductSummary[], now: number): Promise<ProductSummary[]> {
+  const [{ config }, visitor] = await Promise.all([campaignConfig(), campaignUser(null)]);
+  const live = liveCampaigns(config, { at: now, user: visitor });
+  const flash = new Set<string>();
+  const group = new Set<string>();
+  const couponScopes: PromotionScope[] = [];
+  const templates = new Map(config.couponTemplates.map((t) => [t.id, t]));
+  for (const c of live) {
+    if (c.type === 'flash_sale') for (const i of c.items) flash.add(i.productId);
+    if (c.type === 'group_deal') group.add(c.productId);
+    if (c.type === 'coupon_drop' && c.trigger === 'claim_center')
+      for (const id of c.templateIds) {
+        const t = templates.get(id);
+        if (t) couponScopes.push(t.scope);
+      }
+  }
+  return products.map((p) => {
+    const has: Record<ProductTag['kind'], boolean> = {
+      flash: flash.has(p.id),
+      group: group.has(p.id),
+      coupon: couponScopes.some((scope) => inScope(scope, { productId: p.id, categoryId: p.categoryId })),
+      free_shipping: p.priceFromFen > 0 && shippingFor(p.priceFromFen) === 0,
+    };
+    return { ...p, tags: TAG_ORDER.filter((t) => has[t.kind]) };
+  });
+}
+
 export async function homeCampaigns(userId: string | null, now: number): Promise<HomeCampaignsResponse> {
   const [{ config }, user] = await Promise.all([campaignConfig(), campaignUser(userId)]);
   const live = liveCampaigns(config, { at: now, user });
 
   const banners: CampaignBanner[] = live.flatMap((c) => {
     const subtitle = summary(c);
-    return subtitle === null ? [] : [{ campaignId: c.id, type: c.type, title: c.name, subtitle: c.description ?? subtitle, endsAt: c.window.endAt }];
+    const target = bannerTarget(c, config.campaigns);
+    if (subtitle === null || target === null) return [];
+    return [{ campaignId: c.id, type: c.type, title: c.name, subtitle: c.description ?? subtitle, endsAt: c.window.endAt, target }];
   });
 
   const sales = config.campaigns

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { catalogRepo, type ProductItem, type SkuItem } from '../repositories/catalog-repo';
+import { tagProducts } from './campaigns';
 
 /**
  * Listing, search and suggestions read the whole shelf index once and keep it for a few seconds per container.
@@ -32,6 +33,7 @@ function summarize(product: ProductItem, skus: SkuItem[]): ProductSummary {
     sales: skus.reduce((n, s) => n + s.sold, 0),
     stock: skus.reduce((n, s) => n + Math.max(0, s.stock), 0),
     createdAt: product.createdAt,
+    tags: [],
   };
 }
 
@@ -44,7 +46,7 @@ export async function shelf(now = Date.now()) {
   const onShelf = products.filter((p) => p.onShelf && byProduct.has(p.id));
   shelfCache = {
     at: now,
-    summaries: onShelf.map((p) => summarize(p, byProduct.get(p.id)!)),
+    summaries: await tagProducts(onShelf.map((p) => summarize(p, byProduct.get(p.id)!)), now),
     keywords: new Map(onShelf.map((p) => [p.id, [p.title, p.subtitle, ...p.keywords]])),
   };
   return shelfCache;

@@ -47,6 +47,6 @@ export function FeedFooter({ status, done, onRetry }: { status: Feed['status']; 
         加载失败，点击重试
       </View>
     );
-  if (done) return <View className="feed-footer">没有更多了</View>;
+  if (done) return <View className="feed-footer feed-footer--end e2e-feed-end">— 已经到底了，没有更多商品 —</View>;
   return <View className="feed-footer">上拉加载更多</View>;
 }

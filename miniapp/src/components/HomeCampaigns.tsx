@@ -3,16 +3,35 @@ import Taro from '@tarojs/taro';
 import type { CampaignBanner, FlashSaleItem } from '@shop/shared';
 import { resolveAsset } from '../api/assets';
 import { flashState, serverTime, soldPercent, useShop } from '../store';
-import { formatCountdown, formatFen } from '../utils/format';
+import { formatFen } from '../utils/format';
+import { flashClock } from './flash-clock';
 import { useTicker } from '../utils/hooks';
 import { PAGES } from '../utils/nav';
 import { openProduct } from './ProductCard';
 
 const BANNER_TONES = ['#e93b3d, #ff8a3d', '#7b5cff, #c86dd7', '#ff6f91, #ffa45b', '#13a8a8, #4fc3f7'];
 
+/** Where a banner goes: the target the campaign file names (checked by campaigns:check), as the server sends it. */
 function openBanner(b: CampaignBanner) {
-  if (b.type === 'coupon_drop') void Taro.navigateTo({ url: PAGES.couponCenter });
-  else if (b.type === 'flash_sale') void Taro.pageScrollTo({ selector: '.home-flash', duration: 300 }).catch(() => undefined);
+  const t = b.target;
+  switch (t.type) {
+    case 'coupon_center':
+      void Taro.navigateTo({ url: PAGES.couponCenter });
+      break;
+    case 'flash_list':
+      void Taro.pageScrollTo({ selector: '.home-flash', duration: 300 }).catch(() => undefined);
+      break;
+    case 'product':
+      openProduct(t.productId);
+      break;
+    case 'group_deal':
+      openProduct(t.productId);
+      break;
+    case 'category':
+      if (t.categoryId) useShop.getState().setActiveCategory(t.categoryId);
+      void Taro.switchTab({ url: PAGES.category });
+      break;
+  }
 }
 
 /** The live campaigns' banners, from the server; nothing at all when there are none. */
@@ -36,10 +55,11 @@ export function CampaignBanners() {
               className="home-banner e2e-banner"
               data-campaign-id={b.campaignId}
               data-type={b.type}
+              data-target={b.target.type}
               style={{ background: `linear-gradient(135deg, ${BANNER_TONES[i % BANNER_TONES.length]})` }}
               onClick={() => openBanner(b)}
             >
-              <View className="home-banner__title ellipsis">{b.title}</View>
+              <View className="home-banner__title ellipsis e2e-title">{b.title}</View>
               {b.subtitle && <View className="home-banner__sub ellipsis-2">{b.subtitle}</View>}
             </View>
           </SwiperItem>
@@ -61,11 +81,11 @@ function FlashItem({ item, at }: { item: FlashSaleItem; at: number }) {
       data-phase={phase}
       onClick={() => openProduct(item.productId)}
     >
-      <Image className="flash-item__image" src={resolveAsset(item.image)} mode="aspectFill" lazyLoad />
+      <Image className="flash-item__image" src={resolveAsset(item.image)} mode="aspectFill" lazyLoad ariaLabel={item.title} />
       <View className="flash-item__body">
-        <View className="flash-item__title ellipsis-2">{item.title}</View>
+        <View className="flash-item__title ellipsis-2 e2e-title">{item.title}</View>
         <View className="flash-item__prices">
-          <Text className="price flash-item__price">{formatFen(item.priceFen)}</Text>
+          <Text className="price flash-item__price e2e-price">{formatFen(item.priceFen)}</Text>
           {item.originalPriceFen > item.priceFen && <Text className="price--origin">{formatFen(item.originalPriceFen)}</Text>}
         </View>
         <View className="flash-item__progress">
@@ -75,9 +95,7 @@ function FlashItem({ item, at }: { item: FlashSaleItem; at: number }) {
           <Text className="flash-item__sold">{soldOut ? '已抢光' : `已抢 ${item.sold}/${item.quota}`}</Text>
         </View>
         <View className="row row--between flash-item__foot">
-          <Text className="flash-item__countdown e2e-flash-countdown">
-            {phase === 'upcoming' ? `距开始 ${formatCountdown(remainingMs)}` : `距结束 ${formatCountdown(remainingMs)}`}
-          </Text>
+          <Text className="flash-item__countdown e2e-flash-countdown">{flashClock(phase === 'upcoming' ? 'upcoming' : 'live', remainingMs, at)}</Text>
           <View className={`btn btn--small flash-item__go ${soldOut || phase === 'upcoming' ? 'btn--disabled' : ''}`}>
             {soldOut ? '已抢光' : phase === 'upcoming' ? '即将开始' : '马上抢'}
           </View>

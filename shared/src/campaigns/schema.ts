@@ -69,6 +69,8 @@ const CAMPAIGN_MESSAGES = {
   audienceEmpty: 'newUsers 与 returning 不能同时为 false（没有顾客能参加）',
   abWeights: '分组权重之和应大于 0',
   leaderFreeAndPrice: '团长免单（leaderFree: true）时不能再设置 leaderPriceFen',
+  target: '应为 coupon_center、flash_list、{productId: ...}、{categoryId: ...}（全部类目写 all）或 {groupDeal: 拼团活动 id}',
+  targetWithoutBanner: '只有领券中心（trigger: claim_center）的发券活动在首页有横幅，其他发券活动不能设置 target',
 } as const;
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,47}$/;
@@ -118,7 +120,7 @@ function checkWindow(w: { start: unknown; end: unknown }, path: (string | number
     ctx.addIssue({ code: 'custom', path, message: `结束时间应晚于开始时间（${formatShanghaiTime(w.start)}）` });
 }
 
-type WithWindow<T> = T extends { window: unknown } ? Omit<T, 'window'> & { window: TimeWindow } : never;
+type WithWindow<T> = T extends { window: unknown } ? Omit<T, 'window' | 'target'> & { window: TimeWindow; target: CampaignTarget } : never;
 
 export type PromotionScope =
   | { type: 'all' }
@@ -185,6 +187,42 @@ const TargetingSchema = z
     if (t.newUsers === false && t.returning === false) ctx.addIssue({ code: 'custom', message: CAMPAIGN_MESSAGES.audienceEmpty });
   });
 
+/**
+ * Where a campaign's 首页 banner goes when tapped. Written as `coupon_center`, `flash_list`, `{productId: …}`,
+ * `{categoryId: …}` (`{categoryId: all}` = the whole 分类 page) or `{groupDeal: <group_deal campaign id>}`.
+ */
+type CampaignTarget =
+  | { type: 'coupon_center' }
+  | { type: 'flash_list' }
+  | { type: 'product'; productId: string }
+  | { type: 'category'; categoryId: string | null }
+  | { type: 'group_deal'; campaignId: string };
+
+const BannerTargetSchema = z
+  .preprocess(
+    (v) => (v === 'coupon_center' || v === 'flash_list' ? { [v]: true } : v),
+    z
+      .object({
+        coupon_center: z.literal(true).optional(),
+        flash_list: z.literal(true).optional(),
+        productId: refId.optional(),
+        categoryId: refId.optional(),
+        groupDeal: slug.optional(),
+      })
+      .strict(),
+  )
+  .superRefine((t, ctx) => {
+    if (Object.values(t).filter((x) => x !== undefined).length !== 1)
+      ctx.addIssue({ code: 'custom', message: CAMPAIGN_MESSAGES.target });
+  })
+  .transform((t): CampaignTarget => {
+    if (t.productId) return { type: 'product', productId: t.productId };
+    if (t.categoryId) return { type: 'category', categoryId: t.categoryId === 'all' ? null : t.categoryId };
+    if (t.groupDeal) return { type: 'group_deal', campaignId: t.groupDeal };
+    if (t.flash_list) return { type: 'flash_list' };
+    return { type: 'coupon_center' };
+  });
+
 const base = {
   id: slug,
   name: chineseName,
@@ -195,6 +233,8 @@ const base = {
   /** Higher wins where two campaigns compete for the same thing, and is shown first. */
   priority: wholeNumber(0, 1000).default(0),
   enabled: z.boolean().default(true),
+  /** Where the 首页 banner goes; omitted = the type's natural place (see `bannerTarget`). */
+  target: BannerTargetSchema.optional(),
 };
 
 const CouponDropSchema = z
@@ -306,6 +346,7 @@ const GroupDealSchema = z
 function checkCampaign(c: z.output<typeof CampaignObjectSchema>, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   checkWindow(c.window, ['window', 'end'], ctx);
+  if (c.target !== undefined && c.type === 'coupon_drop' && c.trigger !== 'claim_center') issue(['target'], CAMPAIGN_MESSAGES.targetWithoutBanner);
   switch (c.type) {
     case 'spend_and_save':
       c.tiers.forEach((t, i) => {
@@ -367,8 +408,32 @@ const CampaignObjectSchema = z.discriminatedUnion('type', [
   GroupDealSchema,
 ]);
 
+/**
+ * Where a banner goes when the operator did not say: flash sales to the flash list, a group deal to its product,
+ * the claim centre's drop to the coupon centre, a promotion scoped to one category or product there, anything
+ * else (全场 promotions, member days, points) to the whole 分类 page.
+ */
+function defaultTarget(c: z.output<typeof CampaignObjectSchema>): CampaignTarget {
+  switch (c.type) {
+    case 'flash_sale':
+      return { type: 'flash_list' };
+    case 'group_deal':
+      return { type: 'group_deal', campaignId: c.id };
+    case 'coupon_drop':
+      return { type: 'coupon_center' };
+    case 'spend_and_save':
+    case 'gift_with_purchase':
+    case 'member_day':
+      if (c.scope.type === 'categories' && c.scope.categoryIds.length === 1) return { type: 'category', categoryId: c.scope.categoryIds[0]! };
+      if (c.scope.type === 'products' && c.scope.productIds.length === 1) return { type: 'product', productId: c.scope.productIds[0]! };
+      return { type: 'category', categoryId: null };
+    default:
+      return { type: 'category', categoryId: null };
+  }
+}
+
 export const CampaignSchema = CampaignObjectSchema.superRefine(checkCampaign).transform(
-  (c) => ({ ...c, window: { startAt: c.window.start, endAt: c.window.end } }) as WithWindow<typeof c>,
+  (c) => ({ ...c, window: { startAt: c.window.start, endAt: c.window.end }, target: c.target ?? defaultTarget(c) }) as WithWindow<typeof c>,
 );
 
 export type Campaign = z.output<typeof CampaignSchema>;

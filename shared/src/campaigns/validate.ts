@@ -254,6 +254,14 @@ function stageErrors(campaigns: Entry<Campaign>[], templates: Entry<CouponTempla
     });
   }
 
+  // A banner that opens a group deal needs that deal in the same stage.
+  const groupDeals = new Set(parsed.filter((c) => c.value.type === 'group_deal').map((c) => c.value.id));
+  for (const c of parsed) {
+    const t = c.value.target;
+    if (t.type === 'group_deal' && !groupDeals.has(t.campaignId))
+      err(c, ['target', 'groupDeal'], `拼团活动 "${t.campaignId}" 在本环境${stage}中不存在（应为某个 type: group_deal 活动的 id）`);
+  }
+
   // A SKU with two flash prices at once would make the price depend on evaluation order.
   const flash = parsed.filter((c) => c.value.type === 'flash_sale' && c.value.enabled);
   flash.forEach((c, i) => {
@@ -317,6 +325,13 @@ function catalogErrors(
 
   for (const { file, value: c } of campaigns) {
     const at = check(file, c.id);
+    // A target taken from the campaign's own scope is reported once, by the scope check below.
+    const scope = 'scope' in c ? c.scope : undefined;
+    const t = c.target;
+    if (t.type === 'product' && !products.has(t.productId) && !(scope?.type === 'products' && scope.productIds.includes(t.productId)))
+      at.push(['target', 'productId'], `商品 "${t.productId}" 不存在`);
+    if (t.type === 'category' && t.categoryId !== null && !categories.has(t.categoryId) && !(scope?.type === 'categories' && scope.categoryIds.includes(t.categoryId)))
+      at.push(['target', 'categoryId'], `类目 "${t.categoryId}" 不存在`);
     switch (c.type) {
       case 'spend_and_save':
       case 'member_day':

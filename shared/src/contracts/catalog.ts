@@ -23,6 +23,8 @@ export const ProductSummary = z.object({
   /** Sum of available stock over all SKUs; 0 = sold out. */
   stock: z.number().int().nonnegative(),
   createdAt: z.number(),
+  /** What the card says about the product's live deals (秒杀, 拼团, 券, 包邮), decided by the server. */
+  tags: z.array(z.object({ kind: z.enum(['flash', 'group', 'coupon', 'free_shipping']), label: Label })),
 });
 export type ProductSummary = z.infer<typeof ProductSummary>;
 

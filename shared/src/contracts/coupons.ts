@@ -88,12 +88,23 @@ export const FlashSaleItem = z.object({
 });
 export type FlashSaleItem = z.infer<typeof FlashSaleItem>;
 
+/** Where a 首页 banner goes when tapped (from the campaign file's `target`, checked by campaigns:check). */
+const BannerTarget = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('coupon_center') }),
+  z.object({ type: z.literal('flash_list') }),
+  z.object({ type: z.literal('product'), productId: Slug }),
+  /** null = the whole 分类 page. */
+  z.object({ type: z.literal('category'), categoryId: Slug.nullable() }),
+  z.object({ type: z.literal('group_deal'), campaignId: Slug, productId: Slug }),
+]);
+
 export const CampaignBanner = z.object({
   campaignId: Slug,
   type: Ref,
   title: Title,
   subtitle: Title,
   endsAt: EpochMs,
+  target: BannerTarget,
 });
 export type CampaignBanner = z.infer<typeof CampaignBanner>;
 

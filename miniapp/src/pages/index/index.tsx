@@ -16,7 +16,7 @@ const HOME_KEY = feedKey(HOME_FEED);
 function CategoryIcon({ category }: { category: Category }) {
   const icon = category.icon;
   if (/^(\/|https?:)/.test(icon) || /\.(png|jpe?g|svg|gif|webp)$/i.test(icon)) {
-    return <Image className="home-cat__icon" src={resolveAsset(icon)} mode="aspectFit" />;
+    return <Image className="home-cat__icon" src={resolveAsset(icon)} mode="aspectFit" ariaLabel={category.name} />;
   }
   return <View className="home-cat__icon home-cat__icon--text">{icon || category.name.slice(0, 1)}</View>;
 }
@@ -73,7 +73,10 @@ export default function HomePage() {
       <FlashSales />
 
       <View className="home__section-title">热销推荐</View>
+      {/* The whole catalogue, a page at a time by the server's cursor, best sellers first, then an end line. */}
       <ProductFeed feed={feed} onRetry={() => loadFeed(HOME_FEED, feed.items.length ? 'more' : 'reset')} />
+      {/* 猜你喜欢: personal recommendations go here, under the end of the catalogue, once the server has them. */}
+      <View className="home__recommend e2e-recommend-slot" />
     </View>
   );
 }
