@@ -65,6 +65,13 @@ export const API = {
   getFavorite: { method: 'GET', path: '/v1/favorites/{productId}', auth: true, response: C.FavoriteState },
   addFavorite: { method: 'PUT', path: '/v1/favorites/{productId}', auth: true, response: C.FavoriteState },
   removeFavorite: { method: 'DELETE', path: '/v1/favorites/{productId}', auth: true, response: C.FavoriteState },
+  memberMe: { method: 'GET', path: '/v1/members/me', auth: true, response: C.MemberView },
+  memberTiers: { method: 'GET', path: '/v1/members/tiers', auth: false, response: C.TiersResponse },
+  pointsHistory: { method: 'GET', path: '/v1/points/history', auth: true, query: C.PointsHistoryQuery, response: C.PointsHistoryPage },
+  checkIn: { method: 'POST', path: '/v1/points/check-in', auth: true, response: C.CheckInView },
+  checkInCalendar: { method: 'GET', path: '/v1/points/check-in', auth: true, query: C.CheckInQuery, response: C.CheckInView },
+  pointsMall: { method: 'GET', path: '/v1/points/mall', auth: false, response: C.MallResponse },
+  redeemMallItem: { method: 'POST', path: '/v1/points/mall/{itemId}/redeem', auth: true, body: C.RedeemRequest, response: C.RedeemResponse },
   shopInfo: { method: 'GET', path: '/v1/shop-info', auth: false, response: C.ShopInfo },
 
   /** WeChat Pay → us. Not JSON-parsed by zod before the signature over the raw body is verified. */

@@ -41,6 +41,9 @@ export const ERROR_CATALOG = {
   COUPON_NOT_USABLE: { status: 409, message: '所选优惠券不可用于本订单' },
   FLASH_SALE_SOLD_OUT: { status: 409, message: '抢购商品已售罄' },
   FLASH_SALE_LIMIT: { status: 409, message: '超出限购数量' },
+  POINTS_INSUFFICIENT: { status: 409, message: '积分不足' },
+  POINTS_ITEM_SOLD_OUT: { status: 409, message: '该商品已兑完' },
+  POINTS_ITEM_LIMIT: { status: 409, message: '已达兑换上限' },
   CAMPAIGN_CONFIG_INVALID: { status: 500, message: '活动配置有误，请稍后再试' },
   INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -8,3 +8,4 @@ export * from './refund';
 export * from './campaigns/index';
 export * from './coupons/index';
 export * from './group-buy/index';
+export * from './members/index';

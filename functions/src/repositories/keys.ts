@@ -42,6 +42,16 @@
  *   sandbox message   NOTIFYMSG#<uid>        <at>#<id>            -                                       -                               -   (local stage: what subscribeMessage.send would have sent)
  *   favourite         USER#<uid>             FAV#<pid>            USER#<uid>#FAVS / <createdAt>#<pid>     -                               -   (我的收藏, newest first on GSI1)
  *   favourite count   USER#<uid>             FAVCOUNT             -                                       -                               -   ({count}, moved in the same transaction as each favourite, capped)
+ *   points balance    USER#<uid>             POINTS               -                                       -                               -   ({available, pending, lifetime, spent, expired, reversed, shortfall}: conditional ADD only)
+ *   points entry      USER#<uid>             PTS#<businessId>     USER#<uid>#POINTS / <at>#<businessId>   -                               -   (the ledger: one per business event, attribute_not_exists)
+ *   points lot        USER#<uid>             PTSLOT#M#<yyyy-mm>   -                                       -                               DUE#PTSEXPIRY / <expiresAt>#<uid>#<lot> (while points remain)
+ *   pending lot       USER#<uid>             PTSLOT#P#<oid>       -                                       -                               DUE#PTSPENDING / <availableAt>#<uid>#<lot> (while pending)
+ *   points day cap    USER#<uid>             PTSDAY#<day>#<src>   -                                       -                               -   ({earned}, the source's daily cap)
+ *   check-in state    USER#<uid>             CHECKIN              -                                       -                               -   ({day, streak})
+ *   member            USER#<uid>             MEMBER               -                                       -                               DUE#LEVELREVIEW / <reviewAt>#<uid> (above 普通, when yearly review is on)
+ *   level history     USER#<uid>             LEVELLOG#<at>        -                                       -                               -
+ *   mall item stock   PTSMALL#<itemId>       STOCK                -                                       -                               -   ({redeemed}; stock in the members config)
+ *   mall per shopper  USER#<uid>             PTSMALLBOUGHT#<id>   -                                       -                               -   ({count}, per-user limit)
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS } from '@shop/shared';
@@ -210,6 +220,45 @@ export const keys = {
   userFavoritesPartition: (userId: string) => `USER#${userId}#FAVS`,
   /** How many favourites the shopper keeps, counted in the transaction that adds or removes one (the cap's guard). */
   favoriteCount: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'FAVCOUNT' }),
+
+  /** A member's points: counters moved only by conditional ADD, in the transaction that writes the ledger entry. */
+  pointsBalance: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'POINTS' }),
+  /** The ledger: one entry per business event (ORDER#<oid>, CHECKIN#<day>, INVITE#<uid>, REVERSAL#<no>…). */
+  pointsEntry: (userId: string, businessId: string): Key => ({ PK: `USER#${userId}`, SK: `PTS#${businessId}` }),
+  pointsEntryPrefix: 'PTS#',
+  /** A member's ledger, newest first (积分明细). */
+  pointsHistory: (userId: string, at: number, businessId: string) => ({
+    GSI1PK: `USER#${userId}#POINTS`,
+    GSI1SK: `${String(at).padStart(15, '0')}#${businessId}`,
+  }),
+  pointsHistoryPartition: (userId: string) => `USER#${userId}#POINTS`,
+  /** A lot of points: `M#<yyyy-mm>` (available points earned that month) or `P#<orderId>` (an order's pending points). */
+  pointsLot: (userId: string, lotId: string): Key => ({ PK: `USER#${userId}`, SK: `PTSLOT#${lotId}` }),
+  pointsLotPrefix: 'PTSLOT#',
+  /** Lots with points left, by expiry, for the expiry job; removed when the lot is used up or expired. */
+  pointsExpiryDue: (expiresAt: number, userId: string, lotId: string) => ({
+    GSI3PK: 'DUE#PTSEXPIRY',
+    GSI3SK: `${String(expiresAt).padStart(15, '0')}#${userId}#${lotId}`,
+  }),
+  pointsExpiryDuePartition: 'DUE#PTSEXPIRY',
+  /** Pending lots by the moment they become available, for the release job; removed when released or reversed. */
+  pointsPendingDue: (availableAt: number, userId: string, lotId: string) => ({
+    GSI3PK: 'DUE#PTSPENDING',
+    GSI3SK: `${String(availableAt).padStart(15, '0')}#${userId}#${lotId}`,
+  }),
+  pointsPendingDuePartition: 'DUE#PTSPENDING',
+  /** Points a source credited a member on one Asia/Shanghai day (its daily cap). */
+  pointsDayCap: (userId: string, day: string, source: string): Key => ({ PK: `USER#${userId}`, SK: `PTSDAY#${day}#${source}` }),
+  checkInState: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'CHECKIN' }),
+  /** Level and growth (spend net of refunds, invites), changed under `growthRev`. */
+  member: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'MEMBER' }),
+  levelReviewDue: (reviewAt: number, userId: string) => ({ GSI3PK: 'DUE#LEVELREVIEW', GSI3SK: `${String(reviewAt).padStart(15, '0')}#${userId}` }),
+  levelReviewDuePartition: 'DUE#LEVELREVIEW',
+  levelLog: (userId: string, at: number, seq: number): Key => ({ PK: `USER#${userId}`, SK: `LEVELLOG#${String(at).padStart(15, '0')}#${seq}` }),
+  levelLogPrefix: 'LEVELLOG#',
+  /** Units of a 积分商城 item redeemed (the stock is in the members config), and by one shopper. */
+  mallStock: (itemId: string): Key => ({ PK: `PTSMALL#${itemId}`, SK: 'STOCK' }),
+  mallBought: (userId: string, itemId: string): Key => ({ PK: `USER#${userId}`, SK: `PTSMALLBOUGHT#${itemId}` }),
 
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),

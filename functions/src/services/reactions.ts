@@ -13,6 +13,7 @@ import type { PaymentRecord } from '../repositories/payment-repo';
 import { onGroupOrderPaid, settleGroup } from './group-settlement';
 import type { RefundItem } from '../repositories/refund-repo';
 import { refundOwedPayment, retryOwedRefund } from './refunds';
+import { onChangeForMembers } from './points';
 
 export interface TableChange {
   kind: 'INSERT' | 'MODIFY' | 'REMOVE';
@@ -28,6 +29,8 @@ export interface Schedules {
 export async function reactToChange(change: TableChange, now: number, schedules: Schedules): Promise<string> {
   const { next, previous } = change;
   if (!next) return 'none';
+  // Points and levels: a paid order earns, a paid refund reverses (services/points.ts; idempotent like the rest).
+  await onChangeForMembers(change, now);
   switch (next.type) {
     case 'order': {
       const order = next as OrderItem;

@@ -8,3 +8,4 @@ export * from './order';
 export * from './coupons';
 export * from './group';
 export * from './favorites';
+export * from './members';
