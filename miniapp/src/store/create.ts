@@ -9,6 +9,7 @@ import { addressSlice } from './slices/address';
 import { couponsSlice } from './slices/coupons';
 import { campaignsSlice } from './slices/campaigns';
 import { groupsSlice } from './slices/groups';
+import { favoritesSlice } from './slices/favorites';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
 export function shopState(deps: StoreDeps): StateCreator<ShopState> {
@@ -22,6 +23,7 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...couponsSlice(set, get, deps),
     ...campaignsSlice(set, get, deps),
     ...groupsSlice(set, get, deps),
+    ...favoritesSlice(set, get, deps),
   });
 }
 

@@ -10,6 +10,7 @@ import type { AddressSlice } from './slices/address';
 import type { CouponsSlice } from './slices/coupons';
 import type { CampaignsSlice } from './slices/campaigns';
 import type { GroupsSlice } from './slices/groups';
+import type { FavoritesSlice } from './slices/favorites';
 
 export type ShopState = SessionSlice &
   CatalogSlice &
@@ -19,7 +20,8 @@ export type ShopState = SessionSlice &
   AddressSlice &
   CouponsSlice &
   CampaignsSlice &
-  GroupsSlice;
+  GroupsSlice &
+  FavoritesSlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

@@ -13,6 +13,7 @@ export const PAGES = {
   login: '/packageUser/pages/login/index',
   addresses: '/packageUser/pages/addresses/index',
   addressEdit: '/packageUser/pages/address-edit/index',
+  favorites: '/packageUser/pages/favorites/index',
   couponCenter: '/packageCoupon/pages/center/index',
   myCoupons: '/packageCoupon/pages/list/index',
   groupLanding: '/packageGroup/pages/landing/index',

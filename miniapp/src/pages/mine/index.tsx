@@ -98,6 +98,10 @@ export default function MinePage() {
           <Text>我的拼团</Text>
           <ArrowRight size={12} color="#999" />
         </View>
+        <View className="mine__menu-item row row--between e2e-entry-favorites" onClick={() => needLogin(PAGES.favorites)}>
+          <Text>我的收藏</Text>
+          <ArrowRight size={12} color="#999" />
+        </View>
         <View className="mine__menu-item row row--between" onClick={() => needLogin(PAGES.addresses)}>
           <Text>收货地址</Text>
           <ArrowRight size={12} color="#999" />

@@ -12,6 +12,12 @@ import { formatCount, formatFen, formatFenRange } from '../../../utils/format';
 import { PAGES, goLogin, withQuery } from '../../../utils/nav';
 import { clampQuantity, findSku, initialSelection, maxQuantity, priceRange, selectionText, type SpecSelection } from '../../../utils/sku';
 import { SpecSheet, type SpecSheetMode } from '../../components/SpecSheet';
+import { BackHome } from '../../../components/BackHome';
+import { Description } from '../../components/Description';
+import { FavoriteButton } from '../../components/Favorite';
+import { Guarantees } from '../../components/Guarantees';
+import { ServiceButton } from '../../components/Service';
+import { ShareButton } from '../../components/Share';
 import './index.scss';
 
 export default function ProductDetailPage() {
@@ -138,6 +144,8 @@ export default function ProductDetailPage() {
   return (
     <View className="page page--with-bar product">
       <View className="product__gallery">
+        <BackHome />
+        <ShareButton product={product} />
         <Swiper className="product__swiper" circular={images.length > 1} onChange={(e) => setCurrent(e.detail.current)}>
           {images.map((src, i) => (
             <SwiperItem key={`${src}-${i}`}>
@@ -211,16 +219,16 @@ export default function ProductDetailPage() {
         </View>
       )}
 
-      <View className="card">
-        <View className="card__title">商品详情</View>
-        <View className="product__desc">{product.description || '暂无详情'}</View>
-      </View>
+      <Guarantees guarantees={product.guarantees} />
+      <Description product={product} />
 
       <View className="bottom-bar product__bar">
         <View className="product__bar-icon" onClick={() => Taro.switchTab({ url: PAGES.cart })}>
           <Cart size={20} />
           <Text className="product__bar-icon-text">购物车</Text>
         </View>
+        <ServiceButton />
+        <FavoriteButton productId={product.id} />
         {unavailable ? (
           <View className="btn btn--disabled grow">{product.onShelf ? '已售罄' : '商品已下架'}</View>
         ) : deal ? (
