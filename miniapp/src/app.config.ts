@@ -2,7 +2,7 @@ export default defineAppConfig({
   pages: ['pages/index/index', 'pages/category/index', 'pages/cart/index', 'pages/mine/index'],
   subPackages: [
     { root: 'packageProduct', pages: ['pages/detail/index', 'pages/search/index'] },
-    { root: 'packageOrder', pages: ['pages/checkout/index', 'pages/list/index', 'pages/detail/index'] },
+    { root: 'packageOrder', pages: ['pages/checkout/index', 'pages/list/index', 'pages/detail/index', 'pages/result/index'] },
     { root: 'packageUser', pages: ['pages/login/index', 'pages/addresses/index', 'pages/address-edit/index', 'pages/favorites/index'] },
     { root: 'packageCoupon', pages: ['pages/center/index', 'pages/list/index'] },
     { root: 'packageGroup', pages: ['pages/landing/index', 'pages/buy/index', 'pages/mine/index'] },

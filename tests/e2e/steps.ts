@@ -34,18 +34,31 @@ export async function addAddressAtCheckout(page: Page): Promise<void> {
   await visible(page, '.e2e-address-name input').waitFor();
   await visible(page, '.e2e-address-name input').fill('王小明');
   await visible(page, '.e2e-address-phone input').fill('13800138000');
-  await visible(page, '.e2e-address-province input').fill('上海市');
-  await visible(page, '.e2e-address-city input').fill('上海市');
-  await visible(page, '.e2e-address-district input').fill('浦东新区');
+  await pickRegion(page, ['上海市', '上海市', '浦东新区']);
   await visible(page, '.e2e-address-detail textarea').fill('世纪大道 100 号 8 楼');
   await visible(page, '.e2e-address-save').click();
   await visible(page, '.e2e-payable').waitFor();
   await expect.poll(() => visible(page, '.e2e-address-card').textContent()).toContain('王小明');
 }
 
-/** On the 模拟支付 sheet: 确认支付, then the order page reads the server until it says 待发货. */
+/** On the address form: 所在地区 → the 省, 市 and 区 in the picker. */
+export async function pickRegion(page: Page, names: [string, string, string]): Promise<void> {
+  await visible(page, '.e2e-address-region').click();
+  for (const name of names) {
+    await page.locator('.nut-cascader-item:visible', { hasText: new RegExp(`^\\s*${name}\\s*$`) }).first().click();
+    await page.waitForTimeout(300);
+  }
+  await expect.poll(() => visible(page, '.e2e-address-region-text').textContent()).toBe(names.join(' '));
+}
+
+/**
+ * On the 模拟支付 sheet: 确认支付; 支付结果 reads the server until it says 支付成功, then 查看订单 shows the order
+ * as the server has it: 待发货.
+ */
 export async function payInSandboxAndSeePaid(page: Page): Promise<void> {
   await visible(page, '.e2e-sandbox-pay').click();
+  await visible(page, '.e2e-pay-success').waitFor({ timeout: 30_000 });
+  await visible(page, '.e2e-pay-view-order').click();
   const status = visible(page, '.e2e-order-status');
   await expect.poll(() => status.getAttribute('data-status'), { timeout: 30_000 }).toBe('PAID');
   expect(await status.textContent()).toContain('待发货');

@@ -10,6 +10,7 @@ export const PAGES = {
   checkout: '/packageOrder/pages/checkout/index',
   orders: '/packageOrder/pages/list/index',
   order: '/packageOrder/pages/detail/index',
+  payResult: '/packageOrder/pages/result/index',
   login: '/packageUser/pages/login/index',
   addresses: '/packageUser/pages/addresses/index',
   addressEdit: '/packageUser/pages/address-edit/index',

@@ -1,21 +1,23 @@
-import Taro from '@tarojs/taro';
 import { useShop } from '../../store';
 import { PAGES, withQuery } from '../../utils/nav';
 
-/** Order detail, told whether to wait for the payment result (支付结果确认中…). */
-export function orderDetailUrl(orderId: string, confirming: boolean): string {
-  return withQuery(PAGES.order, { id: orderId, paying: confirming ? 1 : undefined });
+/**
+ * 支付结果, told whether the shopper went through with paying (it then confirms with the server: 支付确认中…) or not
+ * (支付未完成, with the deadline and 去支付).
+ */
+export function payResultUrl(orderId: string, paid: boolean): string {
+  return withQuery(PAGES.payResult, { id: orderId, paying: paid ? 1 : undefined });
 }
 
 /**
- * Starts paying an order. WeChat mode hands over to requestPayment and then shows the order, which confirms the
+ * Starts paying an order. WeChat mode hands over to requestPayment and then shows 支付结果, which confirms the
  * result with the server; sandbox mode opens the 模拟支付 sheet (the page renders <SandboxPaySheet>) and returns
- * 'sandbox-open'. `leave` says how to get to the order page.
+ * 'sandbox-open'. `leave` says how to get to the next page: 支付结果, or the order when paying could not start.
  */
 export async function payOrder(orderId: string, leave: (url: string) => void) {
   const outcome = await useShop.getState().startPayment(orderId);
   if (outcome === 'sandbox-open') return outcome;
-  if (outcome === 'wechat-abandoned') void Taro.showToast({ title: '支付未完成', icon: 'none' });
-  leave(orderDetailUrl(orderId, outcome === 'wechat-finished'));
+  if (outcome === 'failed') leave(withQuery(PAGES.order, { id: orderId }));
+  else leave(payResultUrl(orderId, outcome === 'wechat-finished'));
   return outcome;
 }

@@ -1,26 +1,29 @@
 import { Image, Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
-import { ArrowRight, Received, Refund, ToPay, Transit, WaitReceive } from '@nutui/icons-react-taro';
-import { ORDER_TABS } from '@shop/shared/src/order-lifecycle';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { ArrowRight, Refund, ToPay, Transit, WaitReceive } from '@nutui/icons-react-taro';
+import type { OrderCounts } from '@shop/shared';
 import { resolveAsset } from '../../api/assets';
 import { useCartBadge } from '../../components/useCartBadge';
 import { useShop } from '../../store';
 import { PAGES, goLogin, withQuery } from '../../utils/nav';
 import './index.scss';
 
-const SHORTCUTS = ORDER_TABS.filter((t) => t.key !== 'ALL');
-const SHORTCUT_ICON: Record<string, typeof ToPay> = {
-  PENDING_PAYMENT: ToPay,
-  PAID: WaitReceive,
-  SHIPPED: Transit,
-  COMPLETED: Received,
-  CANCELLED: Refund,
-};
+/** 我的订单's shortcuts: the order list tab each opens and the server's count shown on it (退款售后: refunds under way, in 已取消). */
+const SHORTCUTS: { key: keyof OrderCounts; label: string; tab: string; Icon: typeof ToPay }[] = [
+  { key: 'PENDING_PAYMENT', label: '待付款', tab: 'PENDING_PAYMENT', Icon: ToPay },
+  { key: 'PAID', label: '待发货', tab: 'PAID', Icon: WaitReceive },
+  { key: 'SHIPPED', label: '待收货', tab: 'SHIPPED', Icon: Transit },
+  { key: 'REFUNDING', label: '退款售后', tab: 'CANCELLED', Icon: Refund },
+];
 
 export default function MinePage() {
   const user = useShop((s) => s.user);
   const loggedIn = useShop((s) => s.token !== null);
   useCartBadge();
+  const counts = useShop((s) => (s.token !== null ? s.orderCounts : null));
+  useDidShow(() => {
+    if (useShop.getState().isLoggedIn()) void useShop.getState().loadOrderCounts();
+  });
 
   const needLogin = (url: string) => {
     if (!useShop.getState().isLoggedIn()) {
@@ -64,21 +67,24 @@ export default function MinePage() {
           </View>
         </View>
         <View className="mine__shortcuts">
-          {SHORTCUTS.map((t) => (
-            <View
-              key={t.key}
-              className="mine__shortcut e2e-order-shortcut"
-              onClick={() => needLogin(withQuery(PAGES.orders, { tab: t.key }))}
-            >
-              <View className="mine__shortcut-icon">
-                {(() => {
-                  const Icon = SHORTCUT_ICON[t.key] ?? ToPay;
-                  return <Icon size={24} color="#e93b3d" />;
-                })()}
+          {SHORTCUTS.map(({ key, label, tab, Icon }) => {
+            const n = counts?.[key] ?? 0;
+            return (
+              <View
+                key={key}
+                className="mine__shortcut e2e-order-shortcut"
+                data-key={key}
+                data-count={n}
+                onClick={() => needLogin(withQuery(PAGES.orders, { tab }))}
+              >
+                <View className="mine__shortcut-icon">
+                  <Icon size={24} color="#e93b3d" />
+                  {n > 0 && <Text className="mine__shortcut-badge e2e-order-shortcut-count">{n > 99 ? '99+' : n}</Text>}
+                </View>
+                <Text>{label}</Text>
               </View>
-              <Text>{t.label}</Text>
-            </View>
-          ))}
+            );
+          })}
         </View>
       </View>
 

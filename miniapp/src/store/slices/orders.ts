@@ -1,4 +1,4 @@
-import type { OrderTabKey, OrderView } from '@shop/shared';
+import type { OrderCounts, OrderTabKey, OrderView } from '@shop/shared';
 import type { Slice } from '../types';
 
 const ORDER_PAGE_SIZE = 10;
@@ -45,6 +45,14 @@ export interface OrdersSlice {
    * the server decides). Returns the order as the server answered, undefined when it refused.
    */
   cancelOrder(id: string): Promise<OrderView | undefined>;
+  /** The numbers on 我的's order shortcuts (null until read, or logged out). */
+  orderCounts: OrderCounts | null;
+  loadOrderCounts(): Promise<void>;
+  /**
+   * 再次购买: puts the order's lines back in the cart through the cart API, one by one, and reads the cart again.
+   * Lines the shop no longer sells (off shelf, spec gone, out of stock) are returned with the server's reason.
+   */
+  buyAgain(order: OrderView): Promise<{ added: number; refused: { title: string; reason: string }[] }>;
   /** Puts a fresh copy of an order everywhere it is shown. */
   rememberOrder(order: OrderView): void;
   resetOrders(): void;
@@ -60,6 +68,30 @@ export const ordersSlice: Slice<OrdersSlice> = (set, get, deps) => {
     orders: {},
     orderStatus: {},
     polling: {},
+    orderCounts: null,
+
+    async loadOrderCounts() {
+      try {
+        set({ orderCounts: await deps.api.call('orderCounts', { silent: true }) });
+      } catch {
+        // The shortcuts show no numbers rather than wrong ones.
+      }
+    },
+
+    async buyAgain(order) {
+      let added = 0;
+      const refused: { title: string; reason: string }[] = [];
+      for (const l of order.lines) {
+        try {
+          await deps.api.call('addCartLine', { body: { productId: l.productId, skuId: l.skuId, quantity: l.quantity }, silent: true });
+          added += 1;
+        } catch (e) {
+          refused.push({ title: `${l.title}（${l.specText}）`, reason: e instanceof Error ? e.message : '暂不可购买' });
+        }
+      }
+      await get().fetchCart();
+      return { added, refused };
+    },
 
     async loadOrders(tab, mode) {
       const list = get().orderLists[tab] ?? EMPTY_LIST;
@@ -156,7 +188,7 @@ export const ordersSlice: Slice<OrdersSlice> = (set, get, deps) => {
     },
 
     resetOrders() {
-      set({ orderLists: {}, orders: {}, orderStatus: {}, polling: {} });
+      set({ orderLists: {}, orders: {}, orderStatus: {}, polling: {}, orderCounts: null });
     },
   };
 };

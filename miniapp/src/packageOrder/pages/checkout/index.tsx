@@ -5,13 +5,13 @@ import { Location } from '@nutui/icons-react-taro';
 import type { CheckoutSource } from '@shop/shared';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { couponSummary, isSettledRefusal, pickDefaultAddress, useShop } from '../../../store';
-import { formatFen } from '../../../utils/format';
+import { couponText, formatFen } from '../../../utils/format';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
 import { CouponSheet } from '../../components/CouponSheet';
 import { AmountBreakdown, GiftList, LineList } from '../../components/LineList';
 import { SandboxPaySheet } from '../../components/SandboxPaySheet';
-import { orderDetailUrl, payOrder } from '../../components/payFlow';
+import { payOrder, payResultUrl } from '../../components/payFlow';
 import '../../components/order.scss';
 import './index.scss';
 
@@ -60,6 +60,9 @@ export default function CheckoutPage() {
   const address = addresses.find((a) => a.id === checkout.addressId);
   const quote = checkout.quote;
   const coupon = quote ? couponSummary(quote) : null;
+  // One chosen coupon reads as everywhere else (its name and label); several as the summary says.
+  const chosenCoupons = quote ? quote.coupons.filter((c) => quote.couponIds.includes(c.couponId)) : [];
+  const couponName = chosenCoupons.length === 1 ? couponText(chosenCoupons[0]!) : coupon?.text;
 
   const chooseAddress = () => {
     if (addresses.length === 0) {
@@ -129,7 +132,7 @@ export default function CheckoutPage() {
             <View className="coupon-row__value ellipsis">
               {coupon?.state === 'chosen' ? (
                 <>
-                  <Text className="coupon-row__label">{coupon.text}</Text>
+                  <Text className="coupon-row__label">{couponName}</Text>
                   <Text className="price e2e-coupon-amount">-{formatFen(coupon.amountFen)}</Text>
                 </>
               ) : (
@@ -181,7 +184,7 @@ export default function CheckoutPage() {
       <SandboxPaySheet
         onFinished={(r) => {
           const id = useShop.getState().checkout.order?.id;
-          if (id) void Taro.redirectTo({ url: orderDetailUrl(id, r === 'pay') });
+          if (id) void Taro.redirectTo({ url: payResultUrl(id, r === 'pay') });
         }}
       />
     </View>

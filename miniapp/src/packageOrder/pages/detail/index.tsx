@@ -9,7 +9,8 @@ import { useCountdown, useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
 import { AmountBreakdown, LineList } from '../../components/LineList';
 import { SandboxPaySheet } from '../../components/SandboxPaySheet';
-import { payOrder } from '../../components/payFlow';
+import { payOrder, payResultUrl } from '../../components/payFlow';
+import { copyOrderNumber, useBuyAgain } from '../../components/orderActions';
 import '../../components/order.scss';
 import './index.scss';
 
@@ -28,6 +29,7 @@ export default function OrderDetailPage() {
   /** Past the deadline, waiting for the server to close the order. */
   const [closing, setClosing] = useState(false);
   const [cancelling, setCancelling] = useState(false);
+  const buyAgain = useBuyAgain();
 
   useDidShow(() => {
     if (!id || !useShop.getState().isLoggedIn()) return;
@@ -70,7 +72,7 @@ export default function OrderDetailPage() {
   const startPay = async () => {
     if (useShop.getState().payment.busy) return;
     await payOrder(id, (url) => {
-      if (url.includes('paying=1')) void pollOrder(id);
+      if (url.startsWith(PAGES.payResult)) void Taro.redirectTo({ url });
       else void loadOrder(id);
     });
   };
@@ -122,7 +124,7 @@ export default function OrderDetailPage() {
   const a = order.address;
 
   return (
-    <View className={`page ${pending || refundable ? 'page--with-bar' : ''} order-detail`}>
+    <View className="page page--with-bar order-detail">
       <View className="order-detail__header">
         <View className="order-detail__status e2e-order-status" data-status={order.status}>
           {order.statusLabel || ORDER_STATUS_LABEL[order.status]}
@@ -180,12 +182,12 @@ export default function OrderDetailPage() {
         <View className="card__title">订单信息</View>
         <View className="order-info__row">
           <Text className="muted">订单编号</Text>
-          <Text
-            className="e2e-order-id"
-            onClick={() => Taro.setClipboardData({ data: order.id }).catch(() => undefined)}
-          >
-            {order.id}
-          </Text>
+          <View className="row order-info__id">
+            <Text className="e2e-order-id">{order.id}</Text>
+            <Text className="order-info__copy e2e-copy-order-id" onClick={() => copyOrderNumber(order.id)}>
+              复制
+            </Text>
+          </View>
         </View>
         <View className="order-info__row">
           <Text className="muted">下单时间</Text>
@@ -227,7 +229,7 @@ export default function OrderDetailPage() {
           {refunds.map((r) => (
             <View className="refund e2e-refund-item" key={r.outRefundNo} data-refund-status={r.status}>
               <View className="order-info__row">
-                <Text>{r.reasonLabel || r.reason}</Text>
+                <Text>{r.reasonLabel || '退款'}</Text>
                 <Text className="price">{formatFen(r.amountFen)}</Text>
               </View>
               <View className="order-info__row">
@@ -270,6 +272,15 @@ export default function OrderDetailPage() {
         </View>
       )}
 
+      {!pending && !refundable && (
+        <View className="bottom-bar order-detail__bar">
+          <View className="grow" />
+          <View className={`btn btn--ghost e2e-buy-again ${buyAgain.busy ? 'btn--disabled' : ''}`} onClick={() => buyAgain.run(order)}>
+            {buyAgain.busy ? '加入中…' : '再次购买'}
+          </View>
+        </View>
+      )}
+
       {pending && (
         <View className="bottom-bar order-detail__bar">
           <View className="grow" />
@@ -288,6 +299,9 @@ export default function OrderDetailPage() {
       {refundable && (
         <View className="bottom-bar order-detail__bar">
           <View className="grow" />
+          <View className={`btn btn--ghost e2e-buy-again ${buyAgain.busy ? 'btn--disabled' : ''}`} onClick={() => buyAgain.run(order)}>
+            再次购买
+          </View>
           <View className={`btn btn--ghost e2e-cancel-refund ${cancelling ? 'btn--disabled' : ''}`} onClick={cancelAndRefund}>
             {cancelling ? '处理中…' : '取消订单并退款'}
           </View>
@@ -296,7 +310,7 @@ export default function OrderDetailPage() {
 
       <SandboxPaySheet
         onFinished={(r) => {
-          if (r === 'pay') void pollOrder(id);
+          if (r === 'pay') void Taro.redirectTo({ url: payResultUrl(id, true) });
           else void loadOrder(id);
         }}
       />
