@@ -3,13 +3,13 @@
  * and the street address. Pure: the region names come from the dataset passed in (@vant/area-data's areaList shape:
  * codes PP0000 for provinces, PPCC00 for cities, PPCCDD for districts).
  */
-export interface AreaList {
+interface AreaList {
   province_list: Record<string, string>;
   city_list: Record<string, string>;
   county_list: Record<string, string>;
 }
 
-export interface ParsedAddress {
+interface ParsedAddress {
   name: string;
   phone: string;
   province: string;
