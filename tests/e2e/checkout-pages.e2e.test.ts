@@ -43,15 +43,15 @@ async function addLipstickToCart(page: Page, webUrl: string): Promise<string> {
   return title;
 }
 
-async function shortcutCounts(page: Page, webUrl: string): Promise<Record<string, number>> {
+/** 我的: the number each order shortcut shows (its badge; none shown reads as 0). */
+async function expectShortcutCounts(page: Page, webUrl: string, expected: Record<string, number>): Promise<void> {
   await page.goto(`${webUrl}/#/pages/mine/index`);
   await visible(page, '.e2e-order-shortcut').waitFor();
-  await page.waitForTimeout(1500); // the counts arrive with their own request
-  const cells = await page.locator('.e2e-order-shortcut:visible').evaluateAll((els) =>
-    els.map((e) => [e.getAttribute('data-key'), Number(e.getAttribute('data-count')), e.textContent] as const),
-  );
-  for (const [, n, text] of cells) if (n > 0) expect(text).toContain(String(n));
-  return Object.fromEntries(cells.map(([k, n]) => [k, n]));
+  const shown = () =>
+    page.locator('.e2e-order-shortcut:visible').evaluateAll((els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute('data-key'), Number(e.querySelector('.e2e-order-shortcut-count')?.textContent ?? 0)])),
+    );
+  await expect.poll(shown, { timeout: 15_000 }).toEqual(expected);
 }
 
 describe('checkout, 支付结果 and order pages', () => {
@@ -103,7 +103,7 @@ describe('checkout, 支付结果 and order pages', () => {
     await shot(page, 'order-paid');
 
     // 我的: one order 待发货, none 待付款.
-    expect(await shortcutCounts(page, stack.webUrl!)).toEqual({ PENDING_PAYMENT: 0, PAID: 1, SHIPPED: 0, REFUNDING: 0 });
+    await expectShortcutCounts(page, stack.webUrl!, { PENDING_PAYMENT: 0, PAID: 1, SHIPPED: 0, REFUNDING: 0 });
     await shot(page, 'mine-counts');
 
     // 再次购买 puts the line back in the (now empty) cart and opens it.
@@ -121,7 +121,7 @@ describe('checkout, 支付结果 and order pages', () => {
     expect(await visible(page, '.e2e-pay-deadline').textContent()).toMatch(/请在 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} 前完成支付/);
     await visible(page, '.e2e-pay-again').waitFor();
     await shot(page, 'pay-unpaid');
-    expect(await shortcutCounts(page, stack.webUrl!)).toEqual({ PENDING_PAYMENT: 1, PAID: 1, SHIPPED: 0, REFUNDING: 0 });
+    await expectShortcutCounts(page, stack.webUrl!, { PENDING_PAYMENT: 1, PAID: 1, SHIPPED: 0, REFUNDING: 0 });
 
     // Cancel the unpaid order: it says why, in words.
     await page.goto(`${stack.webUrl}/#/packageOrder/pages/list/index?tab=PENDING_PAYMENT`);
@@ -132,6 +132,6 @@ describe('checkout, 支付结果 and order pages', () => {
     await page.getByText('你已取消订单').first().waitFor();
     expect(await pageText(page)).not.toMatch(ENUM_CODE);
     await shot(page, 'order-cancelled');
-    expect(await shortcutCounts(page, stack.webUrl!)).toEqual({ PENDING_PAYMENT: 0, PAID: 1, SHIPPED: 0, REFUNDING: 0 });
+    await expectShortcutCounts(page, stack.webUrl!, { PENDING_PAYMENT: 0, PAID: 1, SHIPPED: 0, REFUNDING: 0 });
   });
 });

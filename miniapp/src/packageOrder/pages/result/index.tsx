@@ -10,6 +10,8 @@ import { useCountdown, useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
 import './index.scss';
 
+const PAID_STATUSES: readonly string[] = ['PAID', 'SHIPPED', 'COMPLETED'];
+
 /**
  * 支付结果. `paying=1`: the shopper says they paid; only the server's order decides, so the page reads it again for a
  * little while (支付确认中) and shows 支付成功 once the server says it is paid. Otherwise (cancelled, closed, or not
@@ -42,7 +44,9 @@ export default function PayResultPage() {
   if (!loggedIn || (!order && status !== 'error')) return <ListSkeleton count={1} rows={3} />;
   if (!order) return <EmptyState status="error" text="订单加载失败" actionText="查看订单" onAction={viewOrder} />;
 
-  if (unpaid && polling) {
+  // Until the first read after paying has started, the page is already confirming.
+  const confirming = polling || (params.paying === '1' && !started.current);
+  if (unpaid && confirming) {
     return (
       <View className="page pay-result e2e-pay-confirming">
         <View className="pay-result__head">
@@ -54,7 +58,7 @@ export default function PayResultPage() {
     );
   }
 
-  if (!unpaid && order.paidFen !== null) {
+  if (PAID_STATUSES.includes(order.status) && order.paidFen !== null) {
     return (
       <View className="page pay-result e2e-pay-success" data-status={order.status}>
         <View className="pay-result__head">
