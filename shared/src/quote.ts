@@ -24,6 +24,14 @@ interface ShippingRule {
 
 const DEFAULT_SHIPPING_RULE: ShippingRule = { feeFen: 1000, freeFromFen: 9900 };
 
+/** Hours from payment to dispatch the shop promises; the product page and the cart say it next to the fee. */
+const DISPATCH_WITHIN_HOURS = 48;
+
+/** The shipping rule quote() charges, as the product page and the cart state it (运费 ¥10，满 ¥99 包邮). */
+export function shippingTerms(): ShippingRule & { dispatchWithinHours: number } {
+  return { ...DEFAULT_SHIPPING_RULE, dispatchWithinHours: DISPATCH_WITHIN_HOURS };
+}
+
 export interface QuoteLine extends QuoteInputLine {
   lineTotalFen: Fen;
   /** Discount allocated to this line (sum over lines = discountFen); lets a partial refund be exact. */

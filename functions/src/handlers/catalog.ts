@@ -8,6 +8,6 @@ export const categories = route('categories', () => catalog.listCategories());
 export const listProducts = route('listProducts', ({ query }) => catalog.listProducts(query));
 export const searchProducts = route('searchProducts', ({ query }) => search.searchProducts(query));
 export const suggest = route('suggest', ({ query }) => search.suggest(query.q));
-export const getProduct = route('getProduct', ({ params }) => catalog.getProduct(params.productId), {
+export const getProduct = route('getProduct', ({ params, userId, now }) => catalog.getProduct(params.productId, userId, now), {
   params: z.object({ productId: Slug }),
 });

@@ -14,12 +14,18 @@ import {
   liveCampaigns,
   priceCheckout,
   quote,
+  shippingTerms,
+  yuan,
+  type Campaign,
+  type CampaignConfig,
+  type CampaignOf,
   type CampaignUser,
   type CheckoutPricing,
   type PricingLine,
   type Quote,
   type QuoteCouponOption,
   type QuoteView,
+  type ShippingInfo,
 } from '@shop/shared';
 import { campaignConfig } from '../providers/campaign-config';
 import { keyId } from '../repositories/batch';
@@ -59,44 +65,96 @@ export async function priceCheckoutFor(
   wanted: Wanted[],
   options: { addressId?: string; couponIds?: string[]; now: number; alsoRead?: { key: { PK: string; SK: string }; seen(items: Record<string, unknown>[]): void } },
 ): Promise<PricedCheckout> {
-  const { now } = options;
   if (wanted.length === 0) throw new DomainError('EMPTY_CHECKOUT');
   if (wanted.length > MAX_CHECKOUT_SKUS) throw new DomainError('TOO_MANY_LINES');
+  const reads = await readForPricing(userId, wanted, {
+    addressId: options.addressId,
+    wantsCoupons: !(options.couponIds && options.couponIds.length === 0),
+    now: options.now,
+    alsoRead: options.alsoRead?.key,
+  });
+  // What the caller reads along (the checkout key) is looked at before any rule.
+  options.alsoRead?.seen(reads.catalog.extra as Record<string, unknown>[]);
+  return priceFromReads(reads, wanted, { couponIds: options.couponIds, refuse: true });
+}
+
+/** Everything pricing reads for one shopper (or a visitor) and a set of SKUs, read at once. */
+export interface PricingReads {
+  userId: string;
+  now: number;
+  config: CampaignConfig;
+  open: Campaign[];
+  flashRefs: FlashRef[];
+  giftCampaigns: CampaignOf<'gift_with_purchase'>[];
+  giftQuotaIds: string[];
+  addressKey: { PK: string; SK: string }[];
+  catalog: Awaited<ReturnType<typeof catalogRepo.skusWithProducts>>;
+  extra: Map<string, Record<string, unknown>>;
+  held: CouponItem[];
+  /** The shopper as campaigns target them (a visitor: new, untagged). */
+  user: CampaignUser;
+}
+
+/** A visitor has no coupons, no counters of their own and counts as a new shopper. */
+const VISITOR_ID = 'visitor';
+
+/**
+ * Reads what pricing `refs` needs: the SKUs and products, the flash-sale and gift counters, the address, the shopper's
+ * coupons and whether they have paid before. `userId` null = a visitor (the public price).
+ */
+export async function readForPricing(
+  userId: string | null,
+  refs: { productId: string; skuId: string }[],
+  options: { addressId?: string; wantsCoupons: boolean; now: number; alsoRead?: { PK: string; SK: string } },
+): Promise<PricingReads> {
+  const { now } = options;
   const { config } = await campaignConfig();
+  const uid = userId ?? VISITOR_ID;
 
   // Counters of every campaign that could apply (targeting is decided after the reads, so read for all of them).
   const open = config.campaigns.filter((c) => c.enabled && c.window.startAt <= now && now < c.window.endAt);
-  const inCart = new Set(wanted.map((w) => w.skuId));
+  const inCart = new Set(refs.map((w) => w.skuId));
   const flashRefs: FlashRef[] = open.flatMap((c) =>
     c.type === 'flash_sale' ? c.items.filter((i) => inCart.has(i.skuId)).map((i) => ({ campaignId: c.id, skuId: i.skuId })) : [],
   );
   const giftCampaigns = open.flatMap((c) => (c.type === 'gift_with_purchase' ? [c] : []));
   const giftQuotaIds = giftCampaigns.filter((c) => c.quota !== undefined).map((c) => c.id);
-  const addressKey = options.addressId ? [keys.address(userId, options.addressId)] : [];
+  const addressKey = options.addressId && userId ? [keys.address(userId, options.addressId)] : [];
 
   // Only the reads this checkout needs: no coupon query when the shopper chose none, and no "has paid before" query
   // unless a price-changing campaign open now tells new shoppers from returning ones (coupon drops do not price).
-  const wantsCoupons = !(options.couponIds && options.couponIds.length === 0);
-  const needsIsNew = open.some((c) => c.type !== 'coupon_drop' && (!c.targeting.newUsers || !c.targeting.returning));
+  const needsIsNew = userId !== null && open.some((c) => c.type !== 'coupon_drop' && (!c.targeting.newUsers || !c.targeting.returning));
   const [catalog, held, hasPaid] = await Promise.all([
     catalogRepo.skusWithProducts(
-      [...wanted, ...giftCampaigns.map((c) => ({ productId: c.gift.productId, skuId: c.gift.skuId }))],
-      [...addressKey, ...campaignRepo.usageKeys(userId, flashRefs, giftQuotaIds), ...(options.alsoRead ? [options.alsoRead.key] : [])],
+      [...refs, ...giftCampaigns.map((c) => ({ productId: c.gift.productId, skuId: c.gift.skuId }))],
+      [...addressKey, ...campaignRepo.usageKeys(uid, flashRefs, giftQuotaIds), ...(options.alsoRead ? [options.alsoRead] : [])],
     ),
-    wantsCoupons ? couponRepo.listForUser(userId) : Promise.resolve([]),
-    needsIsNew ? orderRepo.hasPaidOrder(userId) : Promise.resolve(false),
+    options.wantsCoupons && userId ? couponRepo.listForUser(userId) : Promise.resolve([]),
+    needsIsNew ? orderRepo.hasPaidOrder(uid) : Promise.resolve(false),
   ]);
-  // What the caller reads along (the checkout key) is looked at before any rule.
-  options.alsoRead?.seen(catalog.extra as Record<string, unknown>[]);
-  const { skus, products } = catalog;
-  const extra = new Map(catalog.extra.map((i) => [keyId(i as { PK: string; SK: string }), i]));
+  const extra = new Map(catalog.extra.map((i) => [keyId(i as { PK: string; SK: string }), i as Record<string, unknown>]));
+  const user: CampaignUser = { id: uid, level: DEFAULT_LEVEL, isNew: !hasPaid, segments: [] };
+  return { userId: uid, now, config, open, flashRefs, giftCampaigns, giftQuotaIds, addressKey, catalog, extra, held, user };
+}
 
+/**
+ * Prices `wanted` from what readForPricing read: the one computation behind the quote, the order, the product page and
+ * the cart. `refuse` (checkout) refuses what cannot be bought now; without it (what a page shows) a sold-out or
+ * off-shelf SKU is priced all the same.
+ */
+export function priceFromReads(
+  reads: PricingReads,
+  wanted: Wanted[],
+  options: { couponIds?: string[]; refuse: boolean },
+): PricedCheckout {
+  const { now, userId, open, flashRefs, giftCampaigns, giftQuotaIds, addressKey, extra, held, user, config } = reads;
+  const { skus, products } = reads.catalog;
   const input: PricingLine[] = wanted.map((w) => {
     const sku = skus.get(w.skuId);
     const product = products.get(w.productId);
     if (!sku || !product || sku.productId !== w.productId) throw new DomainError('SKU_NOT_FOUND', undefined, { skuId: w.skuId });
-    if (!product.onShelf) throw new DomainError('OFF_SHELF', `商品已下架：${product.title}`, { skuId: w.skuId });
-    if (sku.stock < w.quantity) {
+    if (options.refuse && !product.onShelf) throw new DomainError('OFF_SHELF', `商品已下架：${product.title}`, { skuId: w.skuId });
+    if (options.refuse && sku.stock < w.quantity) {
       throw new DomainError('OUT_OF_STOCK', `库存不足：${product.title}（${sku.specText}）`, { skuId: w.skuId, stock: Math.max(0, sku.stock) });
     }
     return {
@@ -111,7 +169,6 @@ export async function priceCheckoutFor(
     };
   });
 
-  const user: CampaignUser = { id: userId, level: DEFAULT_LEVEL, isNew: !hasPaid, segments: [] };
   const usable = held.filter((c) => c.status === 'UNUSED' && c.validTo > now);
   const pricing = priceCheckout(input, {
     campaigns: liveCampaigns(config, { at: now, user }),
@@ -248,4 +305,44 @@ function refusedChoice(
     return { couponId: id, reason };
   }
   return null;
+}
+
+/** A priced line as a page shows it: the unit price the quote charges, what that price is, and why a promotion does not apply. */
+export interface LineLivePrice {
+  priceFen: number;
+  label: string | null;
+  crossedOutFen: number | null;
+  note: string | null;
+  flash: { name: string; endsAt: number; perUserLimit: number; showCountdown: boolean } | null;
+}
+
+/** The live price of every line of a priced checkout, aligned with its (merged) lines. */
+export function livePrices(priced: PricedCheckout, reads: PricingReads): LineLivePrice[] {
+  return (priced.quote.lines as OrderLine[]).map((line, i) => {
+    const listFen = reads.catalog.skus.get(line.skuId)?.priceFen ?? line.unitPriceFen;
+    const referenceFen = reads.catalog.skus.get(line.skuId)?.originalPriceFen ?? null;
+    const f = priced.pricing.flashSaleLines.find((x) => x.lineIndex === i);
+    const sale = f ? reads.open.find((c) => c.id === f.campaignId) : undefined;
+    const item = sale?.type === 'flash_sale' ? sale.items.find((it) => it.skuId === line.skuId) : undefined;
+    const flash =
+      line.flashSale && sale?.type === 'flash_sale' && item
+        ? { name: sale.name, endsAt: line.flashSale.endsAt, perUserLimit: item.perUserLimit, showCountdown: sale.showCountdown }
+        : null;
+    // Crossed out: the list price under a flash price, else the product's reference price; never one below the price.
+    const crossed = flash ? listFen : (referenceFen ?? 0);
+    return {
+      priceFen: line.unitPriceFen,
+      label: flash ? '秒杀价' : null,
+      crossedOutFen: crossed > line.unitPriceFen ? crossed : null,
+      note: f && !f.applied && f.reason ? `${f.reason}，按原价购买` : null,
+      flash,
+    };
+  });
+}
+
+/** 运费 as the product page and the cart state it: the rule quote() charges. */
+export function shippingInfo(): ShippingInfo {
+  const t = shippingTerms();
+  const fee = t.feeFen === 0 ? '包邮' : `运费 ${yuan(t.feeFen)}${t.freeFromFen !== null ? `，满 ${yuan(t.freeFromFen)} 包邮` : ''}`;
+  return { feeFen: t.feeFen, freeFromFen: t.freeFromFen, text: fee, estimate: `付款后 ${t.dispatchWithinHours} 小时内发货` };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Cursor, FenAmount, Label, Limit, LongText, Slug, Title, Url, page } from './common';
+import { Cursor, EpochMs, FenAmount, Label, Limit, LongText, Slug, Title, Url, page } from './common';
+import { ClaimableCoupon } from './coupons';
 
 export const Category = z.object({ id: Slug, name: Label, icon: Url, sortOrder: z.number().int() });
 export type Category = z.infer<typeof Category>;
@@ -96,6 +97,45 @@ export const Sku = z.object({
 });
 export type Sku = z.infer<typeof Sku>;
 
+/**
+ * One SKU's price for this shopper now, from the same pricing the checkout quote uses (one unit): what it costs and
+ * what that price is.
+ */
+export const LivePrice = z.object({
+  /** What the quote charges per unit now (the flash price during a flash sale, else the list price). */
+  priceFen: FenAmount,
+  /** What the price is (秒杀价), null for the list price. */
+  label: Label.nullable(),
+  /** The crossed-out reference price: never below `priceFen`; null when there is none above it. */
+  crossedOutFen: FenAmount.nullable(),
+  /** The flash sale pricing this SKU now (for its countdown). */
+  flash: z.object({ name: Label, endsAt: EpochMs, perUserLimit: z.number().int().positive(), showCountdown: z.boolean() }).nullable(),
+  /** Why a promotion price does not apply to this shopper (每人限购 1 件，您已购买 1 件). */
+  note: Title.nullable(),
+  /** One unit after this shopper's 会员日 discount, when one applies. */
+  memberPriceFen: FenAmount.nullable(),
+  /** 到手价 of one unit: after every promotion and the best coupons this shopper holds, before shipping. */
+  bestPriceFen: FenAmount,
+  /** What takes it down to bestPriceFen (the quote's discount labels), null when nothing does. */
+  bestNote: Title.nullable(),
+});
+export type LivePrice = z.infer<typeof LivePrice>;
+
+/** 运费: the rule quote() charges and when an order ships. */
+export const ShippingInfo = z.object({
+  feeFen: FenAmount,
+  freeFromFen: FenAmount.nullable(),
+  /** 运费 ¥10，满 ¥99 包邮. */
+  text: Title,
+  /** 付款后 48 小时内发货. */
+  estimate: Title,
+});
+export type ShippingInfo = z.infer<typeof ShippingInfo>;
+
+/** A promotion that applies to this product for this shopper (满减, 满赠, 会员日, 秒杀). */
+export const ProductPromotion = z.object({ campaignId: Slug, tag: Label, text: Title, endsAt: EpochMs });
+export type ProductPromotion = z.infer<typeof ProductPromotion>;
+
 export const ProductDetail = ProductSummary.extend({
   images: z.array(Url).min(1),
   description: LongText,
@@ -104,7 +144,15 @@ export const ProductDetail = ProductSummary.extend({
   /** 服务保障 from the product's attributes (7天无理由退货, 正品保障…), each with what it promises. */
   guarantees: z.array(z.object({ title: Label, note: Title })).max(10).optional(),
   specDimensions: z.array(SpecDimension),
-  skus: z.array(Sku).min(1),
+  skus: z.array(Sku.extend({ live: LivePrice })).min(1),
   onShelf: z.boolean(),
+  /** The live prices of the SKUs in stock (all SKUs when none is): the headline before a spec is chosen. */
+  priceBand: z.object({ minFen: FenAmount, maxFen: FenAmount, label: Label.nullable(), crossedOutFen: FenAmount.nullable() }),
+  promotions: z.array(ProductPromotion),
+  /** 领券中心 coupons usable on this product, claimable in place. */
+  coupons: z.array(ClaimableCoupon),
+  shipping: ShippingInfo,
+  /** The server clock, for countdowns. */
+  now: EpochMs,
 });
 export type ProductDetail = z.infer<typeof ProductDetail>;
