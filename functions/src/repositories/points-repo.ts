@@ -8,8 +8,8 @@
  *
  *   balance      USER#<uid> / POINTS                 {available, pending, lifetime, spent, expired, reversed, shortfall}
  *   entry        USER#<uid> / PTS#<businessId>       GSI1 USER#<uid>#POINTS / <at>#<businessId>
- *   month lot    USER#<uid> / PTSLOT#M#<yyyy-mm>     status AVAILABLE → USED (remaining 0) / EXPIRED; GSI3 DUE#PTSEXPIRY
- *   pending lot  USER#<uid> / PTSLOT#P#<orderId>     status PENDING → RELEASED / REVERSED; GSI3 DUE#PTSPENDING
+ *   month lot    USER#<uid> / PTSLOT#M#<yyyy-mm>     status AVAILABLE → EXPIRED; GSI3 DUE#PTSEXPIRY until expired
+ *   pending lot  USER#<uid> / PTSLOT#P#<orderId>     status PENDING → RELEASED; GSI3 DUE#PTSPENDING until released
  *   member       USER#<uid> / MEMBER                 {level, spentFen, invites, growthRev, gs_<yyyymm>, gi_<yyyymm>}
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -69,7 +69,7 @@ export interface PointsBalance {
   shortfall: number;
 }
 
-export type LotStatus = 'AVAILABLE' | 'USED' | 'EXPIRED' | 'PENDING' | 'RELEASED' | 'REVERSED';
+export type LotStatus = 'AVAILABLE' | 'EXPIRED' | 'PENDING' | 'RELEASED';
 
 export interface PointsLot {
   lotId: string;
@@ -195,21 +195,20 @@ function creditMonthLot(userId: string, month: string, points: number, expiresAt
 }
 
 /**
- * Takes `take` points out of a lot planned at `seen` remaining: applies only if the lot still has exactly that (a
- * concurrent change makes the caller plan again). A month lot used up leaves the expiry index (status USED).
+ * Takes `take` points out of a lot: applies only while the lot is still in the status planned on and still holds them
+ * (`remaining >= :take`), so concurrent spends of one lot do not refuse each other and a lot that ran short makes the
+ * caller plan again. A used-up month lot stays on the expiry index and expires with 0 points.
  */
-function takeFromLot(userId: string, lot: Pick<PointsLot, 'lotId' | 'status'>, seen: number, take: number, emptyStatus: LotStatus): LabelledItem {
-  const left = seen - take;
-  const empty = left === 0;
+function takeFromLot(userId: string, lot: Pick<PointsLot, 'lotId' | 'status'>, take: number): LabelledItem {
   return {
     label: `pointsLot:${lot.lotId}`,
     Update: {
       TableName: table(),
       Key: keys.pointsLot(userId, lot.lotId),
-      UpdateExpression: empty ? 'SET remaining = :left, #st = :empty REMOVE GSI3PK, GSI3SK' : 'SET remaining = :left',
-      ConditionExpression: 'remaining = :seen AND #st = :st',
+      UpdateExpression: 'SET remaining = remaining - :take',
+      ConditionExpression: '#st = :st AND remaining >= :take',
       ExpressionAttributeNames: { '#st': 'status' },
-      ExpressionAttributeValues: { ':left': left, ':seen': seen, ':st': lot.status, ...(empty ? { ':empty': emptyStatus } : {}) },
+      ExpressionAttributeValues: { ':take': take, ':st': lot.status },
     },
   };
 }
@@ -581,7 +580,7 @@ export const pointsRepo = {
         ...s.extra,
       }),
       balanceItem(s.userId, { available: -s.points, spent: s.points }),
-      ...plan.map((p) => takeFromLot(s.userId, { lotId: p.id, status: 'AVAILABLE' }, p.remaining, p.take, 'USED')),
+      ...plan.map((p) => takeFromLot(s.userId, { lotId: p.id, status: 'AVAILABLE' }, p.take)),
     ];
   },
 
@@ -667,7 +666,7 @@ export const pointsRepo = {
     userId: string;
     entry: LedgerEntry;
     orderEntry: { businessId: string; seenFen: number; newFen: number } | null;
-    takes: { lot: PointsLot; seen: number; take: number }[];
+    takes: { lot: PointsLot; take: number }[];
     growth: { seen: MemberItem | null; change: GrowthChange } | null;
   }): Promise<'applied' | PointsRefusal> {
     const { userId } = args;
@@ -675,7 +674,7 @@ export const pointsRepo = {
     const takenPending = args.takes.filter((t) => t.lot.status === 'PENDING').reduce((n, t) => n + t.take, 0);
     const items: LabelledItem[] = [entryItem(userId, args.entry)];
     if (args.orderEntry) items.push(accountedItem('orderEntry', userId, args.orderEntry));
-    for (const t of args.takes) items.push(takeFromLot(userId, t.lot, t.seen, t.take, t.lot.status === 'PENDING' ? 'REVERSED' : 'USED'));
+    for (const t of args.takes) items.push(takeFromLot(userId, t.lot, t.take));
     if (taken || takenPending || args.entry.shortfall) {
       items.push(balanceItem(userId, { available: -taken, pending: -takenPending, reversed: taken + takenPending, shortfall: args.entry.shortfall ?? 0 }));
     }

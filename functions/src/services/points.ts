@@ -206,12 +206,12 @@ async function reversePoints(order: OrderItem, refund: RefundItem, now: number):
     const newFen = Math.min(order.paidFen!, seenFen + refund.amountFen);
     const points = proportionalShare(earned.earned ?? 0, order.paidFen!, seenFen, newFen);
     const lots = await pointsRepo.lots(userId);
-    const takes: { lot: PointsLot; seen: number; take: number }[] = [];
+    const takes: { lot: PointsLot; take: number }[] = [];
     let left = points;
     const pending = lots.find((l) => l.lotId === pointsRepo.pendingLotId(order.id) && l.status === 'PENDING');
     if (pending && pending.remaining > 0 && left > 0) {
       const take = Math.min(left, pending.remaining);
-      takes.push({ lot: pending, seen: pending.remaining, take });
+      takes.push({ lot: pending, take });
       left -= take;
     }
     const available = lots.filter((l) => l.status === 'AVAILABLE');
@@ -220,7 +220,7 @@ async function reversePoints(order: OrderItem, refund: RefundItem, now: number):
       left,
       pointsRepo.monthLotId(shanghaiMonth(order.paidAt!)),
     );
-    for (const p of plan.plan) takes.push({ lot: available.find((l) => l.lotId === p.id)!, seen: p.remaining, take: p.take });
+    for (const p of plan.plan) takes.push({ lot: available.find((l) => l.lotId === p.id)!, take: p.take });
     const member = await pointsRepo.member(userId);
     const spentBack = newFen - seenFen;
     const entry: LedgerEntry = {
