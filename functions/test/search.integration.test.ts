@@ -163,7 +163,7 @@ describe('suggestions and 热门搜索', () => {
 
 describe('bad input is a 400 with a Chinese message', () => {
   it('refuses a too long query, an unknown sort, a bad price band and a bad 有货 flag', async () => {
-    for (const query of [
+    for (const query of <Record<string, string>[]>[
       { q: '螺'.repeat(51) },
       { q: ' ' },
       { q: '口红', sort: 'cheapest' },

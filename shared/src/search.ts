@@ -16,7 +16,7 @@
  * pieces of two or more characters (星耀手机 → 星耀 + 手机), one step lower.
  */
 
-export const MATCH_TIER = { exact: 100, prefix: 90, contains: 70, pinyin: 50, fuzzy: 30 } as const;
+const MATCH_TIER = { exact: 100, prefix: 90, contains: 70, pinyin: 50, fuzzy: 30 } as const;
 
 export interface SearchName {
   /** Normalized text (see normalizeSearchText). */
@@ -29,7 +29,7 @@ export interface SearchName {
 }
 
 /** The pinyin of a normalized text, one entry per character (as `pinyin(text, {type: 'array'})` answers). */
-export type ToSyllables = (text: string) => string[];
+type ToSyllables = (text: string) => string[];
 
 const HAN = /\p{Script=Han}/u;
 const LATIN_WORD = /^[a-z]+$/;
@@ -39,7 +39,7 @@ const SPLIT_PENALTY = 2;
 const SECONDARY_PENALTY = 5;
 
 /** Full-width letters and digits to ASCII, lower case, one space between words. */
-export function normalizeSearchText(raw: string): string {
+function normalizeSearchText(raw: string): string {
   return raw
     .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')

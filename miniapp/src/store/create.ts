@@ -10,6 +10,7 @@ import { couponsSlice } from './slices/coupons';
 import { campaignsSlice } from './slices/campaigns';
 import { groupsSlice } from './slices/groups';
 import { favoritesSlice } from './slices/favorites';
+import { searchSlice } from './slices/search';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
 export function shopState(deps: StoreDeps): StateCreator<ShopState> {
@@ -24,6 +25,7 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...campaignsSlice(set, get, deps),
     ...groupsSlice(set, get, deps),
     ...favoritesSlice(set, get, deps),
+    ...searchSlice(set, get, deps),
   });
 }
 

@@ -10,6 +10,7 @@ import type { AddressSlice } from './slices/address';
 import type { CouponsSlice } from './slices/coupons';
 import type { CampaignsSlice } from './slices/campaigns';
 import type { GroupsSlice } from './slices/groups';
+import type { SearchSlice } from './slices/search';
 import type { FavoritesSlice } from './slices/favorites';
 
 export type ShopState = SessionSlice &
@@ -21,6 +22,7 @@ export type ShopState = SessionSlice &
   CouponsSlice &
   CampaignsSlice &
   GroupsSlice &
+  SearchSlice &
   FavoritesSlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
