@@ -6,9 +6,10 @@ import { addAddressAtCheckout, loginAsDemoShopper, visible, watchPage } from './
 
 /**
  * 拼团 in real browsers, one per shopper, against the whole local shop. The local deal (campaigns/local/group-deals.yaml,
- * `nuts-group-3`) is a 3-person group on 每日坚果 经典混合 15包: 小明 starts it and copies its link, 小红 opens the link,
- * logs in there, joins and pays, and 老王 takes the last seat the same way. Then every page shows 拼团成功 and every
- * order 待发货. Screenshots per step land in artifacts/e2e/group-buy/.
+ * `nuts-group-3`) is a 3-person group on 每日坚果 经典混合 15包 (拼团价 ¥39.90, 团长开团价 ¥34.90): 小明 starts it and
+ * copies its link, 小红 opens exactly that link in a fresh browser, sees the group as a visitor (rules, spec, prices,
+ * 去登录 / 参团, no 邀请好友), logs in there, joins and pays, and 老王 takes the last seat the same way. Then every page
+ * shows 拼团成功 and every order 待发货. No API request fails on the way. Screenshots land in artifacts/e2e/group-buy/.
  */
 const PRODUCT = 'p-nuts-01';
 const SPEC = { 口味: '经典混合', 规格: '15包' };
@@ -24,10 +25,16 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Every API answer of 400 or more in any shopper's browser: the story must end with none. */
+const failedRequests: string[] = [];
+
 async function newShopperPage(): Promise<Page> {
   const b = await openBrowser();
   browsers.push(b);
   watchPage(b.page);
+  b.page.on('response', (r) => {
+    if (r.url().includes('/v1/') && r.status() >= 400) failedRequests.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
   return b.page;
 }
 
@@ -44,18 +51,36 @@ async function orderAndPay(page: Page, shot: (p: Page, step: string) => Promise<
 
 const groupStatus = (page: Page) => visible(page, '.e2e-group-status').getAttribute('data-status');
 
+/** The group as a visitor sees it: what they would get, at which price, under which rules, and 参团 (never 邀请好友). */
+async function expectVisitorLanding(page: Page): Promise<void> {
+  expect(await visible(page, '.e2e-landing-spec').textContent()).toContain('经典混合');
+  expect(await visible(page, '.e2e-group-price').getAttribute('data-fen')).toBe('3990');
+  expect(await visible(page, '.e2e-leader-price').textContent()).toContain('团长开团价 ¥34.90');
+  const rules = (await visible(page, '.e2e-group-rules').textContent()) ?? '';
+  expect(rules).toContain('3人成团');
+  expect(rules).toContain('开团后24小时内成团');
+  expect(rules).toContain('所有人的款项全额原路退回');
+  expect(await page.locator('.e2e-invite:visible').count()).toBe(0);
+  expect(await page.locator('.e2e-group-member:visible').count()).toBeGreaterThan(0);
+  expect(await visible(page, '.e2e-group-countdown').textContent()).toMatch(/剩余/);
+}
+
 /** Opens the shared link, joins (logging in on the way as `code`), pays; returns on the group page. */
 async function joinByLink(page: Page, link: string, code: string, who: string, shot: (p: Page, step: string) => Promise<void>) {
   await page.goto(link);
   await visible(page, '.e2e-group-status').waitFor({ timeout: 60_000 });
   expect(await groupStatus(page)).toBe('OPEN');
+  await expectVisitorLanding(page);
   await shot(page, `${who}-landing`);
   const join = visible(page, '.e2e-join-group');
-  expect(await join.textContent()).toContain('登录后参团');
+  expect(await join.getAttribute('data-action')).toBe('login');
+  expect(await join.textContent()).toContain('去登录');
   await join.click();
   await visible(page, `.e2e-demo-user[data-code="${code}"]`).click();
-  // Back on the group page, now with a session.
-  await expect.poll(() => visible(page, '.e2e-join-group').textContent(), { timeout: 15_000 }).toContain('立即参团');
+  // Back on the group page, now with a session: still a visitor of this group, offered 参团.
+  await expect.poll(() => visible(page, '.e2e-join-group').getAttribute('data-action'), { timeout: 15_000 }).toBe('join');
+  expect(await visible(page, '.e2e-join-group').textContent()).toContain('参团');
+  await expectVisitorLanding(page);
   await shot(page, `${who}-logged-in`);
   await visible(page, '.e2e-join-group').click();
   await orderAndPay(page, shot, who);
@@ -97,23 +122,31 @@ describe('group-buy in the H5 app', () => {
     expect(await visible(a, '.e2e-group-countdown').textContent()).toMatch(/剩余/);
     await shot(a, 'a-group-open');
 
-    // H5 has no share menu: 复制链接 (the page keeps the link in data-url) and the poster.
-    const copy = visible(a, '.e2e-copy-link');
-    const shared = await copy.getAttribute('data-url');
-    expect(shared).toMatch(/#\/packageGroup\/pages\/landing\/index\?t=[A-Za-z0-9]{8,16}/);
-    await copy.click();
+    // H5 has no share menu: 复制链接 (the page shows the server's link) and the poster.
+    expect(await visible(a, '.e2e-invite').isVisible()).toBe(true);
+    expect(await a.locator('.e2e-join-group:visible').count()).toBe(0);
+    await visible(a, '.e2e-share-link[data-from="server"]').waitFor({ timeout: 15_000 });
+    const shown = (await visible(a, '.e2e-share-link').textContent())!.trim();
+    await a.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.webUrl! });
+    await visible(a, '.e2e-copy-link').click();
     await a.getByText('链接已复制').first().waitFor();
+    const link = await a.evaluate(() => navigator.clipboard.readText());
+    expect(link).toBe(shown);
+    // The link is this stack's web shop (where a friend's browser can open it), straight to the group's landing page.
+    expect(new URL(link).origin).toBe(stack.webUrl);
+    expect(link).toMatch(/\/#\/packageGroup\/pages\/landing\/index\?t=[A-Za-z0-9]{8,16}$/);
     await visible(a, '.e2e-poster').click();
     await expect.poll(() => visible(a, '.e2e-poster-sheet').getAttribute('data-ready'), { timeout: 15_000 }).toBe('true');
     await shot(a, 'a-poster');
     await a.keyboard.press('Escape');
-    // The link as the server wrote it, opened on this stack's web server.
-    const link = `${stack.webUrl}/${shared!.slice(shared!.indexOf('#'))}`;
 
     // 小红 opens the link in her own browser, not logged in.
     const b = await newShopperPage();
     await joinByLink(b, link, 'demo-xiaohong', 'b', shot);
     await expect.poll(() => visible(b, '.e2e-group-seats').getAttribute('data-seats'), { timeout: 30_000 }).toBe('1');
+    // Seated now: she invites others, with the same link.
+    await visible(b, '.e2e-share-link[data-from="server"]').waitFor({ timeout: 15_000 });
+    expect((await visible(b, '.e2e-share-link').textContent())!.trim()).toBe(link);
     await shot(b, 'b-joined');
 
     // 老王 takes the last seat: the group succeeds.
@@ -133,5 +166,12 @@ describe('group-buy in the H5 app', () => {
       await expectOrderAwaitingShipment(p);
       await shot(p, `${who}-order-paid`);
     }
+    // 我的拼团 states what each paid: 小明 the leader price, labelled.
+    await a.goto(`${stack.webUrl}/#/packageGroup/pages/mine/index?status=SUCCESS`);
+    const mine = visible(a, '.e2e-my-group');
+    await mine.waitFor({ timeout: 30_000 });
+    expect(await mine.textContent()).toContain('团长价 ¥34.90');
+    await shot(a, 'a-my-groups');
+    expect(failedRequests).toEqual([]);
   });
 });

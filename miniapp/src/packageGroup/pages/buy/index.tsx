@@ -70,7 +70,12 @@ export default function GroupBuyPage() {
   const sku = product?.skus.find((s) => s.id === skuId);
   const title = landing?.product.name ?? product?.title ?? '';
   const image = landing?.product.imageUrl ?? sku?.image ?? product?.image ?? null;
+  // The price this order is placed at, as the server states it: a joiner pays the group's 拼团价 (the landing answer),
+  // a leader the deal's leader price for the SKU, labelled 团长价 when it differs from the 拼团价.
+  const dealSku = deal?.skus.find((s) => s.skuId === skuId);
   const priceFen = token ? (landing?.product.groupPriceFen ?? null) : deal ? dealPriceFen(deal, skuId, 'leader') : null;
+  const leaderPriced = !token && !!dealSku && dealSku.leaderPriceFen !== dealSku.groupPriceFen;
+  const specText = token ? landing?.specText : sku?.specText;
 
   const chooseAddress = () =>
     Taro.navigateTo({ url: withQuery(addresses.length ? PAGES.addresses : PAGES.addressEdit, { select: 1 }) });
@@ -142,8 +147,11 @@ export default function GroupBuyPage() {
         {image ? <Image className="group-buy__image" src={resolveAsset(image)} mode="aspectFill" /> : null}
         <View className="grow group-buy__info">
           <View className="ellipsis-2">{title}</View>
-          {sku && <View className="muted">{sku.specText}</View>}
+          {specText ? <View className="muted">{specText}</View> : null}
           <View className="muted">{token ? '参团' : '开团'} · 数量 1</View>
+          {leaderPriced && dealSku && (
+            <View className="muted e2e-group-member-price">参团价 {formatFen(dealSku.groupPriceFen)}，团长开团享 {formatFen(dealSku.leaderPriceFen)}</View>
+          )}
         </View>
       </View>
       <View className="card muted group-buy__note">
@@ -153,7 +161,7 @@ export default function GroupBuyPage() {
 
       <View className="bottom-bar">
         <View className="grow">
-          <Text>拼团价：</Text>
+          <Text>{leaderPriced ? '团长价：' : '拼团价：'}</Text>
           <Text className="price price--large e2e-payable">{priceFen !== null ? formatFen(priceFen) : '--'}</Text>
         </View>
         <View className={`btn e2e-submit-order ${submitting ? 'btn--disabled' : ''}`} onClick={submit}>

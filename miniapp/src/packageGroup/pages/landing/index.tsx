@@ -5,7 +5,8 @@ import { sharePath, shareTitle, tokenFromLandingQuery } from '@shop/shared/src/g
 import { resolveAsset } from '../../../api/assets';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { useShop } from '../../../store';
-import { formatFen } from '../../../utils/format';
+import type { GroupLandingResponse } from '@shop/shared';
+import { formatFen, formatTime } from '../../../utils/format';
 import { PAGES, currentUrl, goLogin, withQuery } from '../../../utils/nav';
 import { GroupAvatars, GroupCountdown, GroupStatusTag, useGroupRemaining } from '../../components/GroupBits';
 import { PosterSheet } from '../../components/Poster';
@@ -20,6 +21,36 @@ function h5Link(token: string): string {
   return `${location.origin}${location.pathname}#${sharePath(token)}`;
 }
 
+/** 24小时, 90分钟: the deal's time limit in words. */
+function durationText(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60}小时` : `${minutes}分钟`;
+}
+
+/** 拼团规则: how many, until when, what the leader pays, and what happens if the group does not fill. */
+function GroupRules({ landing }: { landing: GroupLandingResponse }) {
+  const deadline = formatTime(landing.deadlineAt).slice(0, 16);
+  return (
+    <View className="card group-rules e2e-group-rules">
+      <View className="card__title">拼团规则</View>
+      <View className="group-rules__item">
+        1. {landing.size}人成团：好友通过链接参团并付款，满 {landing.size} 人即成团，商家发货。
+      </View>
+      <View className="group-rules__item">
+        2. 限时成团：{landing.timeLimitMinutes ? `开团后${durationText(landing.timeLimitMinutes)}内成团，` : ''}本团截止 {deadline}。
+      </View>
+      <View className="group-rules__item e2e-rule-refund">3. 未成团：到时未满 {landing.size} 人，所有人的款项全额原路退回。</View>
+      {landing.leaderPriceFen !== null && (
+        <View className="group-rules__item">
+          4. 团长开团价 {formatFen(landing.leaderPriceFen)}，参团价 {formatFen(landing.product.groupPriceFen)}。
+        </View>
+      )}
+      {landing.leaderFree && (
+        <View className="group-rules__item">{landing.leaderPriceFen !== null ? 5 : 4}. 团长免单：成团后团长所付款项全额退回。</View>
+      )}
+    </View>
+  );
+}
+
 export default function GroupLandingPage() {
   const { params } = useRouter();
   const token = tokenFromLandingQuery(params);
@@ -27,18 +58,23 @@ export default function GroupLandingPage() {
   const landing = useShop((s) => (token ? s.landings[token] : undefined));
   const status = useShop((s) => (token ? s.landingStatus[token] : undefined));
   const loggedIn = useShop((s) => s.token !== null);
-  const mine = useShop((s) => !!token && Object.values(s.orders).some((o) => o.group?.token === token && o.status !== 'PENDING_PAYMENT'));
+  // A paid order of this group whose seat is still being taken (it follows the payment a moment later).
+  const paidHere = useShop(
+    (s) => !!token && Object.values(s.orders).some((o) => o.group?.token === token && o.status === 'PAID' && o.group.status === 'PENDING'),
+  );
   const share = useShop((s) => (landing ? s.groupShares[landing.groupId] : undefined));
   const fallbackImage = useShop((s) => (landing ? (s.products[landing.product.id]?.image ?? null) : null));
   const { loadLanding, loadGroupShare } = useShop.getState();
   const remaining = useGroupRemaining(landing?.deadlineAt);
   const [posterOpen, setPosterOpen] = useState(false);
   const reloadedAtDeadline = useRef(false);
+  const seatReads = useRef(0);
 
   const refresh = async () => {
     if (!token) return;
     const l = await loadLanding(token);
-    if (l && useShop.getState().isLoggedIn()) void loadGroupShare(l.groupId);
+    // Only a seated shopper has share data (the link with their group's title): a visitor is offered 参团 instead.
+    if (l?.viewerRole && useShop.getState().isLoggedIn()) void loadGroupShare(l.groupId);
     // No public image URL in the answer: the product's own picture (public too).
     if (l && !l.product.imageUrl && !useShop.getState().products[l.product.id]) void useShop.getState().loadProduct(l.product.id);
   };
@@ -56,6 +92,18 @@ export default function GroupLandingPage() {
     const t = setTimeout(() => void refresh(), 3000);
     return () => clearTimeout(t);
   }, [due]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Paid but not seated yet: read the group again shortly (a few times) until the server shows the seat, so the share
+  // data is asked for only once it exists.
+  const awaitingSeat = !!landing && loggedIn && paidHere && landing.viewerRole === null && landing.status === 'OPEN';
+  useEffect(() => {
+    if (!awaitingSeat || seatReads.current >= 5) return undefined;
+    const t = setTimeout(() => {
+      seatReads.current += 1;
+      void refresh();
+    }, 1500);
+    return () => clearTimeout(t);
+  }, [awaitingSeat, landing]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useShareAppMessage(() => {
     if (!token || !landing) return { title: '一起拼团更划算', path: token ? sharePath(token) : PAGES.home };
@@ -96,8 +144,10 @@ export default function GroupLandingPage() {
   }
 
   const open = landing.status === 'OPEN' && remaining > 0;
-  const canJoin = open && landing.joinable && landing.seatsLeft > 0 && !mine;
+  const inGroup = loggedIn && (landing.viewerRole !== null || paidHere);
+  const canJoin = open && landing.joinable && landing.seatsLeft > 0 && !inGroup;
   const link = share?.url ?? h5Link(token);
+  const toProduct = () => Taro.navigateTo({ url: withQuery(PAGES.product, { id: landing.product.id }) });
 
   const join = () => {
     const url = withQuery(PAGES.groupBuy, {
@@ -108,7 +158,7 @@ export default function GroupLandingPage() {
       productId: landing.product.id,
     });
     if (!useShop.getState().isLoggedIn()) {
-      // Back to this page after logging in; the shopper taps 立即参团 again with the group in view.
+      // Back to this page after logging in; the shopper taps 参团 with the group in view.
       goLogin({ redirect: currentUrl() });
       return;
     }
@@ -126,16 +176,27 @@ export default function GroupLandingPage() {
 
   return (
     <View className="page page--with-bar group-landing">
-      <View className="card group-landing__product row" onClick={() => Taro.navigateTo({ url: withQuery(PAGES.product, { id: landing.product.id }) })}>
-        <Image className="group-landing__image" src={resolveAsset(landing.product.imageUrl || fallbackImage)} mode="aspectFill" />
-        <View className="grow group-landing__info">
-          <View className="ellipsis-2 group-landing__name">{landing.product.name}</View>
-          <View>
-            <Text className="muted">{landing.size}人团 </Text>
-            <Text className="price price--large e2e-group-price">{formatFen(landing.product.groupPriceFen)}</Text>
-            <Text className="price--origin">单买 {formatFen(landing.product.priceFen)}</Text>
+      <View className="card group-landing__product e2e-landing-product" onClick={toProduct}>
+        <View className="row">
+          <Image className="group-landing__image" src={resolveAsset(landing.product.imageUrl || fallbackImage)} mode="aspectFill" />
+          <View className="grow group-landing__info">
+            <View className="ellipsis-2 group-landing__name">{landing.product.name}</View>
+            {landing.specText ? <View className="muted group-landing__spec e2e-landing-spec">规格：{landing.specText}</View> : null}
+            <View className="group-landing__prices">
+              <Text className="group-landing__price-label">{landing.size}人团 拼团价</Text>
+              <Text className="price price--large e2e-group-price" data-fen={String(landing.product.groupPriceFen)}>
+                {formatFen(landing.product.groupPriceFen)}
+              </Text>
+              <Text className="price--origin">单买 {formatFen(landing.product.priceFen)}</Text>
+            </View>
+            {landing.leaderPriceFen !== null && (
+              <View className="group-landing__leader e2e-leader-price" data-fen={String(landing.leaderPriceFen)}>
+                团长开团价 {formatFen(landing.leaderPriceFen)}
+              </View>
+            )}
           </View>
         </View>
+        <View className="group-landing__to-product e2e-to-product">查看商品详情 ›</View>
       </View>
 
       <View className="card group-landing__state">
@@ -151,9 +212,19 @@ export default function GroupLandingPage() {
         <GroupAvatars members={landing.members} seatsLeft={landing.status === 'OPEN' ? landing.seatsLeft : 0} />
       </View>
 
-      {open && (
-        <View className="card group-landing__share">
+      <GroupRules landing={landing} />
+
+      {open && inGroup && (
+        <View className="card group-landing__share e2e-invite">
           <View className="card__title">邀请好友</View>
+          {IS_H5 && (
+            <View className="group-landing__link">
+              <Text className="muted">拼团链接：</Text>
+              <Text className="group-landing__link-text e2e-share-link" userSelect data-from={share ? 'server' : 'page'}>
+                {link}
+              </Text>
+            </View>
+          )}
           <View className="row">
             {IS_H5 ? (
               <View className="btn btn--ghost grow e2e-copy-link" data-url={link} onClick={copyLink}>
@@ -173,15 +244,21 @@ export default function GroupLandingPage() {
 
       <View className="bottom-bar group-landing__bar">
         {canJoin ? (
-          <View className="btn grow e2e-join-group" onClick={join}>
-            {loggedIn ? '立即参团' : '登录后参团'} {formatFen(landing.product.groupPriceFen)}
+          <View className="row grow">
+            <View className="grow group-landing__bar-price">
+              <Text className="muted">拼团价 </Text>
+              <Text className="price price--large">{formatFen(landing.product.groupPriceFen)}</Text>
+            </View>
+            <View className="btn e2e-join-group" data-action={loggedIn ? 'join' : 'login'} onClick={join}>
+              {loggedIn ? '参团' : '去登录'}
+            </View>
           </View>
         ) : (
           <View className="row grow">
             <View className="btn btn--ghost grow" onClick={() => Taro.navigateTo({ url: PAGES.myGroups })}>
               我的拼团
             </View>
-            <View className="btn grow" onClick={() => Taro.navigateTo({ url: withQuery(PAGES.product, { id: landing.product.id }) })}>
+            <View className="btn grow" onClick={toProduct}>
               {open ? '查看商品' : '我也开一团'}
             </View>
           </View>

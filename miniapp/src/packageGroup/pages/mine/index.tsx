@@ -24,7 +24,10 @@ function GroupItem({ g }: { g: MyGroupView }) {
         <View className="grow my-group__info">
           <View className="ellipsis-2">{g.productTitle}</View>
           <View>
-            <Text className="price">{formatFen(g.groupPriceFen)}</Text>
+            <Text className="muted">{g.priceLabel} </Text>
+            <Text className="price e2e-my-group-price" data-fen={String(g.groupPriceFen)}>
+              {formatFen(g.groupPriceFen)}
+            </Text>
             <Text className="muted"> · {g.size}人团 · {g.role === 'leader' ? '我是团长' : '参团'}</Text>
           </View>
           <View className="row row--between">
