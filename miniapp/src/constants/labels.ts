@@ -10,4 +10,5 @@ export const CART_LINE_STATE_LABEL: Record<CartLineState, string> = {
   INSUFFICIENT_STOCK: '库存不足',
   OUT_OF_STOCK: '已售罄',
   OFF_SHELF: '已下架',
+  SPEC_GONE: '规格已失效',
 };

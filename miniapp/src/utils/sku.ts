@@ -1,4 +1,7 @@
 import type { ProductDetail, Sku } from '@shop/shared';
+
+/** What the spec rules need of a product: its SKUs (with or without their live prices) and its dimensions. */
+type Specs = { skus: Sku[]; specDimensions: ProductDetail['specDimensions'] };
 import { MAX_QUANTITY_PER_LINE } from '@shop/shared/src/quote';
 
 /** Spec name → chosen value; a dimension not chosen yet is absent. */
@@ -9,7 +12,7 @@ function matches(sku: Sku, selection: SpecSelection): boolean {
 }
 
 /** The SKU the selection names, once every dimension has a value (products without dimensions have one SKU). */
-export function findSku(product: Pick<ProductDetail, 'skus' | 'specDimensions'>, selection: SpecSelection): Sku | undefined {
+export function findSku<S extends Sku>(product: { skus: S[]; specDimensions: Specs['specDimensions'] }, selection: SpecSelection): S | undefined {
   if (product.specDimensions.length === 0) return product.skus[0];
   if (!product.specDimensions.every((d) => selection[d.name] !== undefined)) return undefined;
   return product.skus.find((s) => matches(s, selection));
@@ -20,7 +23,7 @@ export function findSku(product: Pick<ProductDetail, 'skus' | 'specDimensions'>,
  * Values for which this is false are shown disabled.
  */
 export function isValueAvailable(
-  product: Pick<ProductDetail, 'skus'>,
+  product: Pick<Specs, 'skus'>,
   selection: SpecSelection,
   dimension: string,
   value: string,
@@ -34,7 +37,7 @@ export function isValueAvailable(
  * no longer lead to an in-stock SKU together with the new one are dropped.
  */
 export function toggleValue(
-  product: Pick<ProductDetail, 'skus'>,
+  product: Pick<Specs, 'skus'>,
   selection: SpecSelection,
   dimension: string,
   value: string,
@@ -52,17 +55,12 @@ export function toggleValue(
 }
 
 /** Dimensions with a single value (and that value leading to stock) start chosen. */
-export function initialSelection(product: Pick<ProductDetail, 'skus' | 'specDimensions'>): SpecSelection {
+export function initialSelection(product: Specs): SpecSelection {
   const sel: SpecSelection = {};
   for (const d of product.specDimensions) {
     if (d.values.length === 1 && isValueAvailable(product, {}, d.name, d.values[0]!)) sel[d.name] = d.values[0]!;
   }
   return sel;
-}
-
-export function priceRange(product: Pick<ProductDetail, 'skus'>): { minFen: number; maxFen: number } {
-  const prices = product.skus.map((s) => s.priceFen);
-  return { minFen: Math.min(...prices), maxFen: Math.max(...prices) };
 }
 
 /** Upper bound of the quantity stepper for a SKU: its stock, capped by the per-line limit. */

@@ -112,6 +112,10 @@ export function cartLine(skuId: string, over: Partial<CartLineView> = {}): CartL
     quantity: 1,
     selected: false,
     unitPriceFen: 1000,
+    priceLabel: null,
+    crossedOutFen: null,
+    priceNote: null,
+    flashEndsAt: null,
     addedPriceFen: 1000,
     stock: 10,
     state: 'OK',
@@ -126,6 +130,12 @@ export function cart(lines: CartLineView[]): CartView {
     lines,
     selectedCount: sel.length,
     selectedTotalFen: sel.reduce((n, l) => n + l.unitPriceFen * l.quantity, 0),
+    subtotalFen: sel.reduce((n, l) => n + l.unitPriceFen * l.quantity, 0),
+    shippingFen: 0,
+    savedFen: 0,
+    savings: [],
+    progress: [],
+    shipping: { feeFen: 1000, freeFromFen: 9900, text: '运费 ¥10，满 ¥99 包邮', estimate: '付款后 48 小时内发货' },
   };
 }
 

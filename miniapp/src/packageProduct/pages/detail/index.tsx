@@ -8,10 +8,11 @@ import { Cart } from '@nutui/icons-react-taro';
 import { resolveAsset } from '../../../api/assets';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { useShop } from '../../../store';
-import { formatCount, formatFen, formatFenRange } from '../../../utils/format';
+import { formatCount, formatFen } from '../../../utils/format';
 import { PAGES, goLogin, withQuery } from '../../../utils/nav';
-import { clampQuantity, findSku, initialSelection, maxQuantity, priceRange, selectionText, type SpecSelection } from '../../../utils/sku';
-import { SpecSheet, type SpecSheetMode } from '../../components/SpecSheet';
+import { clampQuantity, findSku, initialSelection, maxQuantity, selectionText, type SpecSelection } from '../../../utils/sku';
+import { SpecSheet, dealProduct, type SpecSheetMode } from '../../components/SpecSheet';
+import { PriceArea, PromotionsArea } from '../../components/PriceArea';
 import { BackHome } from '../../../components/BackHome';
 import { Description } from '../../components/Description';
 import { FavoriteButton } from '../../components/Favorite';
@@ -19,6 +20,9 @@ import { Guarantees } from '../../components/Guarantees';
 import { ServiceButton } from '../../components/Service';
 import { ShareButton } from '../../components/Share';
 import './index.scss';
+
+/** What starting a group costs at least: the leader's price (the group price when the deal has none). */
+const dealLeaderMinFen = (deal: { skus: { leaderPriceFen: number }[] }) => Math.min(...deal.skus.map((s) => s.leaderPriceFen));
 
 export default function ProductDetailPage() {
   const { params } = useRouter();
@@ -67,10 +71,21 @@ export default function ProductDetailPage() {
   }
 
   const sku = findSku(product, selection);
-  const range = priceRange(product);
   const unavailable = !product.onShelf || product.stock === 0;
 
-  const openSheet = (mode: SpecSheetMode, group = false) => setSheet({ visible: true, mode, group });
+  const openSheet = (mode: SpecSheetMode, group = false) => {
+    // The group sheet offers only the deal's specs: a choice outside the deal starts over.
+    if (group && deal && sku && !deal.skus.some((d) => d.skuId === sku.id)) setSelection(initialSelection(dealProduct(product, deal)));
+    setSheet({ visible: true, mode, group });
+  };
+  const groupSheet = sheet.group && deal ? deal : undefined;
+  /** 去参团 from the group sheet: the group closest to full. */
+  const onJoinGroup = () => {
+    const open = deal ? [...joinableGroups(deal, serverNow)].sort((a, b) => a.seatsLeft - b.seatsLeft) : [];
+    if (!open[0]) return;
+    setSheet((v) => ({ ...v, visible: false }));
+    void Taro.navigateTo({ url: withQuery(PAGES.groupLanding, { t: open[0].token }) });
+  };
   const changeSelection = (s: SpecSelection) => {
     setSelection(s);
     setQuantity((q) => clampQuantity(q, maxQuantity(findSku(product, s))));
@@ -171,17 +186,14 @@ export default function ProductDetailPage() {
 
       <View className="card product__info">
         <View className="row row--between">
-          <View>
-            <Text className="price price--large e2e-product-price">{formatFenRange(range.minFen, range.maxFen)}</Text>
-            {product.originalPriceFen !== null && product.originalPriceFen > range.minFen && (
-              <Text className="price--origin">{formatFen(product.originalPriceFen)}</Text>
-            )}
-          </View>
-          <Text className="muted">已售 {formatCount(product.sales)}</Text>
+          <PriceArea product={product} sku={sku} />
+          <Text className="muted product__sales">已售 {formatCount(product.sales)}</Text>
         </View>
         <View className="product__title e2e-product-title">{product.title}</View>
         {product.subtitle && <View className="product__subtitle">{product.subtitle}</View>}
       </View>
+
+      <PromotionsArea product={product} onClaimed={() => void loadProduct(id, true)} />
 
       <View className="card product__spec row row--between e2e-open-spec" onClick={() => openSheet('both')}>
         <Text className="muted product__spec-label">规格</Text>
@@ -193,6 +205,9 @@ export default function ProductDetailPage() {
         <View className="card product__groups e2e-group-deal" data-campaign-id={deal.campaignId}>
           <View className="card__title">
             {deal.groupSize}人团 · 拼团价 <Text className="price">{formatFen(dealMinPriceFen(deal) ?? 0)}</Text> 起
+            {dealLeaderMinFen(deal) < (dealMinPriceFen(deal) ?? 0) && (
+              <Text className="product__leader e2e-group-leader-price"> · 团长价 {formatFen(dealLeaderMinFen(deal))} 起</Text>
+            )}
           </View>
           {joinableGroups(deal, serverNow).length === 0 && <View className="muted">暂无可参加的团，快来发起拼团吧</View>}
           {joinableGroups(deal, serverNow)
@@ -235,11 +250,11 @@ export default function ProductDetailPage() {
           <View className="row grow">
             <View className="btn btn--orange grow product__bar-price e2e-buy-now" onClick={() => openSheet('buy')}>
               <Text>单独购买</Text>
-              <Text className="product__bar-sub">{formatFen(range.minFen)}</Text>
+              <Text className="product__bar-sub">{formatFen(product.priceBand.minFen)}</Text>
             </View>
             <View className="btn grow product__bar-price e2e-start-group" onClick={() => openSheet('buy', true)}>
               <Text>发起拼团</Text>
-              <Text className="product__bar-sub">{formatFen(dealMinPriceFen(deal) ?? range.minFen)}</Text>
+              <Text className="product__bar-sub e2e-start-group-price">{formatFen(dealLeaderMinFen(deal))}</Text>
             </View>
           </View>
         ) : (
@@ -255,7 +270,7 @@ export default function ProductDetailPage() {
       </View>
 
       <SpecSheet
-        product={product}
+        product={groupSheet ? dealProduct(product, groupSheet) : product}
         visible={sheet.visible}
         mode={sheet.mode}
         selection={selection}
@@ -266,6 +281,11 @@ export default function ProductDetailPage() {
         onClose={() => setSheet((v) => ({ ...v, visible: false }))}
         onAddToCart={onAddToCart}
         onBuyNow={onBuyNow}
+        group={
+          groupSheet
+            ? { deal: groupSheet, canJoin: joinableGroups(groupSheet, serverNow).length > 0, onStart: onStartGroup, onJoin: onJoinGroup }
+            : undefined
+        }
       />
     </View>
   );
