@@ -12,7 +12,7 @@ export interface FavoriteItem {
   createdAt: number;
 }
 
-export type AddFavoriteResult = 'added' | 'already' | 'limit' | 'no_product' | 'busy';
+type AddFavoriteResult = 'added' | 'already' | 'limit' | 'no_product' | 'busy';
 
 function clean(item: Record<string, unknown>): FavoriteItem {
   const { userId, productId, title, image, createdAt } = item as unknown as FavoriteItem;

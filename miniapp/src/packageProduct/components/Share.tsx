@@ -7,7 +7,7 @@ import { PAGES, withQuery } from '../../utils/nav';
 import './Share.scss';
 
 /** The product page's address in this H5 app (hash router), for whoever opens the copied link. */
-export function productPageUrl(productId: string): string {
+function productPageUrl(productId: string): string {
   const { origin, pathname } = window.location;
   return `${origin}${pathname}#${withQuery(PAGES.product, { id: productId })}`;
 }
