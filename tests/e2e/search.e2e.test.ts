@@ -31,6 +31,8 @@ describe('search in the H5 app', () => {
 
     // 首页 → the search box → the search page, typing straight away.
     await page.goto(`${stack.webUrl}/#/pages/index/index`);
+    // The first load of the app can be slow on a busy machine.
+    await visible(page, '.e2e-home-search').waitFor({ timeout: 60_000 });
     await visible(page, '.e2e-home-search').click();
     const input = visible(page, '.e2e-search-input input');
     await input.waitFor();
