@@ -8,7 +8,7 @@ import type { ShopState, StoreDeps } from './types';
 
 export type { ShopState } from './types';
 export { feedKey, EMPTY_FEED, type FeedQuery, type Feed } from './slices/catalog';
-export { allSelected, cartBadgeCount, canCheckout, selectableLines } from './slices/cart';
+export { allSelected, cartBadgeCount, canCheckout, invalidLines, selectableLines } from './slices/cart';
 export { pickDefaultAddress } from './slices/address';
 export { couponSummary, isSettledRefusal } from './slices/checkout';
 export { leftPendingPayment, refundsSettled } from './slices/orders';

@@ -7,7 +7,7 @@ import { MAX_QUANTITY_PER_LINE } from '@shop/shared/src/quote';
 import { resolveAsset } from '../../api/assets';
 import { EmptyState, ListSkeleton } from '../../components/States';
 import { useCartBadge } from '../../components/useCartBadge';
-import { allSelected, canCheckout, selectableLines, useShop } from '../../store';
+import { allSelected, canCheckout, invalidLines, selectableLines, useShop } from '../../store';
 import { formatFen } from '../../utils/format';
 import { PAGES, goLogin, withQuery } from '../../utils/nav';
 import './index.scss';
@@ -58,16 +58,25 @@ function CartLine({ line, busy }: { line: CartLineView; busy: boolean }) {
             {line.state === 'INSUFFICIENT_STOCK' && <Text className="muted cart-line__diff">仅剩 {line.stock} 件</Text>}
           </View>
         )}
+        {line.priceNote && <View className="muted cart-line__note e2e-cart-line-note">{line.priceNote}</View>}
         <View className="cart-line__foot">
-          <Text className="price">{formatFen(line.unitPriceFen)}</Text>
-          {line.state !== 'OFF_SHELF' && line.state !== 'OUT_OF_STOCK' ? (
+          <View className="cart-line__price">
+            {line.priceLabel && <Text className="tag cart-line__label e2e-cart-line-label">{line.priceLabel}</Text>}
+            <Text className="price e2e-cart-line-price">{formatFen(line.unitPriceFen)}</Text>
+            {line.crossedOutFen !== null && <Text className="price--origin">{formatFen(line.crossedOutFen)}</Text>}
+          </View>
+          {line.purchasable || line.state === 'INSUFFICIENT_STOCK' ? (
             <InputNumber
+              className="e2e-cart-qty"
               value={line.quantity}
               min={1}
               max={maxQty}
               disabled={busy}
-              readOnly
-              onChange={(v) => setLineQuantity(line.skuId, Number(v))}
+              // Typing applies on leaving the box; the steppers at once.
+              onChange={(v, e) => {
+                if ((e as { type?: string } | undefined)?.type === 'input') return;
+                void setLineQuantity(line.skuId, Math.min(Math.max(1, Math.floor(Number(v)) || 1), maxQty));
+              }}
             />
           ) : (
             <Text className="muted">x{line.quantity}</Text>
@@ -86,7 +95,7 @@ export default function CartPage() {
   const cart = useShop((s) => s.cart);
   const status = useShop((s) => s.cartStatus);
   const busySku = useShop((s) => s.cartBusySku);
-  const { fetchCart, selectAll } = useShop.getState();
+  const { fetchCart, selectAll, clearInvalidLines, setActiveCategory } = useShop.getState();
   useCartBadge();
 
   useDidShow(() => {
@@ -123,6 +132,12 @@ export default function CartPage() {
     );
   }
 
+  const invalid = invalidLines(cart);
+  const valid = cart.lines.filter((l) => !invalid.includes(l));
+  const goAddOn = (categoryId: string | null) => {
+    setActiveCategory(categoryId);
+    void Taro.switchTab({ url: PAGES.category });
+  };
   const everySelected = allSelected(cart);
   const hasSelectable = selectableLines(cart).length > 0;
   const ok = canCheckout(cart);
@@ -139,11 +154,39 @@ export default function CartPage() {
 
   return (
     <View className="page page--with-bar cart">
+      {cart.progress.length > 0 && (
+        <View className="cart__progress">
+          {cart.progress.map((p) => (
+            <View className="cart__progress-row e2e-cart-progress" key={p.campaignId}>
+              <Text className="tag cart__progress-tag">{p.name}</Text>
+              <Text className="grow cart__progress-text">{p.text}</Text>
+              {!p.reached || p.text.includes('再买') ? (
+                <Text className="cart__progress-go e2e-cart-add-on" onClick={() => goAddOn(p.categoryId)}>
+                  去凑单 ›
+                </Text>
+              ) : null}
+            </View>
+          ))}
+        </View>
+      )}
       <View className="cart__list">
-        {cart.lines.map((l) => (
+        {valid.map((l) => (
           <CartLine key={l.skuId} line={l} busy={busySku === l.skuId || busySku === '*'} />
         ))}
       </View>
+      {invalid.length > 0 && (
+        <View className="cart__invalid e2e-cart-invalid">
+          <View className="row row--between cart__invalid-head">
+            <Text>失效商品 {invalid.length} 件</Text>
+            <Text className="cart__invalid-clear e2e-cart-clear-invalid" onClick={() => void clearInvalidLines()}>
+              清空失效商品
+            </Text>
+          </View>
+          {invalid.map((l) => (
+            <CartLine key={l.skuId} line={l} busy={busySku === l.skuId || busySku === '*'} />
+          ))}
+        </View>
+      )}
       <View className="bottom-bar cart-bar" style={TAB_PAGE_BAR_STYLE}>
         <View className="cart-bar__all e2e-cart-select-all">
           <Checkbox
@@ -154,8 +197,16 @@ export default function CartPage() {
           />
         </View>
         <View className="cart-bar__total grow">
-          <Text>合计：</Text>
-          <Text className="price price--large e2e-cart-total">{formatFen(cart.selectedTotalFen)}</Text>
+          <View>
+            <Text>合计：</Text>
+            <Text className="price price--large e2e-cart-total">{formatFen(cart.selectedTotalFen)}</Text>
+          </View>
+          {cart.selectedCount > 0 && (
+            <View className="cart-bar__sub">
+              {cart.savedFen > 0 && <Text className="cart-bar__saved e2e-cart-saved">已优惠 {formatFen(cart.savedFen)} </Text>}
+              <Text className="muted e2e-cart-shipping">{cart.shippingFen > 0 ? `含运费 ${formatFen(cart.shippingFen)}` : '免运费'}</Text>
+            </View>
+          )}
         </View>
         <View className={`btn e2e-checkout ${ok ? '' : 'btn--disabled'}`} onClick={goCheckout}>
           去结算{cart.selectedCount > 0 ? `(${cart.selectedCount})` : ''}

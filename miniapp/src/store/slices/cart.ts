@@ -14,12 +14,19 @@ export interface CartSlice {
   /** Selects every purchasable line, or clears every selection. */
   selectAll(selected: boolean): Promise<void>;
   removeLine(skuId: string): Promise<void>;
+  /** 清空失效商品: removes every line that can no longer be bought (off-shelf, sold out, spec gone). */
+  clearInvalidLines(): Promise<void>;
   resetCart(): void;
 }
 
 /** Lines the shopper may tick: only those the server says can be checked out. */
 export function selectableLines(cart: CartView | null): CartLineView[] {
   return cart?.lines.filter((l) => l.purchasable) ?? [];
+}
+
+/** Lines that can no longer be bought at all (off-shelf, sold out, spec gone), shown apart under 失效商品. */
+export function invalidLines(cart: CartView | null): CartLineView[] {
+  return cart?.lines.filter((l) => l.state === 'OFF_SHELF' || l.state === 'OUT_OF_STOCK' || l.state === 'SPEC_GONE') ?? [];
 }
 
 /** Ticked lines that can no longer be bought. */
@@ -116,6 +123,18 @@ export const cartSlice: Slice<CartSlice> = (set, get, deps) => {
     async removeLine(skuId) {
       await mutate(skuId, () => deps.api.call('removeCartLine', { params: { skuId } }))
         .then(() => deps.toast('已删除', 'success'))
+        .catch(() => undefined);
+    },
+
+    async clearInvalidLines() {
+      const gone = invalidLines(get().cart).map((l) => l.skuId);
+      if (gone.length === 0) return;
+      await mutate(null, async () => {
+        let cart = get().cart!;
+        for (const skuId of gone) cart = await deps.api.call('removeCartLine', { params: { skuId } });
+        return cart;
+      })
+        .then(() => deps.toast('已清空失效商品', 'success'))
         .catch(() => undefined);
     },
 
