@@ -8,6 +8,7 @@ import { benchCheckout } from './checkout';
 import { benchCold } from './cold';
 import { benchGroupHotspot } from './group-hotspot';
 import { benchNotify } from './notify';
+import { benchPoints } from './points';
 import { benchQuote } from './quote';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   cold: benchCold,
   'group-hotspot': benchGroupHotspot,
   notify: benchNotify,
+  points: benchPoints,
   quote: benchQuote,
 };
 
