@@ -98,6 +98,7 @@ export function product(id: string, over: Partial<ProductSummary> = {}): Product
     sales: 5,
     stock: 10,
     createdAt: 1,
+    tags: [],
     ...over,
   };
 }
