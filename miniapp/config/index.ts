@@ -41,7 +41,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       828: 1.81 / 2,
     },
     sourceRoot: 'src',
-    outputRoot: taroEnv === 'h5' ? 'dist/h5' : `dist/${taroEnv ?? 'weapp'}`,
+    // SHOP_H5_OUT: a build of its own (npm run lighthouse), so a concurrent build of dist/h5 cannot pull files away.
+    outputRoot: taroEnv === 'h5' ? (process.env.SHOP_H5_OUT ?? 'dist/h5') : `dist/${taroEnv ?? 'weapp'}`,
     plugins: ['@tarojs/plugin-html'],
     defineConstants: buildConstants(taroEnv),
     alias: {
