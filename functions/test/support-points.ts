@@ -49,7 +49,7 @@ export async function paidOrder(userId: string, paidFen: number, paidAt: number,
   return order;
 }
 
-export function paidChange(order: Record<string, unknown>) {
+function paidChange(order: Record<string, unknown>) {
   return { previous: { ...order, status: 'PENDING_PAYMENT' }, next: { ...order, type: 'order' } };
 }
 

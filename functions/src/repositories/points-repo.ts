@@ -19,7 +19,7 @@ import { keys } from './keys';
 import { transact, TransactionRefused, type LabelledItem } from './transactions';
 import type { CouponItem } from './coupon-repo';
 
-export type EntrySource =
+type EntrySource =
   | 'ORDER'
   | 'RELEASE'
   | 'CHECKIN'
@@ -69,7 +69,7 @@ export interface PointsBalance {
   shortfall: number;
 }
 
-export type LotStatus = 'AVAILABLE' | 'EXPIRED' | 'PENDING' | 'RELEASED';
+type LotStatus = 'AVAILABLE' | 'EXPIRED' | 'PENDING' | 'RELEASED';
 
 export interface PointsLot {
   lotId: string;
@@ -100,8 +100,8 @@ export interface MemberItem {
 }
 
 const EMPTY_BALANCE: PointsBalance = { available: 0, pending: 0, lifetime: 0, spent: 0, expired: 0, reversed: 0, shortfall: 0 };
-export const monthLotId = (month: string) => `M#${month}`;
-export const pendingLotId = (orderId: string) => `P#${orderId}`;
+const monthLotId = (month: string) => `M#${month}`;
+const pendingLotId = (orderId: string) => `P#${orderId}`;
 const bucket = (month: string) => month.replace('-', '');
 
 function strip<T>(item: Record<string, unknown> | undefined): T | null {

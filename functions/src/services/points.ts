@@ -98,7 +98,7 @@ async function award(args: {
  * A paid order earns paid fen × rate × level multiplier × live campaign multiplier, pending until `pendingDays` after
  * payment (a job then makes it available); the order's spend counts towards the level at once. Once per order.
  */
-export async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | 'not-paid'> {
+async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | 'not-paid'> {
   if (!order.paidAt || !order.paidFen) return 'not-paid';
   const businessId = `ORDER#${order.id}`;
   if (await pointsRepo.entry(order.userId, businessId)) return 'replayed';
@@ -183,7 +183,7 @@ export function awardFeedback(userId: string, feedbackId: string, now: number): 
  * shortfall (recorded; the balance never goes below 0). Spend net of refunds moves the growth. Points spent on the
  * order come back in the same proportion. Once per refund (REVERSAL#<no>, RETURN#<no>).
  */
-export async function reverseForRefund(refund: RefundItem, now: number): Promise<'reversed' | 'replayed' | 'none'> {
+async function reverseForRefund(refund: RefundItem, now: number): Promise<'reversed' | 'replayed' | 'none'> {
   if (refund.paymentTransactionId || refund.paidTwice) return 'none';
   const order = await orderRepo.get(refund.orderId);
   if (!order || !order.paidFen) return 'none';

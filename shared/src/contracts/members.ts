@@ -6,7 +6,7 @@ const Level = z.enum(MEMBER_LEVELS);
 const Count = z.number().int().nonnegative();
 
 /** One tier as the 会员中心 shows it: its threshold and every benefit it has (inherited ones included). */
-export const TierView = z.object({
+const TierView = z.object({
   level: Level,
   /** 普通 / 银卡 / 金卡 / 白金 / 钻石 */
   name: Label,
@@ -17,7 +17,6 @@ export const TierView = z.object({
   discountPercent: z.number().int().min(0).max(100),
   freeShipping: z.boolean(),
 });
-export type TierView = z.infer<typeof TierView>;
 
 export const TiersResponse = z.object({ tiers: z.array(TierView).max(10) });
 export type TiersResponse = z.infer<typeof TiersResponse>;
@@ -44,7 +43,7 @@ export type MemberView = z.infer<typeof MemberView>;
 export const PointsHistoryQuery = z.object({ cursor: Cursor, limit: z.coerce.number().int().min(1).max(50).default(20) });
 
 /** One line of 积分明细: the change, its plain reason, when. */
-export const PointsEntryView = z.object({
+const PointsEntryView = z.object({
   id: Ref,
   /** + for earned / returned, − for spent / expired / reversed (available and pending together). */
   points: z.number().int(),
@@ -53,7 +52,6 @@ export const PointsEntryView = z.object({
   reason: Title,
   at: EpochMs,
 });
-export type PointsEntryView = z.infer<typeof PointsEntryView>;
 export const PointsHistoryPage = page(PointsEntryView);
 export type PointsHistoryPage = z.infer<typeof PointsHistoryPage>;
 
@@ -76,7 +74,7 @@ export const CheckInView = z.object({
 });
 export type CheckInView = z.infer<typeof CheckInView>;
 
-export const MallItemView = z.object({
+const MallItemView = z.object({
   id: Ref,
   name: Label,
   description: z.string().max(200),
@@ -88,7 +86,6 @@ export const MallItemView = z.object({
   /** Why this shopper cannot redeem it now (积分不足, 已兑完, 仅限金卡及以上会员…); empty when they can. */
   refusal: Label,
 });
-export type MallItemView = z.infer<typeof MallItemView>;
 export const MallResponse = z.object({ items: z.array(MallItemView).max(200), available: Count });
 export type MallResponse = z.infer<typeof MallResponse>;
 

@@ -64,7 +64,7 @@ const DEFAULT_TIERS: z.input<typeof TierSchema>[] = [
 ];
 
 /** Sources of points that earn (each has its own daily cap). */
-export const EARN_SOURCES = ['ORDER', 'CHECKIN', 'INVITE', 'REVIEW', 'FEEDBACK'] as const;
+const EARN_SOURCES = ['ORDER', 'CHECKIN', 'INVITE', 'REVIEW', 'FEEDBACK'] as const;
 export type EarnSource = (typeof EARN_SOURCES)[number];
 
 const MallItemSchema = z
@@ -84,7 +84,6 @@ const MallItemSchema = z
   })
   .strict()
   .refine((i) => (i.kind === 'coupon') === Boolean(i.couponTemplateId), { message: '优惠券类商品须填写 couponTemplateId（礼品不填）' });
-export type MallItemConfig = z.output<typeof MallItemSchema>;
 
 export const MembersConfigSchema = z
   .object({

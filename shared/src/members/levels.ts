@@ -2,7 +2,7 @@
  * Member levels: a tier is reached by paid spend net of refunds OR by invited members who made a first paid order;
  * benefits are inherited upward (a tier has every benefit of the tiers below it unless it sets one again).
  */
-import { MEMBER_LEVEL_NAMES, MEMBER_LEVELS, type MemberLevel } from '../campaigns/schema';
+import { MEMBER_LEVELS, type MemberLevel } from '../campaigns/schema';
 import type { MembersConfig, TierBenefits, TierConfig } from './config';
 
 export interface Growth {
@@ -70,5 +70,3 @@ export function benefitLabels(b: TierBenefits): string[] {
     return text ? [text] : [];
   });
 }
-
-export const levelName = (level: MemberLevel) => MEMBER_LEVEL_NAMES[level];
