@@ -14,7 +14,7 @@ let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 
 beforeAll(async () => {
-  stack = await startStack({ dataDir: null, web: true, rebuildH5: true, jobs: false });
+  stack = await startStack({ dataDir: null, web: true, rebuildH5: false, jobs: false });
   browser = await openBrowser();
 });
 afterAll(async () => {
