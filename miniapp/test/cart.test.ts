@@ -1,8 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { allSelected, canCheckout, cartBadgeCount } from '../src/store/slices/cart';
+import { allSelected, canCheckout, cartBadgeCount, invalidLines } from '../src/store/slices/cart';
 import { LOGIN, cart, cartLine, fail, makeStore, ok } from './support/fakes';
 
 describe('cart slice', () => {
+  it('groups off-shelf, sold-out and spec-gone lines as 失效 and 清空失效商品 removes exactly those', async () => {
+    const mixed = [
+      cartLine('s-ok'),
+      cartLine('s-short', { state: 'INSUFFICIENT_STOCK', purchasable: false, quantity: 5, stock: 2 }),
+      cartLine('s-off', { state: 'OFF_SHELF', purchasable: false }),
+      cartLine('s-sold', { state: 'OUT_OF_STOCK', purchasable: false }),
+      cartLine('s-spec', { state: 'SPEC_GONE', purchasable: false }),
+    ];
+    let left = mixed;
+    const s = makeStore({
+      login: () => ok(LOGIN),
+      getCart: () => ok(cart(left)),
+      removeCartLine: (req) => {
+        left = left.filter((l) => !req.url.endsWith(`/${l.skuId}`));
+        return ok(cart(left));
+      },
+    });
+    await s.store.getState().loginWithCode('c');
+    await s.store.getState().fetchCart();
+    expect(invalidLines(s.store.getState().cart).map((l) => l.skuId)).toEqual(['s-off', 's-sold', 's-spec']);
+    await s.store.getState().clearInvalidLines();
+    expect(s.store.getState().cart!.lines.map((l) => l.skuId)).toEqual(['s-ok', 's-short']);
+    expect(invalidLines(s.store.getState().cart)).toEqual([]);
+  });
+
   const lines = [
     cartLine('s-ok', { selected: true, quantity: 2 }),
     cartLine('s-price', { state: 'PRICE_CHANGED', unitPriceFen: 900, addedPriceFen: 1000 }),
