@@ -115,7 +115,7 @@ describe('group-buy in the H5 app', () => {
       await el.waitFor();
       if (!((await el.getAttribute('class')) ?? '').includes('spec-value--chosen')) await el.click();
     }
-    await visible(a, '.e2e-spec-buy-now').click();
+    await visible(a, '.e2e-spec-start-group').click();
     await orderAndPay(a, shot, 'a');
     await expect.poll(() => groupStatus(a), { timeout: 30_000 }).toBe('OPEN');
     expect(await visible(a, '.e2e-group-seats').getAttribute('data-seats')).toBe('2');
