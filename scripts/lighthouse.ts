@@ -87,7 +87,14 @@ async function main(): Promise<void> {
       };
       problems[name] = Object.values(lhr.audits)
         .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual')
-        .map((a) => `${a.id}: ${a.title}${a.displayValue ? ` (${a.displayValue})` : ''}`);
+        .map((a) => {
+          // For accessibility findings, the elements Lighthouse names (what to fix).
+          const items = ((a.details as { items?: { node?: { snippet?: string; explanation?: string } }[] } | undefined)?.items ?? [])
+            .map((i) => i.node?.snippet)
+            .filter(Boolean)
+            .slice(0, 6);
+          return `${a.id}: ${a.title}${a.displayValue ? ` (${a.displayValue})` : ''}${items.length ? `\n      ${items.join('\n      ')}` : ''}`;
+        });
     }
     if (args.has('--verbose')) for (const [name, list] of Object.entries(problems)) log(`${name}:\n  ${list.join('\n  ')}`);
     process.stdout.write(`${JSON.stringify({ pages: out })}\n`);

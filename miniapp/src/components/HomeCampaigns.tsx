@@ -37,6 +37,14 @@ function openBanner(b: CampaignBanner) {
 /** The live campaigns' banners, from the server; nothing at all when there are none. */
 export function CampaignBanners() {
   const banners = useShop((s) => s.banners);
+  const status = useShop((s) => s.campaignsStatus);
+  // The banner's room is kept while the campaigns load, so what is below does not jump when they arrive.
+  if (banners.length === 0 && (status === 'idle' || status === 'loading'))
+    return (
+      <View className="home-banners">
+        <View className="home-banners__swiper home-banners__placeholder" />
+      </View>
+    );
   if (banners.length === 0) return null;
   return (
     <View className="home-banners">
@@ -81,7 +89,7 @@ function FlashItem({ item, at }: { item: FlashSaleItem; at: number }) {
       data-phase={phase}
       onClick={() => openProduct(item.productId)}
     >
-      <Image className="flash-item__image" src={resolveAsset(item.image)} mode="aspectFill" lazyLoad ariaLabel={item.title} />
+      <Image className="flash-item__image" src={resolveAsset(item.image)} mode="aspectFill" lazyLoad ariaLabel={item.title} imgProps={{ alt: item.title }} />
       <View className="flash-item__body">
         <View className="flash-item__title ellipsis-2 e2e-title">{item.title}</View>
         <View className="flash-item__prices">
@@ -115,7 +123,10 @@ export function FlashSales() {
   const offset = useShop((s) => s.serverOffsetMs);
   const now = useTicker(items.length > 0);
   const at = serverTime(now, offset);
+  const status = useShop((s) => s.campaignsStatus);
   const shown = items.filter((i) => flashState(i, at).phase !== 'ended');
+  // Room for the list while the campaigns load (as for the banners): the feed below does not jump.
+  if (shown.length === 0 && (status === 'idle' || status === 'loading')) return <View className="home-flash home-flash--placeholder" />;
   if (shown.length === 0) return null;
   return (
     <View className="home-flash">
