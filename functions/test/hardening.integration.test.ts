@@ -6,6 +6,7 @@ import { sandboxWechatPay } from '../src/providers/wechat-pay';
 import { MAX_BODY_BYTES } from '../src/lib/http';
 import * as addresses from '../src/handlers/addresses';
 import * as catalog from '../src/handlers/catalog';
+import * as searchHandlers from '../src/handlers/search';
 import * as orders from '../src/handlers/orders';
 import * as sandbox from '../src/handlers/sandbox';
 
@@ -92,7 +93,7 @@ describe('list cursors: a malformed, forged or oversized cursor is a 400, never 
   it('pages through the catalog listing and search, and refuses bad catalog cursors', async () => {
     for (const [handler, query] of [
       [catalog.listProducts, { categoryId: 'home', sort: 'price_asc' }],
-      [catalog.searchProducts, { q: '测试商品 hard', sort: 'price_asc' }],
+      [searchHandlers.searchProducts, { q: '测试商品 hard', sort: 'price_asc' }],
     ] as const) {
       const ids: string[] = [];
       let cursor: string | undefined;

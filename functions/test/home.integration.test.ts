@@ -4,6 +4,7 @@ import { call } from '../../tests/support/http';
 import { testProduct } from '../../tests/support/shop';
 import * as campaigns from '../src/handlers/campaigns';
 import * as catalog from '../src/handlers/catalog';
+import * as searchHandlers from '../src/handlers/search';
 
 /** Five products of their own, each in one deal or none, so every tag has a reason and a product without it. */
 const YAML = `
@@ -88,7 +89,7 @@ describe('首页', () => {
       // A flash sale for gold members only tags nothing: a card is the same for every shopper.
       'p-home-plain': [],
     });
-    const found = await call(catalog.searchProducts, { query: { q: '测试商品', limit: '50' } });
+    const found = await call(searchHandlers.searchProducts, { query: { q: '测试商品', limit: '50' } });
     expect(found.status).toBe(200);
     expect(tagsOf(found.body.items)['p-home-flash']).toEqual(['秒杀']);
   });

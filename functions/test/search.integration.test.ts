@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { campaignFolder, freshTable } from '../../tests/support/table';
 import { call } from '../../tests/support/http';
 import { putProduct, seedDemoData } from '../../scripts/seed/seed';
-import * as catalog from '../src/handlers/catalog';
+import * as searchHandlers from '../src/handlers/search';
 
 /** The search and suggest routes through their handlers, over the demo catalog on DynamoDB Local. */
 
@@ -16,7 +16,7 @@ interface Summary {
   stock: number;
 }
 
-const search = (query: Record<string, string>) => call(catalog.searchProducts, { query });
+const search = (query: Record<string, string>) => call(searchHandlers.searchProducts, { query });
 const ids = (r: { body: { items: Summary[] } }) => r.body.items.map((p) => p.id);
 
 /** Every page of a search, following nextCursor. */
@@ -147,14 +147,14 @@ describe('nothing found', () => {
 describe('suggestions and 热门搜索', () => {
   it('suggests 螺蛳粉 for its pinyin and initials while typing', async () => {
     for (const q of ['lsf', 'luosi', '螺狮']) {
-      const r = await call(catalog.suggest, { query: { q } });
+      const r = await call(searchHandlers.suggest, { query: { q } });
       expect(r.status).toBe(200);
       expect(r.body.suggestions[0], q).toBe('螺蛳粉');
     }
   });
 
   it('answers an empty text with the operators’ words first, then the top sellers', async () => {
-    const r = await call(catalog.suggest, { query: {} });
+    const r = await call(searchHandlers.suggest, { query: {} });
     expect(r.body.suggestions.slice(0, 2)).toEqual(['年货节', '蓝牙耳机']);
     expect(r.body.suggestions).toContain('螺蛳粉');
     expect(new Set(r.body.suggestions).size).toBe(r.body.suggestions.length);
@@ -176,7 +176,7 @@ describe('bad input is a 400 with a Chinese message', () => {
       expect(r.body.code).toBe('VALIDATION_FAILED');
       expect(r.body.message, JSON.stringify(query)).toMatch(CJK);
     }
-    const long = await call(catalog.suggest, { query: { q: 'a'.repeat(51) } });
+    const long = await call(searchHandlers.suggest, { query: { q: 'a'.repeat(51) } });
     expect(long.status).toBe(400);
     expect(long.body.message).toMatch(CJK);
   });

@@ -2,12 +2,9 @@ import { z } from 'zod';
 import { Slug } from '@shop/shared';
 import { route } from '../lib/http';
 import * as catalog from '../services/catalog';
-import * as search from '../services/search';
 
 export const categories = route('categories', () => catalog.listCategories());
 export const listProducts = route('listProducts', ({ query }) => catalog.listProducts(query));
-export const searchProducts = route('searchProducts', ({ query }) => search.searchProducts(query));
-export const suggest = route('suggest', ({ query }) => search.suggest(query.q));
 export const getProduct = route('getProduct', ({ params, userId, now }) => catalog.getProduct(params.productId, userId, now), {
   params: z.object({ productId: Slug }),
 });
