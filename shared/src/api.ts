@@ -49,6 +49,7 @@ export const API = {
 
   groupDeals: { method: 'GET', path: '/v1/groups/deals', auth: false, query: C.GroupDealsQuery, response: C.GroupDealsResponse },
   createGroupOrder: { method: 'POST', path: '/v1/groups/orders', auth: true, body: C.CreateGroupOrderRequest, response: C.OrderView },
+  groupQuote: { method: 'POST', path: '/v1/groups/quote', auth: true, body: C.GroupQuoteRequest, response: C.GroupQuoteView },
   groupLanding: { method: 'GET', path: '/v1/groups/landing/{token}', auth: false, response: C.GroupLandingResponse },
   myGroups: { method: 'GET', path: '/v1/groups/mine', auth: true, query: C.MyGroupsQuery, response: C.MyGroupsResponse },
   groupShare: { method: 'GET', path: '/v1/groups/{groupId}/share', auth: true, response: C.GroupShareResponse },

@@ -8,6 +8,7 @@ preloadCampaignConfig();
 
 export const groupDeals = route('groupDeals', ({ query, now }) => groups.groupDeals(query.productId, now));
 export const createGroupOrder = route('createGroupOrder', ({ userId, body, now }) => groups.createGroupOrder(userId, body, now), { status: 201 });
+export const groupQuote = route('groupQuote', ({ userId, body, now }) => groups.quoteGroupOrder(userId, body, now));
 export const groupLanding = route('groupLanding', ({ userId, params, now }) => groups.groupLanding(params.token, now, userId), {
   params: z.object({ token: z.string().regex(/^[A-Za-z0-9]{6,16}$/) }),
 });

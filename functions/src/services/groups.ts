@@ -30,10 +30,12 @@ import {
   type CreateGroupOrderRequest,
   type GroupDealCampaign,
   type GroupDealView,
+  type GroupQuoteView,
   type GroupLandingResponse,
   type GroupShareResponse,
   type MyGroupView,
   type OrderView,
+  type Quote,
 } from '@shop/shared';
 import { config } from '../lib/config';
 import { logger } from '../lib/http';
@@ -48,7 +50,8 @@ import { keys } from '../repositories/keys';
 import { orderRepo } from '../repositories/order-repo';
 import { addressSnapshot, type OrderItem, type ShippingAddress } from '../domain/order';
 import { userRepo } from '../repositories/user-repo';
-import { outOfStock, placeOrder, type PlacementKind } from './placement';
+import { outOfStock, placeOrder, type KeyLookup, type PlacementKind, type ResolvedLine } from './placement';
+import { shippingInfo } from './pricing';
 import { requestRefund, type RefundReason } from './refunds';
 import { sendGroupNotice, sendGroupNotices } from './group-notices';
 
@@ -71,6 +74,67 @@ async function groupOfToken(token: string): Promise<StoredGroup> {
   return g;
 }
 
+/** The terms that price a group order: the deal, its SKU and the group joined (none: the shopper starts one). */
+type GroupTerms = Pick<CreateGroupOrderRequest, 'campaignId' | 'skuId' | 'groupToken'>;
+
+/** A group order priced: one unit of the deal's SKU at the group (or leader) price, as a quote. */
+interface PricedGroup {
+  deal: GroupDealCampaign;
+  role: 'leader' | 'member';
+  joining: StoredGroup | null;
+  quote: Quote;
+  /** The shipping address read along, when one was named. */
+  address: ShippingAddress | null;
+}
+
+/**
+ * The one price step of a group order, for 确认拼团订单's quote and for placing the order: the live deal, the group
+ * joined (refused when it cannot take the shopper), the SKU on shelf and in stock, then quote() at the deal's price
+ * for the role. Reads the address and the checkout key (placement) in the same BatchGet as the SKU.
+ */
+async function priceGroup(
+  userId: string,
+  req: GroupTerms,
+  line: ResolvedLine,
+  now: number,
+  read: { addressId?: string; key?: KeyLookup } = {},
+): Promise<PricedGroup> {
+  const d = await liveDeal(req.campaignId, now);
+  if (!d.skus.some((s) => s.skuId === line.skuId)) throw new DomainError('SKU_NOT_FOUND');
+  let joining: StoredGroup | null = null;
+  if (req.groupToken) {
+    joining = await groupOfToken(req.groupToken);
+    if (joining.item.campaignId !== d.id) throw new DomainError('NOT_FOUND', '拼团不存在');
+    const blocker = joinBlocker(joining.group, userId, now);
+    if (blocker) throw new DomainError('ORDER_STATE_CONFLICT', GROUP_REFUSALS[blocker], { groupRefusal: blocker });
+  }
+  const role = joining ? 'member' : 'leader';
+  const addressKey = read.addressId ? keys.address(userId, read.addressId) : null;
+  const { skus, products, extra } = await catalogRepo.skusWithProducts([line], [...(addressKey ? [addressKey] : []), ...(read.key ? [read.key.key] : [])]);
+  read.key?.seen(extra as Record<string, unknown>[]);
+  const sku = skus.get(line.skuId);
+  const product = products.get(line.productId);
+  if (!sku || !product || sku.productId !== line.productId) throw new DomainError('SKU_NOT_FOUND', undefined, { skuId: line.skuId });
+  if (!product.onShelf) throw new DomainError('OFF_SHELF', `商品已下架：${product.title}`, { skuId: line.skuId });
+  if (sku.stock < line.quantity) throw outOfStock({ skuId: line.skuId, title: product.title, specText: sku.specText }, sku.stock);
+  let address: ShippingAddress | null = null;
+  if (addressKey) {
+    address = (extra.find((i) => keyId(i as { PK: string; SK: string }) === keyId(addressKey)) as ShippingAddress | undefined) ?? null;
+    if (!address) throw new DomainError('ADDRESS_NOT_FOUND');
+  }
+  const q = quote([
+    { productId: line.productId, skuId: line.skuId, title: product.title, specText: sku.specText, image: sku.image ?? product.images[0], unitPriceFen: groupPrice(d, line.skuId, role), quantity: line.quantity },
+  ]);
+  return { deal: d, role, joining, quote: q, address };
+}
+
+/** The one line of a group order: one unit of the deal's SKU. */
+async function groupLine(req: GroupTerms): Promise<ResolvedLine> {
+  const d = await deal(req.campaignId);
+  if (!d) throw new DomainError('NOT_FOUND', '拼团活动不存在或已结束');
+  return { productId: d.productId, skuId: req.skuId, quantity: 1 };
+}
+
 /**
  * A group order as a kind of the placement pipeline: one unit of the deal's SKU at the group (or leader) price, with
  * the deal's stock quota and the shopper's limit counted in the placing transaction. Its line comes from the request,
@@ -82,39 +146,16 @@ const groupOrder: PlacementKind<CreateGroupOrderRequest> = {
   clearsCart: false,
   terms: (req) => [req.campaignId, req.groupToken ?? null, req.inviter ?? null],
   async resolve(_userId, req) {
-    const d = await deal(req.campaignId);
-    if (!d) throw new DomainError('NOT_FOUND', '拼团活动不存在或已结束');
-    return [{ productId: d.productId, skuId: req.skuId, quantity: 1 }];
+    return [await groupLine(req)];
   },
   async price(userId, req, lines, now, key) {
-    const d = await liveDeal(req.campaignId, now);
     const [line] = lines;
-    if (!d.skus.some((s) => s.skuId === line.skuId)) throw new DomainError('SKU_NOT_FOUND');
-    let joining: StoredGroup | null = null;
-    if (req.groupToken) {
-      joining = await groupOfToken(req.groupToken);
-      if (joining.item.campaignId !== d.id) throw new DomainError('NOT_FOUND', '拼团不存在');
-      const blocker = joinBlocker(joining.group, userId, now);
-      if (blocker) throw new DomainError('ORDER_STATE_CONFLICT', GROUP_REFUSALS[blocker], { groupRefusal: blocker });
-    }
-    const role = joining ? 'member' : 'leader';
-    const addressKey = keys.address(userId, req.addressId);
-    const { skus, products, extra } = await catalogRepo.skusWithProducts([line], [addressKey, key.key]);
-    key.seen(extra as Record<string, unknown>[]);
-    const sku = skus.get(line.skuId);
-    const product = products.get(line.productId);
-    if (!sku || !product || sku.productId !== line.productId) throw new DomainError('SKU_NOT_FOUND', undefined, { skuId: line.skuId });
-    if (!product.onShelf) throw new DomainError('OFF_SHELF', `商品已下架：${product.title}`, { skuId: line.skuId });
-    if (sku.stock < line.quantity) throw outOfStock({ skuId: line.skuId, title: product.title, specText: sku.specText }, sku.stock);
-    const addr = extra.find((i) => keyId(i as { PK: string; SK: string }) === keyId(addressKey)) as ShippingAddress | undefined;
-    if (!addr) throw new DomainError('ADDRESS_NOT_FOUND');
-    const q = quote([
-      { productId: line.productId, skuId: line.skuId, title: product.title, specText: sku.specText, image: sku.image ?? product.images[0], unitPriceFen: groupPrice(d, line.skuId, role), quantity: line.quantity },
-    ]);
+    const { deal: d, role, joining, quote: q, address } = await priceGroup(userId, req, line, now, { addressId: req.addressId, key });
+    if (!address) throw new DomainError('ADDRESS_NOT_FOUND');
     const window = config().paymentWindowMs;
     return {
       quote: q,
-      address: addressSnapshot(addr),
+      address: addressSnapshot(address),
       // The group price is the deal's, not the list price: a list price edit does not refuse a group order.
       stock: [line],
       couponIds: [],
@@ -134,6 +175,37 @@ const groupOrder: PlacementKind<CreateGroupOrderRequest> = {
     };
   },
 };
+
+/**
+ * 确认拼团订单: what the order 确认开团 / 确认参团 places is charged (the line at the group or leader price, 运费,
+ * discounts, 实付), from the group order's own price step, so the page and the charge cannot differ.
+ */
+export async function quoteGroupOrder(userId: string, req: GroupTerms, now: number): Promise<GroupQuoteView> {
+  const { deal: d, role, quote: q } = await priceGroup(userId, req, await groupLine(req), now);
+  const [line] = q.lines;
+  const leaderPriceFen = distinctLeaderPriceFen(d, line.skuId);
+  return {
+    role,
+    priceLabel: role === 'leader' && leaderPriceFen !== null ? '团长价' : '拼团价',
+    memberPriceFen: role === 'leader' && leaderPriceFen !== null ? groupPrice(d, line.skuId, 'member') : null,
+    line: {
+      productId: line.productId,
+      skuId: line.skuId,
+      title: line.title,
+      specText: line.specText,
+      image: line.image,
+      unitPriceFen: line.unitPriceFen,
+      quantity: line.quantity,
+      lineTotalFen: line.lineTotalFen,
+    },
+    subtotalFen: q.subtotalFen,
+    shippingFen: q.shippingFen,
+    shipping: shippingInfo(),
+    discountFen: q.discountFen,
+    discounts: q.discounts,
+    payableFen: q.payableFen,
+  };
+}
 
 /**
  * Starts (no token) or joins (token) a group: an ordinary order at the group price, placed by the placement pipeline

@@ -54,6 +54,7 @@ export const ROUTES: RouteTable = {
 
   groupDeals: { method: 'GET', path: '/v1/groups/deals', auth: false },
   createGroupOrder: { method: 'POST', path: '/v1/groups/orders', auth: true },
+  groupQuote: { method: 'POST', path: '/v1/groups/quote', auth: true },
   groupLanding: { method: 'GET', path: '/v1/groups/landing/{token}', auth: false },
   myGroups: { method: 'GET', path: '/v1/groups/mine', auth: true },
   groupShare: { method: 'GET', path: '/v1/groups/{groupId}/share', auth: true },

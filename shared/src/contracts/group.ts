@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EpochMs, FenAmount, Id, Label, Ref, Slug, Title, Url } from './common';
 
 import { GROUP_STATUSES } from '../group-buy/types';
+import { ShippingInfo } from './catalog';
 
 const GroupStatusSchema = z.enum(GROUP_STATUSES);
 /** A group is named after its leader's order: `g` + the order's ULID. */
@@ -50,6 +51,39 @@ export const CreateGroupOrderRequest = z.object({
   remark: z.string().trim().max(100, '备注最多 100 字').default(''),
 });
 export type CreateGroupOrderRequest = z.infer<typeof CreateGroupOrderRequest>;
+
+/**
+ * 确认拼团订单's price: the order 确认开团 / 确认参团 would place for this deal, SKU and group (no token: start one),
+ * priced by the same step that places it.
+ */
+export const GroupQuoteRequest = CreateGroupOrderRequest.pick({ campaignId: true, skuId: true, groupToken: true });
+export type GroupQuoteRequest = z.infer<typeof GroupQuoteRequest>;
+export const GroupQuoteView = z.object({
+  role: z.enum(['leader', 'member']),
+  /** What the line's price is: 团长价 when the leader pays less than a joiner, else 拼团价. */
+  priceLabel: Label,
+  /** What a joiner pays, when a leader pays less (null: the same price for everyone). */
+  memberPriceFen: FenAmount.nullable(),
+  line: z.object({
+    productId: Slug,
+    skuId: Slug,
+    title: Title,
+    specText: Label,
+    image: Url,
+    unitPriceFen: FenAmount,
+    quantity: z.number().int().positive(),
+    lineTotalFen: FenAmount,
+  }),
+  subtotalFen: FenAmount,
+  shippingFen: FenAmount,
+  /** The shipping rule charged (运费 ¥10，满 ¥99 包邮). */
+  shipping: ShippingInfo,
+  discountFen: FenAmount,
+  discounts: z.array(z.object({ kind: Ref, label: Title, amountFen: FenAmount })),
+  /** 实付: what the order placed now is charged. */
+  payableFen: FenAmount,
+});
+export type GroupQuoteView = z.infer<typeof GroupQuoteView>;
 
 /** What anyone who opens a share link sees, logged in or not: never an openid, phone, address or full nickname. */
 export const GroupLandingResponse = z.object({
