@@ -89,7 +89,7 @@ function FlashItem({ item, at }: { item: FlashSaleItem; at: number }) {
       data-phase={phase}
       onClick={() => openProduct(item.productId)}
     >
-      <Image className="flash-item__image" src={resolveAsset(item.image)} mode="aspectFill" lazyLoad ariaLabel={item.title} imgProps={{ alt: item.title }} />
+      <Image className="flash-item__image" src={resolveAsset(item.image)} mode="aspectFill" lazyLoad ariaLabel={item.title} nativeProps={{ alt: item.title }} />
       <View className="flash-item__body">
         <View className="flash-item__title ellipsis-2 e2e-title">{item.title}</View>
         <View className="flash-item__prices">

@@ -28,7 +28,7 @@ function Tags({ tags }: { tags: ProductSummary['tags'] }) {
 export function ProductCard({ product }: { product: ProductSummary }) {
   return (
     <View className="product-card e2e-product-card" data-product-id={product.id} onClick={() => openProduct(product.id)}>
-      <Image className="product-card__image" src={resolveAsset(product.image)} mode="aspectFill" lazyLoad ariaLabel={product.title} imgProps={{ alt: product.title }} />
+      <Image className="product-card__image" src={resolveAsset(product.image)} mode="aspectFill" lazyLoad ariaLabel={product.title} nativeProps={{ alt: product.title }} />
       {product.stock === 0 && <View className="product-card__soldout">已售罄</View>}
       <View className="product-card__body">
         <View className="product-card__title ellipsis-2 e2e-title">{product.title}</View>
@@ -51,7 +51,7 @@ export function ProductCard({ product }: { product: ProductSummary }) {
 export function ProductRow({ product }: { product: ProductSummary }) {
   return (
     <View className="product-row e2e-product-card" data-product-id={product.id} onClick={() => openProduct(product.id)}>
-      <Image className="product-row__image" src={resolveAsset(product.image)} mode="aspectFill" lazyLoad ariaLabel={product.title} imgProps={{ alt: product.title }} />
+      <Image className="product-row__image" src={resolveAsset(product.image)} mode="aspectFill" lazyLoad ariaLabel={product.title} nativeProps={{ alt: product.title }} />
       <View className="product-row__body">
         <View>
           <View className="ellipsis-2 e2e-title">{product.title}</View>

@@ -16,7 +16,7 @@ const HOME_KEY = feedKey(HOME_FEED);
 function CategoryIcon({ category }: { category: Category }) {
   const icon = category.icon;
   if (/^(\/|https?:)/.test(icon) || /\.(png|jpe?g|svg|gif|webp)$/i.test(icon)) {
-    return <Image className="home-cat__icon" src={resolveAsset(icon)} mode="aspectFit" ariaLabel={category.name} imgProps={{ alt: category.name }} />;
+    return <Image className="home-cat__icon" src={resolveAsset(icon)} mode="aspectFit" ariaLabel={category.name} nativeProps={{ alt: category.name }} />;
   }
   return <View className="home-cat__icon home-cat__icon--text">{icon || category.name.slice(0, 1)}</View>;
 }
