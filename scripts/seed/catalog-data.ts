@@ -43,7 +43,7 @@ export interface SeedProduct {
   guarantees?: SeedGuarantee[];
 }
 
-export interface SeedGuarantee {
+interface SeedGuarantee {
   title: string;
   note: string;
 }
