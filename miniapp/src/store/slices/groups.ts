@@ -1,4 +1,4 @@
-import type { GroupDealView, GroupLandingResponse, GroupShareResponse, MyGroupView, OrderView } from '@shop/shared';
+import type { GroupDealView, GroupLandingResponse, GroupQuoteView, GroupShareResponse, MyGroupView, OrderView } from '@shop/shared';
 import { ApiError, BAD_RESPONSE_MESSAGE } from '../../api/errors';
 import type { LoadStatus, Slice } from '../types';
 import { clockOffset } from './campaigns';
@@ -72,6 +72,10 @@ export interface GroupsSlice {
   groupOrderKey: string;
   groupOrder: OrderView | null;
   groupSubmitting: boolean;
+  /** 确认拼团订单's price from the server (what 确认开团 / 确认参团 is charged), and why it could not be had. */
+  groupQuote: GroupQuoteView | null;
+  groupQuoteStatus: LoadStatus;
+  groupQuoteError: string | null;
 
   loadGroupDeals(productId: string): Promise<GroupDealView[]>;
   loadLanding(token: string): Promise<GroupLandingResponse | undefined>;
@@ -81,6 +85,8 @@ export interface GroupsSlice {
   startGroupOrder(): void;
   /** Creates the group order (or returns the one this visit created). Throws on failure. */
   submitGroupOrder(input: GroupOrderInput): Promise<OrderView>;
+  /** Prices the order submitGroupOrder would place with the same deal, SKU and group. */
+  loadGroupQuote(input: Omit<GroupOrderInput, 'addressId' | 'inviter'>): Promise<void>;
   /**
    * After paying: reads the order until it is seated in its group (or the attempts run out), then the group page
    * from the server. Returns the token of the shopper's group, if known.
@@ -107,6 +113,9 @@ export const groupsSlice: Slice<GroupsSlice> = (set, get, deps) => {
     groupOrderKey: deps.newKey(),
     groupOrder: null,
     groupSubmitting: false,
+    groupQuote: null,
+    groupQuoteStatus: 'idle',
+    groupQuoteError: null,
 
     async loadGroupDeals(productId) {
       const mine = next(`deals:${productId}`);
@@ -168,7 +177,24 @@ export const groupsSlice: Slice<GroupsSlice> = (set, get, deps) => {
     },
 
     startGroupOrder() {
-      set({ groupOrderKey: deps.newKey(), groupOrder: null, groupSubmitting: false });
+      set({ groupOrderKey: deps.newKey(), groupOrder: null, groupSubmitting: false, groupQuote: null, groupQuoteStatus: 'idle', groupQuoteError: null });
+    },
+
+    async loadGroupQuote(input) {
+      const mine = next('groupQuote');
+      set({ groupQuoteStatus: 'loading' });
+      try {
+        // Silent: the page states the server's reason (拼团已满员…) where the price would be.
+        const quote = await deps.api.call('groupQuote', {
+          body: { campaignId: input.campaignId, skuId: input.skuId, ...(input.groupToken ? { groupToken: input.groupToken } : {}) },
+          silent: true,
+        });
+        if (seq.groupQuote !== mine) return;
+        set({ groupQuote: quote, groupQuoteStatus: 'ready', groupQuoteError: null });
+      } catch (e) {
+        if (seq.groupQuote !== mine) return;
+        set({ groupQuote: null, groupQuoteStatus: 'error', groupQuoteError: e instanceof ApiError ? e.message : null });
+      }
     },
 
     async submitGroupOrder(input) {

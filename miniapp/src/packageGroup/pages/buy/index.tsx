@@ -4,11 +4,12 @@ import { useRef } from 'react';
 import { Location } from '@nutui/icons-react-taro';
 import { resolveAsset } from '../../../api/assets';
 import { EmptyState, ListSkeleton } from '../../../components/States';
-import { dealPriceFen, pickDefaultAddress, useShop } from '../../../store';
+import { pickDefaultAddress, useShop } from '../../../store';
 import { formatFen } from '../../../utils/format';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
 import { SandboxPaySheet } from '../../../packageOrder/components/SandboxPaySheet';
+import { AmountBreakdown } from '../../../packageOrder/components/LineList';
 import '../../../packageOrder/components/order.scss';
 
 /**
@@ -22,25 +23,25 @@ function askForGroupNotices(): void {
 import './index.scss';
 
 /**
- * 确认拼团订单: start a group (no `t`) or join one (`t` = its share token). Address, then the order at the group
- * price, then payment; afterwards the group page, as the server has it.
+ * 确认拼团订单: start a group (no `t`) or join one (`t` = its share token). Address, then the order as the server
+ * quotes it (the line at the group or leader price, 运费, discounts, 实付: what 确认开团 / 确认参团 is charged), then
+ * payment; afterwards the group page, as the server has it.
  */
 export default function GroupBuyPage() {
   const loggedIn = useRequireLogin();
   const { params } = useRouter();
   const campaignId = params.campaignId ?? '';
   const skuId = params.skuId ?? '';
-  const productId = params.productId ?? '';
   const token = params.t || undefined;
-  const landing = useShop((s) => (token ? s.landings[token] : undefined));
-  const deal = useShop((s) => s.groupDeals[productId]?.deals.find((d) => d.campaignId === campaignId));
-  const product = useShop((s) => s.products[productId]);
+  const quote = useShop((s) => s.groupQuote);
+  const quoteStatus = useShop((s) => s.groupQuoteStatus);
+  const quoteError = useShop((s) => s.groupQuoteError);
   const addressId = useShop((s) => s.checkout.addressId);
   const addresses = useShop((s) => s.addresses);
   const addressesStatus = useShop((s) => s.addressesStatus);
   const submitting = useShop((s) => s.groupSubmitting);
-  const { loadAddresses, setCheckoutAddress, startGroupOrder, resetCheckout, loadGroupDeals, loadProduct, loadLanding } =
-    useShop.getState();
+  const { loadAddresses, setCheckoutAddress, startGroupOrder, resetCheckout, loadGroupQuote } = useShop.getState();
+  const requote = () => void loadGroupQuote({ campaignId, skuId, groupToken: token });
   const started = useRef(false);
 
   useDidShow(() => {
@@ -50,12 +51,9 @@ export default function GroupBuyPage() {
       started.current = true;
       startGroupOrder();
       resetCheckout();
-      if (token) void loadLanding(token);
-      if (productId) {
-        void loadGroupDeals(productId);
-        void loadProduct(productId);
-      }
     }
+    // Priced again on every return to the page (a group may have filled meanwhile).
+    requote();
     void (async () => {
       const list = await loadAddresses();
       const current = useShop.getState().checkout.addressId;
@@ -67,15 +65,7 @@ export default function GroupBuyPage() {
   if (!loggedIn) return <ListSkeleton />;
 
   const address = addresses.find((a) => a.id === addressId);
-  const sku = product?.skus.find((s) => s.id === skuId);
-  const title = landing?.product.name ?? product?.title ?? '';
-  const image = landing?.product.imageUrl ?? sku?.image ?? product?.image ?? null;
-  // The price this order is placed at, as the server states it: a joiner pays the group's 拼团价 (the landing answer),
-  // a leader the deal's leader price for the SKU, labelled 团长价 when it differs from the 拼团价.
-  const dealSku = deal?.skus.find((s) => s.skuId === skuId);
-  const priceFen = token ? (landing?.product.groupPriceFen ?? null) : deal ? dealPriceFen(deal, skuId, 'leader') : null;
-  const leaderPriced = !token && !!dealSku && dealSku.leaderPriceFen !== dealSku.groupPriceFen;
-  const specText = token ? landing?.specText : sku?.specText;
+  const line = quote?.line;
 
   const chooseAddress = () =>
     Taro.navigateTo({ url: withQuery(addresses.length ? PAGES.addresses : PAGES.addressEdit, { select: 1 }) });
@@ -98,7 +88,8 @@ export default function GroupBuyPage() {
 
   const submit = async () => {
     const st = useShop.getState();
-    if (st.groupSubmitting || st.payment.busy) return;
+    // Only ever the order on screen: nothing is placed before the server has priced it.
+    if (st.groupSubmitting || st.payment.busy || !st.groupQuote) return;
     // WeChat only sends 拼团成功/拼团失败 messages the shopper agreed to, and asks only from a tap: ask first.
     askForGroupNotices();
     if (!addressId) {
@@ -143,17 +134,39 @@ export default function GroupBuyPage() {
         <Text className="muted">›</Text>
       </View>
 
-      <View className="card row group-buy__line">
-        {image ? <Image className="group-buy__image" src={resolveAsset(image)} mode="aspectFill" /> : null}
-        <View className="grow group-buy__info">
-          <View className="ellipsis-2">{title}</View>
-          {specText ? <View className="muted">{specText}</View> : null}
-          <View className="muted">{token ? '参团' : '开团'} · 数量 1</View>
-          {leaderPriced && dealSku && (
-            <View className="muted e2e-group-member-price">参团价 {formatFen(dealSku.groupPriceFen)}，团长开团享 {formatFen(dealSku.leaderPriceFen)}</View>
-          )}
+      {!quote && quoteStatus !== 'error' && <ListSkeleton count={1} rows={4} />}
+      {!quote && quoteStatus === 'error' && (
+        <EmptyState status="error" text={quoteError ?? '订单信息加载失败'} actionText="重新加载" onAction={requote} />
+      )}
+      {quote && line && (
+        <View>
+          <View className="card row group-buy__line">
+            {line.image ? <Image className="group-buy__image" src={resolveAsset(line.image)} mode="aspectFill" /> : null}
+            <View className="grow group-buy__info">
+              <View className="ellipsis-2">{line.title}</View>
+              {line.specText ? <View className="muted">{line.specText}</View> : null}
+              <View className="row group-buy__price">
+                <Text className="group-buy__label">{quote.priceLabel}</Text>
+                <Text className="price e2e-group-line-price" data-fen={line.unitPriceFen}>
+                  {formatFen(line.unitPriceFen)}
+                </Text>
+                <Text className="muted group-buy__qty">
+                  {quote.role === 'member' ? '参团' : '开团'} × {line.quantity}
+                </Text>
+              </View>
+              {quote.memberPriceFen !== null && (
+                <View className="muted e2e-group-member-price">
+                  参团价 {formatFen(quote.memberPriceFen)}，团长开团享 {formatFen(line.unitPriceFen)}
+                </View>
+              )}
+            </View>
+          </View>
+          <View className="card">
+            <AmountBreakdown amounts={quote} />
+            <View className="muted group-buy__shipping e2e-group-shipping-rule">{quote.shipping.text}</View>
+          </View>
         </View>
-      </View>
+      )}
       <View className="card muted group-buy__note">
         {token ? '付款后即占座，满员即成团发货；' : '付款后开团，邀请好友参团，满员即成团发货；'}
         未在时限内成团将自动原路退款。
@@ -161,10 +174,12 @@ export default function GroupBuyPage() {
 
       <View className="bottom-bar">
         <View className="grow">
-          <Text>{leaderPriced ? '团长价：' : '拼团价：'}</Text>
-          <Text className="price price--large e2e-payable">{priceFen !== null ? formatFen(priceFen) : '--'}</Text>
+          <Text>实付：</Text>
+          <Text className="price price--large e2e-payable e2e-group-payable" data-fen={quote?.payableFen}>
+            {quote ? formatFen(quote.payableFen) : '--'}
+          </Text>
         </View>
-        <View className={`btn e2e-submit-order ${submitting ? 'btn--disabled' : ''}`} onClick={submit}>
+        <View className={`btn e2e-submit-order ${submitting || !quote ? 'btn--disabled' : ''}`} onClick={submit}>
           {submitting ? '提交中…' : token ? '确认参团' : '确认开团'}
         </View>
       </View>
