@@ -9,7 +9,7 @@ import {
   orderGroupText,
 } from '../src/store/slices/groups';
 import { PAGES } from '../src/utils/nav';
-import { ADDRESS_ID, LOGIN, ORDER_ID, makeStore, ok, order, payResponse } from './support/fakes';
+import { ADDRESS_ID, LOGIN, ORDER_ID, fail, makeStore, ok, order, payResponse } from './support/fakes';
 
 const TOKEN = 'AbCdEf123456';
 const PHONE_NOW = 1_700_000_000_000;
@@ -43,6 +43,37 @@ const seatedGroup = (status: 'OPEN' | 'SUCCESS') => ({
 });
 
 describe('group-buy slice', () => {
+  it('确认拼团订单 prices the order it will place (same deal, SKU and group) and keeps the server\'s reason when it cannot', async () => {
+    const quote = {
+      role: 'member',
+      priceLabel: '拼团价',
+      memberPriceFen: null,
+      line: { productId: 'p-nuts-01', skuId: 'sku-nuts-01-classic-15', title: '每日坚果', specText: '经典混合 15包', image: '/x.png', unitPriceFen: 3990, quantity: 1, lineTotalFen: 3990 },
+      subtotalFen: 3990,
+      shippingFen: 1000,
+      shipping: { feeFen: 1000, freeFromFen: 9900, text: '运费 ¥10，满 ¥99 包邮', estimate: '付款后 48 小时内发货' },
+      discountFen: 0,
+      discounts: [],
+      payableFen: 4990,
+    };
+    let full = false;
+    const s = makeStore({
+      login: () => ok(LOGIN),
+      groupQuote: () => (full ? fail(409, 'ORDER_STATE_CONFLICT', '该团已满员') : ok(quote)),
+    });
+    await s.store.getState().loginWithCode('demo');
+    await s.store.getState().loadGroupQuote({ campaignId: 'nuts-group-3', skuId: 'sku-nuts-01-classic-15', groupToken: TOKEN });
+    expect(s.requests.find((r) => r.name === 'groupQuote')!.body).toEqual({ campaignId: 'nuts-group-3', skuId: 'sku-nuts-01-classic-15', groupToken: TOKEN });
+    expect(s.store.getState()).toMatchObject({ groupQuoteStatus: 'ready', groupQuote: { payableFen: 4990, shippingFen: 1000 } });
+    full = true;
+    await s.store.getState().loadGroupQuote({ campaignId: 'nuts-group-3', skuId: 'sku-nuts-01-classic-15', groupToken: TOKEN });
+    expect(s.store.getState()).toMatchObject({ groupQuoteStatus: 'error', groupQuote: null, groupQuoteError: '该团已满员' });
+    expect(s.toasts).toEqual([]);
+    // A new visit of the page starts without the last visit's price.
+    s.store.getState().startGroupOrder();
+    expect(s.store.getState()).toMatchObject({ groupQuote: null, groupQuoteStatus: 'idle', groupQuoteError: null });
+  });
+
   it('counts down on the server clock: the offset of the landing answer moves every countdown', async () => {
     const s = makeStore({ groupLanding: () => ok(landing()) });
     const l = await s.store.getState().loadLanding(TOKEN);
