@@ -30,6 +30,7 @@ import {
   type CreateGroupOrderRequest,
   type GroupDealCampaign,
   type GroupDealView,
+  type GroupQuoteRequest,
   type GroupQuoteView,
   type GroupLandingResponse,
   type GroupShareResponse,
@@ -180,7 +181,7 @@ const groupOrder: PlacementKind<CreateGroupOrderRequest> = {
  * 确认拼团订单: what the order 确认开团 / 确认参团 places is charged (the line at the group or leader price, 运费,
  * discounts, 实付), from the group order's own price step, so the page and the charge cannot differ.
  */
-export async function quoteGroupOrder(userId: string, req: GroupTerms, now: number): Promise<GroupQuoteView> {
+export async function quoteGroupOrder(userId: string, req: GroupQuoteRequest, now: number): Promise<GroupQuoteView> {
   const { deal: d, role, quote: q } = await priceGroup(userId, req, await groupLine(req), now);
   const [line] = q.lines;
   const leaderPriceFen = distinctLeaderPriceFen(d, line.skuId);
