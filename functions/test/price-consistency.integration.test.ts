@@ -14,6 +14,9 @@ import { products } from '../../scripts/seed/catalog-data';
 import * as catalog from '../src/handlers/catalog';
 import * as cart from '../src/handlers/cart';
 import * as checkout from '../src/handlers/orders';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { db, table } from '../src/lib/dynamo';
+import { keys } from '../src/repositories/keys';
 
 /** 2026-12-01 12:00 in Shanghai: inside every local campaign's window, including 每日限时秒杀. */
 const MOMENT = Date.UTC(2026, 11, 1, 4, 0);
@@ -28,6 +31,15 @@ beforeAll(async () => {
   await seedDemoData(MOMENT);
   viewers = [];
   for (const name of ['xiaoming', 'xiaohong', 'laowang']) viewers.push({ name, s: await shopper(name) });
+  // A 金卡 member (growth past the 金卡 threshold): member price (9.5 折) and free shipping price every page too.
+  const gold = await shopper('price-gold');
+  await db().send(
+    new PutCommand({
+      TableName: table(),
+      Item: { ...keys.member(gold.userId), type: 'member', userId: gold.userId, level: 'GOLD', spentFen: 600_000, invites: 0, growthRev: 1 },
+    }),
+  );
+  viewers.push({ name: 'gold', s: gold });
 });
 
 afterAll(() => {
@@ -98,6 +110,23 @@ describe('product page prices', () => {
     }
     expect(compared).toBeGreaterThan(products.length * 4);
   }, 600_000);
+
+  it('a 金卡 member sees the member price on the product page, and the quote shows it and free shipping as labelled lines', async () => {
+    const { s } = viewers.find((v) => v.name === 'gold')!;
+    const productId = 'p-nuts-01';
+    const sku = (await detail(productId, s.token)).skus.find((x: { stock: number }) => x.stock > 0);
+    const q = await quoteBuyNow(s, productId, sku.id, 1, []);
+    // 9.5 折 of the unit price, rounded down in fen, before the member day and 满减.
+    expect(sku.live.memberPriceFen).toBe(sku.priceFen - Math.floor((sku.priceFen * 5) / 100));
+    expect(q.discounts[0]).toMatchObject({ kind: 'member_price', label: '金卡会员价 95折', amountFen: sku.priceFen - sku.live.memberPriceFen });
+    expect(q.shippingFen).toBe(0);
+    expect(q.member.levelName).toBe('金卡');
+    expect(q.member.benefits.map((b: { label: string }) => b.label)).toEqual(expect.arrayContaining(['金卡会员价 95折', '金卡会员包邮', '金卡会员购物积分 2 倍']));
+    // The same SKU as a 普通 shopper: no member line, shipping charged under ¥99.
+    const plain = await quoteBuyNow(viewers[0].s, productId, sku.id, 1, []);
+    expect(plain.discounts.some((d: { kind: string }) => d.kind === 'member_price')).toBe(false);
+    if (plain.subtotalFen < 9900) expect(plain.shippingFen).toBe(1000);
+  });
 
   it('a shopper who used up the flash limit sees the list price with the reason, as the quote charges it', async () => {
     const { s } = viewers[2];

@@ -82,6 +82,8 @@ export interface OrderItem {
   gifts?: OrderGift[];
   /** How the order takes part in a group deal (absent on ordinary orders). */
   group?: OrderGroup;
+  /** 积分抵扣: points spent in the placing transaction (ledger SPEND#<id>) and the fen they took off; returned on cancel. */
+  points?: { used: number; deductionFen: number };
 }
 
 export interface OrderGroup {

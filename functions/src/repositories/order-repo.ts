@@ -1,5 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { GroupMembership, OrderEvent, OrderStatus, OrderTabKey, QuoteDiscount, QuoteLine } from '@shop/shared';
+import { lotExpiresAt, shanghaiMonth, type GroupMembership, type OrderEvent, type OrderStatus, type OrderTabKey, type QuoteDiscount, type QuoteLine } from '@shop/shared';
+import { membersConfig } from '../providers/members-config';
+import { pointsRepo } from './points-repo';
 import { db, table } from '../lib/dynamo';
 import { campaignRepo, type FlashTake, type GiftTake, type GroupTake, type QuotaReturn } from './campaign-repo';
 import { couponRepo } from './coupon-repo';
@@ -77,6 +79,8 @@ export const orderRepo = {
     stock: (StockMove & { priceFen?: number })[];
     checkoutKey: { requestHash: string };
     cartSkuIds: string[];
+    /** Items of other parts of the shop that belong in the same transaction (the points spent at checkout). */
+    extraItems?: LabelledItem[];
   }): Promise<void> {
     const { order } = args;
     const items: LabelledItem[] = [
@@ -115,6 +119,7 @@ export const orderRepo = {
         label: `cart:${skuId}`,
         Delete: { TableName: table(), Key: keys.cartLine(order.userId, skuId) },
       })),
+      ...(args.extraItems ?? []),
     ];
     await transact(items);
   },
@@ -149,7 +154,8 @@ export const orderRepo = {
   /**
    * CANCEL (shopper) or TIMEOUT (deadline): the table's move plus every SKU's stock, the coupons and the quotas back,
    * in one transaction: of any number of concurrent cancels exactly one returns anything. False when the order had
-   * already left PENDING_PAYMENT (or, for TIMEOUT, its deadline had not passed).
+   * already left PENDING_PAYMENT (or, for TIMEOUT, its deadline had not passed). Points the checkout spent come back
+   * in the same transaction (planned again if a lot they return to expired meanwhile).
    */
   async cancel(order: OrderItem, event: 'CANCEL' | 'TIMEOUT', args: { reason: string; now: number; note?: string }): Promise<boolean> {
     const extra: ExtraUpdate = {
@@ -158,12 +164,31 @@ export const orderRepo = {
       // A timeout may only close an order whose deadline has passed, whoever's clock triggered it.
       ...(event === 'TIMEOUT' ? { condition: 'deadlineAt <= :x_now' } : {}),
     };
-    const result = await move([
-      transitionUpdate(order, event, { now: args.now, note: args.note, extra }),
-      ...stockRepo.returnItems(heldStock(order)),
-      ...promotionReturnItems(order),
-    ]);
-    return result === 'applied';
+    for (let attempt = 0; ; attempt++) {
+      const month = shanghaiMonth(args.now);
+      const points = order.points
+        ? await pointsRepo.cancelReturnItems({
+            userId: order.userId,
+            orderId: order.id,
+            accountFen: order.payableFen,
+            at: args.now,
+            note: `订单 ${order.id.slice(-6)} 已取消，退回抵扣的积分`,
+            fallback: { month, expiresAt: lotExpiresAt(month, membersConfig().points.expiryMonths) },
+          })
+        : [];
+      try {
+        const result = await move([
+          transitionUpdate(order, event, { now: args.now, note: args.note, extra }),
+          ...stockRepo.returnItems(heldStock(order)),
+          ...promotionReturnItems(order),
+          ...points,
+        ]);
+        return result === 'applied';
+      } catch (e) {
+        const lotMoved = e instanceof TransactionRefused && e.failed().length > 0 && e.failed().every((f) => f.startsWith('pointsLot:'));
+        if (!lotMoved || attempt >= 10) throw e;
+      }
+    }
   },
 
   /** PAY: PENDING_PAYMENT → PAID with the payment's record and the coupons LOCKED → USED, in one transaction. */
@@ -182,6 +207,8 @@ export const orderRepo = {
    * record, so an order is never PAID with its stock or coupons released. `unavailable`: something is gone.
    */
   async payLate(order: OrderItem, payment: PaymentRecord, now: number): Promise<MoveResult | 'unavailable'> {
+    // The points it spent went back with the cancel and may be spent elsewhere already: such an order is not revived.
+    if (order.points) return 'unavailable';
     try {
       await transact([
         transitionUpdate(order, 'PAY_LATE', { now, extra: paymentSets(payment, { paidLate: true }) }),

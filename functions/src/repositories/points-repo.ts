@@ -584,6 +584,62 @@ export const pointsRepo = {
     ];
   },
 
+  /**
+   * The items that give back, inside an unpaid order's cancel transaction, the points its checkout spent: each lot
+   * gets back what was taken from it while it is still AVAILABLE (a lot that expired since: into the `fallback` month,
+   * so the balance and the lots still agree), the balance, one RETURN entry `CANCEL#<orderId>` (once) and the SPEND
+   * entry marked accounted in full (`accountedFen`), so no refund returns them again. [] when the order spent none.
+   * A refused `pointsLot:*` item (a lot expired meanwhile) means plan again.
+   */
+  async cancelReturnItems(args: {
+    userId: string;
+    orderId: string;
+    accountFen: number;
+    at: number;
+    note: string;
+    fallback: { month: string; expiresAt: number };
+  }): Promise<LabelledItem[]> {
+    const { userId, at } = args;
+    const spend = await this.entry(userId, `SPEND#${args.orderId}`);
+    if (!spend || !spend.spent) return [];
+    const lots = new Map((await this.lots(userId)).map((l) => [l.lotId, l]));
+    const fallbackId = monthLotId(args.fallback.month);
+    const back = new Map<string, number>();
+    for (const { lot, points } of spend.lots ?? []) {
+      const id = lots.get(lot)?.status === 'AVAILABLE' ? lot : fallbackId;
+      back.set(id, (back.get(id) ?? 0) + points);
+    }
+    return [
+      entryItem(userId, {
+        businessId: `CANCEL#${args.orderId}`,
+        source: 'RETURN',
+        delta: spend.spent,
+        pendingDelta: 0,
+        at,
+        note: args.note,
+        orderId: args.orderId,
+        lots: [...back].map(([lot, points]) => ({ lot, points })),
+      }),
+      accountedItem('spendEntry', userId, { businessId: spend.businessId, seenFen: spend.accountedFen ?? 0, newFen: args.accountFen }),
+      balanceItem(userId, { available: spend.spent, spent: -spend.spent }),
+      ...[...back].map(([lotId, points]): LabelledItem =>
+        lotId === fallbackId
+          ? creditMonthLot(userId, args.fallback.month, points, args.fallback.expiresAt, at)
+          : {
+              label: `pointsLot:${lotId}`,
+              Update: {
+                TableName: table(),
+                Key: keys.pointsLot(userId, lotId),
+                UpdateExpression: 'ADD remaining :n',
+                ConditionExpression: '#st = :avail',
+                ExpressionAttributeNames: { '#st': 'status' },
+                ExpressionAttributeValues: { ':n': points, ':avail': 'AVAILABLE' },
+              },
+            },
+      ),
+    ];
+  },
+
   /** A spend with items of its own beside it (a mall redemption's stock and grant), planned again while lots move. */
   async spend(s: Spend, extra: LabelledItem[]): Promise<'applied' | PointsRefusal> {
     for (let attempt = 0; ; attempt++) {

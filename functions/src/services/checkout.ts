@@ -27,6 +27,7 @@ export async function quoteCheckout(userId: string, req: QuoteRequest, now: numb
   const priced = await priceCheckoutFor(userId, await wantedLines(userId, req.source), {
     addressId: req.addressId,
     couponIds: req.couponIds,
+    usePoints: req.usePoints,
     now,
   });
   return priced.view;
@@ -37,13 +38,15 @@ export async function quoteCheckout(userId: string, req: QuoteRequest, now: numb
  * cannot be used refuse the order: it is never charged at a price they did not see.
  */
 async function priceAsQuoted(userId: string, req: CreateOrderRequest, lines: ResolvedLine[], now: number, key: KeyLookup): Promise<PricedPlacement> {
-  const priced = await priceCheckoutFor(userId, lines, { addressId: req.addressId, couponIds: req.couponIds, now, alsoRead: key });
+  const priced = await priceCheckoutFor(userId, lines, { addressId: req.addressId, couponIds: req.couponIds, usePoints: req.usePoints, now, alsoRead: key });
   if (priced.refusedCoupon) {
     const { couponId, reason } = priced.refusedCoupon;
     throw new DomainError('COUPON_NOT_USABLE', `优惠券不可用：${reason}`, { couponId, reason });
   }
   if (!priced.address) throw new DomainError('ADDRESS_NOT_FOUND');
+  if (priced.points.refused) throw new DomainError('POINTS_INSUFFICIENT', `积分抵扣不可用：${priced.points.refused}，请重新确认订单`);
   return {
+    points: priced.points,
     quote: priced.quote,
     address: priced.address,
     stock: priced.stock,

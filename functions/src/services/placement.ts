@@ -5,16 +5,17 @@
  *   1. lookupKey  the shopper's idempotency key, once, before anything is priced or any stock is looked at
  *   2. resolve    (kind) the lines being bought, same SKU summed
  *   3. hash       the request's content, computed once: the resolved lines (skuId + quantity, sorted), the address,
- *                 the remark, the coupons named, the kind and its own terms
+ *                 the remark, the coupons named, the points chosen, the kind and its own terms
  *      → a key that already made an order answers here: that order (same content) or IDEMPOTENCY_KEY_REUSED
  *   4. price      (kind) catalog, promotions, address; refuses what cannot be bought now
  *   5. build      the new unpaid order
- *   6. place      orderRepo.place: stock, promotions, order, key and cart lines in one transaction
+ *   6. place      orderRepo.place: stock, promotions, points spent, order, key and cart lines in one transaction
  *   7. explain    a refusal becomes the DomainError the shopper sees — unless an attempt with the same key placed the
  *                 order meanwhile (a retry sent while the first was in flight), which is then the answer
  */
 import { createHash } from 'node:crypto';
-import { DomainError, type OrderView, type Quote } from '@shop/shared';
+import { DomainError, yuan, type OrderView, type Quote } from '@shop/shared';
+import { pointsRepo } from '../repositories/points-repo';
 import type { FlashTake } from '../repositories/campaign-repo';
 import { orderRepo } from '../repositories/order-repo';
 import { newUnpaidOrder, type OrderGift, type OrderGroup, type OrderItem, type OrderLine, type ShippingAddress, type StockMove } from '../domain/order';
@@ -30,6 +31,8 @@ export interface PlacementRequest {
   remark: string;
   /** The coupons the shopper named (omitted: the server picks the best; only kinds that take coupons). */
   couponIds?: string[];
+  /** Points spent on the order (积分抵扣); omitted = none. */
+  usePoints?: number;
 }
 
 /** A line being bought, before pricing. */
@@ -49,6 +52,8 @@ export interface PricedPlacement {
   flashSales: FlashTake[];
   gifts: OrderGift[];
   group?: OrderGroup;
+  /** Points spent on the order and what they take off (absent or 0 = none). */
+  points?: { used: number; deductionFen: number };
   deadlineAt: number;
   /** The first timeline note (订单已提交，等待付款…). */
   note: string;
@@ -106,7 +111,7 @@ const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).di
 
 function requestHash<R extends PlacementRequest>(kind: PlacementKind<R>, req: R, lines: ResolvedLine[]): RequestHash {
   const coupons = req.couponIds === undefined ? null : [...new Set(req.couponIds)].sort();
-  const content = sha256([kind.name, kind.terms(req) ?? null, req.addressId, req.remark, coupons]);
+  const content = sha256([kind.name, kind.terms(req) ?? null, req.addressId, req.remark, coupons, req.usePoints ?? 0]);
   const bought = lines.map((l) => [l.skuId, l.quantity] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return { content, full: `${content}.${sha256(bought)}` };
 }
@@ -149,6 +154,7 @@ function buildOrder<R extends PlacementRequest>(kind: PlacementKind<R>, userId: 
     gifts: priced.gifts,
   };
   if (priced.group) order.group = priced.group;
+  if (priced.points && priced.points.used > 0) order.points = { used: priced.points.used, deductionFen: priced.points.deductionFen };
   return order;
 }
 
@@ -162,10 +168,35 @@ async function place(order: OrderItem, priced: PricedPlacement, hash: RequestHas
     priced.couponIds.length +
     2 * priced.flashSales.length +
     priced.gifts.filter((g) => g.quota !== null).length +
-    (priced.group ? 2 : 0);
+    (priced.group ? 2 : 0) +
+    (order.points ? 2 + MAX_POINTS_LOTS : 0);
   if (items > MAX_TRANSACTION_ITEMS) throw new DomainError('TOO_MANY_LINES', '本单商品和优惠较多，请分两次结算');
-  await orderRepo.place({ order, stock: priced.stock, checkoutKey: { requestHash: hash.full }, cartSkuIds });
+  // Points lots move under concurrent spends: a refused lot means plan again (the rest of the order is unchanged).
+  for (let attempt = 0; ; attempt++) {
+    const spend = order.points
+      ? await pointsRepo.spendItems({
+          userId: order.userId,
+          businessId: `SPEND#${order.id}`,
+          source: 'SPEND',
+          points: order.points.used,
+          at: order.createdAt,
+          orderId: order.id,
+          note: `订单 ${order.id.slice(-6)} 积分抵扣 ${yuan(order.points.deductionFen)}`,
+        })
+      : [];
+    try {
+      await orderRepo.place({ order, stock: priced.stock, checkoutKey: { requestHash: hash.full }, cartSkuIds, extraItems: spend });
+      return;
+    } catch (e) {
+      const lotMoved = e instanceof TransactionRefused && e.failed().length > 0 && e.failed().every((f) => f.startsWith('pointsLot:'));
+      if (!lotMoved || attempt >= MAX_POINTS_PLANS) throw e;
+    }
+  }
 }
+
+/** Points lots one checkout may take (a spend rarely spans more than a few months) and how often it plans again. */
+const MAX_POINTS_LOTS = 24;
+const MAX_POINTS_PLANS = 20;
 
 /**
  * Step 7, for every kind: names the rule that refused the placing transaction — which SKU ran out or changed price,
@@ -197,6 +228,9 @@ function explainRefusal(e: TransactionRefused, order: OrderItem, stock: (StockMo
     return flash.startsWith('flash:')
       ? new DomainError('FLASH_SALE_SOLD_OUT', `${title} 秒杀已抢光`, details)
       : new DomainError('FLASH_SALE_LIMIT', `${title} 每人限购 ${take.perUserLimit} 件`, { ...details, perUserLimit: take.perUserLimit });
+  }
+  if (failed.includes('pointsBalance') || failed.some((f) => f.startsWith('pointsLot:'))) {
+    return new DomainError('POINTS_INSUFFICIENT', '积分不足，可用积分已变化，请重新确认订单');
   }
   if (failed.some((f) => f.startsWith('gift:'))) return new DomainError('ORDER_STATE_CONFLICT', '赠品已送完，请重新确认订单');
   const group = order.group?.take;

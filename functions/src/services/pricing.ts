@@ -3,11 +3,19 @@
  * the coupons they hold and the campaign counters, through the shared rules (`priceCheckout` → `quote`). The quote
  * page and order placement both call this, so what a shopper is charged is computed exactly as they were shown it.
  *
- * Reads, all at once: one BatchGet (SKUs, products, address, flash-sale and gift counters), the shopper's coupons
- * (one Query of their partition) and whether they have paid before (a Query that stops at the first paid order).
+ * Reads, all at once: one BatchGet (SKUs, products, address, flash-sale and gift counters, the shopper's member record
+ * and points balance), the shopper's coupons (one Query of their partition) and whether they have paid before (a Query
+ * that stops at the first paid order).
+ *
+ * The shopper's level (members config) prices too: its member price (会员价) off every line before the member day,
+ * free shipping, and campaign targeting by level. Points chosen at checkout (`usePoints`) come off last, at most the
+ * configured percent of what the goods cost after every discount (N points = ¥1).
  */
 import {
   DomainError,
+  MEMBER_LEVEL_NAMES,
+  allocateDiscount,
+  benefitsOf,
   MAX_CHECKOUT_SKUS,
   couponLabel,
   hintText,
@@ -26,7 +34,9 @@ import {
   type QuoteCouponOption,
   type QuoteView,
   type ShippingInfo,
+  type MemberLevel,
 } from '@shop/shared';
+import { membersConfig } from '../providers/members-config';
 import { campaignConfig } from '../providers/campaign-config';
 import { keyId } from '../repositories/batch';
 import { campaignRepo, type FlashRef, type FlashTake } from '../repositories/campaign-repo';
@@ -55,15 +65,23 @@ export interface PricedCheckout {
   gifts: OrderGift[];
   /** The first coupon the shopper named that cannot be applied, and why. */
   refusedCoupon: { couponId: string; reason: string } | null;
+  /** Points spent on this checkout (0 = none) and what they take off; `refused` when more were asked than allowed. */
+  points: { used: number; deductionFen: number; refused: string | null };
 }
 
-/** Member levels and segment tags are not kept yet: every shopper is 普通 and untagged until those issues land. */
-const DEFAULT_LEVEL = 'NORMAL' as const;
+/** Segment tags are not kept yet: every shopper is untagged. A shopper without a member record is 普通. */
+const DEFAULT_LEVEL: MemberLevel = 'NORMAL';
 
 export async function priceCheckoutFor(
   userId: string,
   wanted: Wanted[],
-  options: { addressId?: string; couponIds?: string[]; now: number; alsoRead?: { key: { PK: string; SK: string }; seen(items: Record<string, unknown>[]): void } },
+  options: {
+    addressId?: string;
+    couponIds?: string[];
+    usePoints?: number;
+    now: number;
+    alsoRead?: { key: { PK: string; SK: string }; seen(items: Record<string, unknown>[]): void };
+  },
 ): Promise<PricedCheckout> {
   if (wanted.length === 0) throw new DomainError('EMPTY_CHECKOUT');
   if (wanted.length > MAX_CHECKOUT_SKUS) throw new DomainError('TOO_MANY_LINES');
@@ -75,7 +93,7 @@ export async function priceCheckoutFor(
   });
   // What the caller reads along (the checkout key) is looked at before any rule.
   options.alsoRead?.seen(reads.catalog.extra as Record<string, unknown>[]);
-  return priceFromReads(reads, wanted, { couponIds: options.couponIds, refuse: true });
+  return priceFromReads(reads, wanted, { couponIds: options.couponIds, usePoints: options.usePoints, refuse: true });
 }
 
 /** Everything pricing reads for one shopper (or a visitor) and a set of SKUs, read at once. */
@@ -91,8 +109,10 @@ export interface PricingReads {
   catalog: Awaited<ReturnType<typeof catalogRepo.skusWithProducts>>;
   extra: Map<string, Record<string, unknown>>;
   held: CouponItem[];
-  /** The shopper as campaigns target them (a visitor: new, untagged). */
+  /** The shopper as campaigns target them (a visitor: new, 普通, untagged). */
   user: CampaignUser;
+  /** Points the shopper can spend now (0 for a visitor). */
+  pointsAvailable: number;
 }
 
 /** A visitor has no coupons, no counters of their own and counts as a new shopper. */
@@ -120,6 +140,8 @@ export async function readForPricing(
   const giftCampaigns = open.flatMap((c) => (c.type === 'gift_with_purchase' ? [c] : []));
   const giftQuotaIds = giftCampaigns.filter((c) => c.quota !== undefined).map((c) => c.id);
   const addressKey = options.addressId && userId ? [keys.address(userId, options.addressId)] : [];
+  // The member record (level) and the points balance ride along in the same BatchGet.
+  const memberKeys = userId ? [keys.member(userId), keys.pointsBalance(userId)] : [];
 
   // Only the reads this checkout needs: no coupon query when the shopper chose none, and no "has paid before" query
   // unless a price-changing campaign open now tells new shoppers from returning ones (coupon drops do not price).
@@ -127,14 +149,18 @@ export async function readForPricing(
   const [catalog, held, hasPaid] = await Promise.all([
     catalogRepo.skusWithProducts(
       [...refs, ...giftCampaigns.map((c) => ({ productId: c.gift.productId, skuId: c.gift.skuId }))],
-      [...addressKey, ...campaignRepo.usageKeys(uid, flashRefs, giftQuotaIds), ...(options.alsoRead ? [options.alsoRead] : [])],
+      [...addressKey, ...memberKeys, ...campaignRepo.usageKeys(uid, flashRefs, giftQuotaIds), ...(options.alsoRead ? [options.alsoRead] : [])],
     ),
     options.wantsCoupons && userId ? couponRepo.listForUser(userId) : Promise.resolve([]),
     needsIsNew ? orderRepo.hasPaidOrder(uid) : Promise.resolve(false),
   ]);
   const extra = new Map(catalog.extra.map((i) => [keyId(i as { PK: string; SK: string }), i as Record<string, unknown>]));
-  const user: CampaignUser = { id: uid, level: DEFAULT_LEVEL, isNew: !hasPaid, segments: [] };
-  return { userId: uid, now, config, open, flashRefs, giftCampaigns, giftQuotaIds, addressKey, catalog, extra, held, user };
+  const member = userId ? extra.get(keyId(keys.member(userId))) : undefined;
+  const balance = userId ? extra.get(keyId(keys.pointsBalance(userId))) : undefined;
+  const level = (member?.level as MemberLevel | undefined) ?? DEFAULT_LEVEL;
+  const user: CampaignUser = { id: uid, level, isNew: !hasPaid, segments: [] };
+  const pointsAvailable = Math.max(0, Number(balance?.available ?? 0));
+  return { userId: uid, now, config, open, flashRefs, giftCampaigns, giftQuotaIds, addressKey, catalog, extra, held, user, pointsAvailable };
 }
 
 /**
@@ -145,7 +171,7 @@ export async function readForPricing(
 export function priceFromReads(
   reads: PricingReads,
   wanted: Wanted[],
-  options: { couponIds?: string[]; refuse: boolean },
+  options: { couponIds?: string[]; usePoints?: number; refuse: boolean },
 ): PricedCheckout {
   const { now, userId, open, flashRefs, giftCampaigns, giftQuotaIds, addressKey, extra, held, user, config } = reads;
   const { skus, products } = reads.catalog;
@@ -170,7 +196,10 @@ export function priceFromReads(
   });
 
   const usable = held.filter((c) => c.status === 'UNUSED' && c.validTo > now);
+  const members = membersConfig();
+  const benefits = benefitsOf(user.level, members.levels.tiers);
   const pricing = priceCheckout(input, {
+    memberDiscountPercent: benefits.discountPercent,
     campaigns: liveCampaigns(config, { at: now, user }),
     coupons: usable,
     chosenCouponIds: options.couponIds,
@@ -221,10 +250,39 @@ export function priceFromReads(
     flashOfLine.set(f.lineIndex, { campaignId: sale.id, name: sale.name, listPriceFen: f.originalPriceFen, endsAt: f.endsAt });
   }
 
+  // Points last: at most the configured percent of what the goods cost after every discount, 1 fen always left to pay.
+  const redeem = members.points.redeem;
+  const capFen = Math.max(0, Math.min(Math.floor((pricing.goodsPayableFen * redeem.maxPercentOfPayable) / 100), pricing.goodsPayableFen - 1));
+  const fenOf = (points: number) => Math.floor((points * 100) / redeem.pointsPerYuan);
+  const pointsFor = (fen: number) => Math.ceil((fen * redeem.pointsPerYuan) / 100);
+  const maxPoints = Math.min(reads.pointsAvailable, pointsFor(capFen));
+  const asked = options.usePoints ?? 0;
+  const refusedPoints =
+    asked > reads.pointsAvailable ? `可用积分仅 ${reads.pointsAvailable}` : asked > maxPoints ? `本单最多可用 ${maxPoints} 积分` : null;
+  const deductionFen = refusedPoints ? 0 : Math.min(fenOf(asked), capFen);
+  const used = deductionFen > 0 ? pointsFor(deductionFen) : 0;
+  const discounts = [...pricing.discounts];
+  let lineDiscounts = pricing.perLineDiscountFen;
+  if (deductionFen > 0) {
+    discounts.push({ kind: 'points', label: `积分抵扣（${used} 积分）`, amountFen: deductionFen });
+    const parts = allocateDiscount(
+      pricing.lines.map((l, i) => l.unitPriceFen * l.quantity - pricing.perLineDiscountFen[i]),
+      deductionFen,
+    );
+    lineDiscounts = lineDiscounts.map((d, i) => d + parts[i]);
+  }
+
+  const terms = shippingTerms();
   const q = quote(
     pricing.lines.map(({ categoryId: _c, ...line }) => line),
-    { discounts: pricing.discounts, lineDiscounts: pricing.perLineDiscountFen },
+    { discounts, lineDiscounts, ...(benefits.freeShipping ? { shipping: { feeFen: terms.feeFen, freeFromFen: 0 } } : {}) },
   );
+  const levelName = MEMBER_LEVEL_NAMES[user.level];
+  const memberLines = [
+    ...pricing.discountDetails.filter((d) => d.kind === 'member_price' || d.kind === 'member_day').map((d) => ({ label: d.label, amountFen: d.amountFen })),
+    ...(benefits.freeShipping ? [{ label: `${levelName}会员包邮`, amountFen: q.subtotalFen >= (terms.freeFromFen ?? Infinity) ? 0 : terms.feeFen }] : []),
+    ...(benefits.pointsMultiplier > 1 ? [{ label: `${levelName}会员购物积分 ${benefits.pointsMultiplier} 倍`, amountFen: 0 }] : []),
+  ];
   const lines: OrderLine[] = q.lines.map((l, i) => (flashOfLine.has(i) ? { ...l, flashSale: flashOfLine.get(i) } : l));
 
   const stockBySku = new Map<string, StockMove & { priceFen?: number }>();
@@ -245,6 +303,19 @@ export function priceFromReads(
       coupons: couponOptions(usable, pricing),
       gifts: gifts.map(({ productId, skuId, title, quantity }) => ({ productId, skuId, title, quantity })),
       hints,
+      member: reads.userId === VISITOR_ID ? null : { level: user.level, levelName, benefits: memberLines },
+      points:
+        reads.userId === VISITOR_ID
+          ? null
+          : {
+              available: reads.pointsAvailable,
+              maxUsable: maxPoints,
+              maxDeductionFen: Math.min(fenOf(maxPoints), capFen),
+              used,
+              deductionFen,
+              pointsPerYuan: redeem.pointsPerYuan,
+              maxPercentOfPayable: redeem.maxPercentOfPayable,
+            },
     },
     address,
     pricing,
@@ -253,6 +324,7 @@ export function priceFromReads(
     flashSales,
     gifts,
     refusedCoupon: refusedChoice(options.couponIds, pricing, held, now),
+    points: { used, deductionFen, refused: refusedPoints },
   };
 }
 

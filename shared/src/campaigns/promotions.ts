@@ -2,7 +2,9 @@
  * Promotions on a cart, before coupons. The order, and why:
  *   1. 限时抢购 replaces the unit price of its SKU. The flash price is the final price of that line: the line takes
  *      part in no other promotion and no coupon (so a quota-limited price cannot be pushed lower still).
- *   2. 会员日 takes its percent off the remaining lines in its scope (one member day per order, highest priority).
+ *   2. 会员价: the shopper's level's member discount (members config) off every remaining line, each line rounded down
+ *      on its own so a unit's member price is the same on the product page, in the cart and at checkout.
+ *      会员日 then takes its percent off what is left in its scope (one member day per order, highest priority).
  *   3. 满减 looks at what is left after the member-day price; each line counts towards at most one 满减 campaign
  *      (the shopper gets whichever assignment takes the most off), and the best tier reached applies.
  *   4. 满赠 compares the same post-promotion amount with its threshold and adds a gift line (price 0, not charged).
@@ -67,7 +69,7 @@ export interface GiftLine {
 
 /** A discount with its source and its split over the lines; `kind`, `label`, `amountFen` are quote()'s QuoteDiscount. */
 export interface DiscountDetail extends QuoteDiscount {
-  kind: 'member_day' | 'spend_and_save' | 'coupon';
+  kind: 'member_price' | 'member_day' | 'spend_and_save' | 'coupon';
   campaignId?: string;
   couponId?: string;
   /** Aligned with the merged lines; sums to amountFen. */
@@ -118,7 +120,7 @@ export function applyPromotions(
   input: PricingLine[],
   campaigns: Campaign[],
   user: Pick<CampaignUser, 'level'>,
-  options: { usage?: PromotionUsage } = {},
+  options: { usage?: PromotionUsage; memberDiscountPercent?: number } = {},
 ): PromotionResult {
   const usage = options.usage ?? {};
   const lines = mergeSameSku(input);
@@ -177,7 +179,16 @@ export function applyPromotions(
     return perLineFen;
   };
 
-  // 2. Member day.
+  // 2. Member price (level discount), then the member day.
+  const memberPercent = options.memberDiscountPercent ?? 100;
+  if (memberPercent < 100) {
+    const perLineFen = lines.map((_, i) => (promotable(i) ? Math.floor((remaining[i] * (100 - memberPercent)) / 100) : 0));
+    const amountFen = perLineFen.reduce((s, f) => s + f, 0);
+    if (amountFen > 0) {
+      perLineFen.forEach((f, i) => (remaining[i] -= f));
+      discounts.push({ kind: 'member_price', label: `${MEMBER_LEVEL_NAMES[user.level]}会员价 ${zheLabel(memberPercent)}`, amountFen, perLineFen });
+    }
+  }
   const memberDay = ofType(campaigns, 'member_day').find((c) => c.percentByLevel[user.level] !== undefined);
   if (memberDay) {
     const percent = memberDay.percentByLevel[user.level]!;

@@ -18,7 +18,10 @@ export const CheckoutSource = z.discriminatedUnion('type', [
 ]);
 export type CheckoutSource = z.infer<typeof CheckoutSource>;
 
-export const QuoteRequest = z.object({ source: CheckoutSource, addressId: Id.optional(), couponIds: CouponChoice });
+/** Points spent on this order (积分抵扣); omitted or 0 = none. At most what the quote's `points.maxUsable` says. */
+const UsePoints = z.number().int('积分须为整数').min(0).max(10_000_000, '积分数量过大').optional();
+
+export const QuoteRequest = z.object({ source: CheckoutSource, addressId: Id.optional(), couponIds: CouponChoice, usePoints: UsePoints });
 export type QuoteRequest = z.infer<typeof QuoteRequest>;
 
 export const QuoteLineView = z.object({
@@ -54,6 +57,24 @@ export const QuoteView = z.object({
   gifts: z.array(z.object({ productId: Slug, skuId: Slug, title: Title, quantity: z.number().int().positive() })),
   /** Hints such as 满299减40：再买 ¥23 (each 凑单 hint labelled with its promotion) or a flash-sale limit. */
   hints: z.array(Title),
+  /** The shopper's level and each member benefit this checkout gets (会员价, 会员日, 包邮, 积分倍数); null for a visitor. */
+  member: z
+    .object({ level: Ref, levelName: Label, benefits: z.array(z.object({ label: Title, amountFen: FenAmount })) })
+    .nullable()
+    .optional(),
+  /** 积分抵扣: what the shopper holds, the most this order takes, and what is used (null for a visitor). */
+  points: z
+    .object({
+      available: z.number().int().nonnegative(),
+      maxUsable: z.number().int().nonnegative(),
+      maxDeductionFen: FenAmount,
+      used: z.number().int().nonnegative(),
+      deductionFen: FenAmount,
+      pointsPerYuan: z.number().int().positive(),
+      maxPercentOfPayable: z.number().int(),
+    })
+    .nullable()
+    .optional(),
 });
 export type QuoteView = z.infer<typeof QuoteView>;
 
@@ -64,5 +85,6 @@ export const CreateOrderRequest = z.object({
   addressId: Id,
   remark: z.string().trim().max(100, '备注最多 100 字').default(''),
   couponIds: CouponChoice,
+  usePoints: UsePoints,
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;

@@ -38,6 +38,8 @@ export interface CheckoutPricingContext {
   at: number;
   rules?: CouponRules;
   usage?: PromotionUsage;
+  /** The shopper's level's member price, percent of the list price (members config; omitted = 100). */
+  memberDiscountPercent?: number;
 }
 
 export interface CheckoutPricing {
@@ -82,7 +84,7 @@ function giveBack(details: DiscountDetail[], excess: Fen): void {
 
 export function priceCheckout(input: PricingLine[], ctx: CheckoutPricingContext): CheckoutPricing {
   const live = ctx.campaigns.filter((c) => isCampaignLive(c, ctx.at, ctx.user));
-  const promo = applyPromotions(input, live, ctx.user, { usage: ctx.usage });
+  const promo = applyPromotions(input, live, ctx.user, { usage: ctx.usage, memberDiscountPercent: ctx.memberDiscountPercent });
   const { lines } = promo;
   const totals = lines.map((l) => l.unitPriceFen * l.quantity);
   const subtotalFen = totals.reduce((s, t) => s + t, 0);
