@@ -1,10 +1,13 @@
 import { catalogRepo } from '../../functions/src/repositories/catalog-repo';
 import { userRepo } from '../../functions/src/repositories/user-repo';
 import { welcomeGifts } from '../../functions/src/services/auth';
+import { giftPoints } from '../../functions/src/services/points';
 import { newId } from '../../functions/src/lib/ids';
 import { categories, demoUsers, products, type SeedProduct } from './catalog-data';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Points each demo shopper starts with: two 满99减10 coupons' worth in the demo 积分商城. */
+const DEMO_POINTS = 200;
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
@@ -71,6 +74,9 @@ export async function seedDemoData(now = Date.now()): Promise<{ categories: numb
       // Their accounts are made here rather than at a first login, so the 新人礼包 is handed out here too.
       if (created) await welcomeGifts(id, now);
     }
+    // Starting points, so 积分商城 can be tried at once; through the ledger, once per shopper.
+    const userId = await userRepo.userIdForOpenid(u.openid);
+    if (userId) await giftPoints(userId, 'demo-start', DEMO_POINTS, '演示账户赠送积分', now);
   });
   return {
     categories: categories.length,

@@ -26,6 +26,7 @@ type EntrySource =
   | 'INVITE'
   | 'REVIEW'
   | 'FEEDBACK'
+  | 'GIFT'
   | 'REDEEM'
   | 'SPEND'
   | 'EXPIRE'

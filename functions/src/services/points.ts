@@ -175,6 +175,20 @@ export function awardFeedback(userId: string, feedbackId: string, now: number): 
   return award({ userId, businessId: `FEEDBACK#${feedbackId}`, source: 'FEEDBACK', points: membersConfig().points.feedback.points, note: '意见反馈被采纳', now });
 }
 
+/**
+ * Points given outright by the shop (the demo shoppers' starting points): once per gift id (`GIFT#<giftId>`), into
+ * this month's lot like any earning, outside the daily caps. Returns the points credited (0 for a replay).
+ */
+export async function giftPoints(userId: string, giftId: string, points: number, note: string, now: number): Promise<number> {
+  const month = shanghaiMonth(now);
+  const result = await pointsRepo.credit({
+    userId,
+    entry: { businessId: `GIFT#${giftId}`, source: 'GIFT', delta: points, pendingDelta: 0, at: now, note },
+    lot: { kind: 'month', month, expiresAt: expiresAt(month) },
+  });
+  return result === 'applied' ? points : 0;
+}
+
 // ───────────── refunds ─────────────
 
 /**
