@@ -6,12 +6,13 @@ export default defineAppConfig({
     { root: 'packageUser', pages: ['pages/login/index', 'pages/addresses/index', 'pages/address-edit/index', 'pages/favorites/index'] },
     { root: 'packageCoupon', pages: ['pages/center/index', 'pages/list/index'] },
     { root: 'packageGroup', pages: ['pages/landing/index', 'pages/buy/index', 'pages/mine/index'] },
+    { root: 'packageMember', pages: ['pages/center/index', 'pages/points/index', 'pages/check-in/index', 'pages/mall/index'] },
   ],
   preloadRule: {
     'pages/index/index': { network: 'all', packages: ['packageProduct'] },
     'packageProduct/pages/detail/index': { network: 'all', packages: ['packageGroup'] },
     'pages/cart/index': { network: 'all', packages: ['packageOrder'] },
-    'pages/mine/index': { network: 'all', packages: ['packageUser', 'packageOrder', 'packageCoupon'] },
+    'pages/mine/index': { network: 'all', packages: ['packageUser', 'packageOrder', 'packageCoupon', 'packageMember'] },
   },
   window: {
     backgroundTextStyle: 'dark',

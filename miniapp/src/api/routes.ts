@@ -58,4 +58,12 @@ export const ROUTES: RouteTable = {
   groupLanding: { method: 'GET', path: '/v1/groups/landing/{token}', auth: false },
   myGroups: { method: 'GET', path: '/v1/groups/mine', auth: true },
   groupShare: { method: 'GET', path: '/v1/groups/{groupId}/share', auth: true },
+
+  memberMe: { method: 'GET', path: '/v1/members/me', auth: true },
+  memberTiers: { method: 'GET', path: '/v1/members/tiers', auth: false },
+  pointsHistory: { method: 'GET', path: '/v1/points/history', auth: true },
+  checkIn: { method: 'POST', path: '/v1/points/check-in', auth: true },
+  checkInCalendar: { method: 'GET', path: '/v1/points/check-in', auth: true },
+  pointsMall: { method: 'GET', path: '/v1/points/mall', auth: false },
+  redeemMallItem: { method: 'POST', path: '/v1/points/mall/{itemId}/redeem', auth: true },
 };

@@ -11,6 +11,7 @@ import { campaignsSlice } from './slices/campaigns';
 import { groupsSlice } from './slices/groups';
 import { favoritesSlice } from './slices/favorites';
 import { searchSlice } from './slices/search';
+import { membersSlice } from './slices/members';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
 export function shopState(deps: StoreDeps): StateCreator<ShopState> {
@@ -26,6 +27,7 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...groupsSlice(set, get, deps),
     ...favoritesSlice(set, get, deps),
     ...searchSlice(set, get, deps),
+    ...membersSlice(set, get, deps),
   });
 }
 

@@ -12,6 +12,7 @@ import type { CampaignsSlice } from './slices/campaigns';
 import type { GroupsSlice } from './slices/groups';
 import type { SearchSlice } from './slices/search';
 import type { FavoritesSlice } from './slices/favorites';
+import type { MembersSlice } from './slices/members';
 
 export type ShopState = SessionSlice &
   CatalogSlice &
@@ -23,7 +24,8 @@ export type ShopState = SessionSlice &
   CampaignsSlice &
   GroupsSlice &
   SearchSlice &
-  FavoritesSlice;
+  FavoritesSlice &
+  MembersSlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

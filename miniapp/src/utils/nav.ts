@@ -20,6 +20,10 @@ export const PAGES = {
   groupLanding: '/packageGroup/pages/landing/index',
   groupBuy: '/packageGroup/pages/buy/index',
   myGroups: '/packageGroup/pages/mine/index',
+  memberCenter: '/packageMember/pages/center/index',
+  pointsHistory: '/packageMember/pages/points/index',
+  checkIn: '/packageMember/pages/check-in/index',
+  pointsMall: '/packageMember/pages/mall/index',
 } as const;
 
 const TAB_PAGES: string[] = [PAGES.home, PAGES.category, PAGES.cart, PAGES.mine];

@@ -5,6 +5,7 @@ import type { OrderCounts } from '@shop/shared';
 import { resolveAsset } from '../../api/assets';
 import { useCartBadge } from '../../components/useCartBadge';
 import { useShop } from '../../store';
+import { growthHint } from '../../utils/members';
 import { PAGES, goLogin, withQuery } from '../../utils/nav';
 import './index.scss';
 
@@ -21,8 +22,11 @@ export default function MinePage() {
   const loggedIn = useShop((s) => s.token !== null);
   useCartBadge();
   const counts = useShop((s) => (s.token !== null ? s.orderCounts : null));
+  const member = useShop((s) => (s.token !== null ? s.member : null));
   useDidShow(() => {
-    if (useShop.getState().isLoggedIn()) void useShop.getState().loadOrderCounts();
+    if (!useShop.getState().isLoggedIn()) return;
+    void useShop.getState().loadOrderCounts();
+    void useShop.getState().loadMember();
   });
 
   const needLogin = (url: string) => {
@@ -58,6 +62,24 @@ export default function MinePage() {
           </View>
         )}
       </View>
+
+      {member && (
+        <View className="card mine__member e2e-member-card" data-level={member.level} onClick={() => void Taro.navigateTo({ url: PAGES.memberCenter })}>
+          <View className="row row--between">
+            <Text className="mine__member-level e2e-member-level">{member.levelName}会员</Text>
+            <View className="row mine__member-more">
+              会员中心 <ArrowRight size={12} />
+            </View>
+          </View>
+          <View className="mine__member-points">
+            积分 <Text className="mine__member-points-value e2e-member-points">{member.points.available}</Text>
+          </View>
+          <View className="mine__member-bar">
+            <View className="mine__member-bar-fill" style={{ width: `${member.next ? member.next.progressPercent : 100}%` }} />
+          </View>
+          <View className="mine__member-hint">{growthHint(member.next)}</View>
+        </View>
+      )}
 
       <View className="card">
         <View className="row row--between" onClick={() => needLogin(withQuery(PAGES.orders, { tab: 'ALL' }))}>

@@ -115,6 +115,7 @@ export const sessionSlice: Slice<SessionSlice> = (set, get, deps) => {
       get().resetAddresses();
       get().resetCheckout();
       get().resetCoupons();
+      get().resetMembers();
     },
 
     logout() {

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../scripts/lib/stack';
+import { openBrowser, stepShots } from './browser';
+import { loginAsDemoShopper, visible, watchPage } from './steps';
+
+/**
+ * 会员中心 in a real browser against the whole local shop: demo login → 我的 shows 小明's level and points (the seed's
+ * starting points, through the ledger) → 会员中心 (level card, every tier side by side) → 签到 (the button turns
+ * 今日已签到, today is ticked, the points go up by what the server gave) → 积分明细 names the check-in in words →
+ * 积分商城: exchange a coupon after the confirmation → the balance drops by its price and the coupon is in 我的优惠券.
+ * Screenshots per step land in artifacts/e2e/members/.
+ */
+/** scripts/seed: every demo shopper starts with these points. */
+const START_POINTS = 200;
+/** members/local.yaml: 满99减10 for 100 points; the canvas bag only for 银卡 and up. */
+const COUPON_ITEM = 'coupon-full-99-10';
+const COUPON_POINTS = 100;
+const GIFT_ITEM = 'gift-canvas-bag';
+const ENUM_LIKE = /\b[A-Z][A-Z_]{3,}\b/;
+
+let stack: Stack;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+
+beforeAll(async () => {
+  stack = await startStack({ dataDir: null, web: true, rebuildH5: false, jobs: false });
+  browser = await openBrowser();
+  // Builds the H5 app first when no build exists, which takes minutes on a busy machine.
+}, 900_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('会员中心 in the H5 app', () => {
+  it('shows level and points, checks in once, words the history, and exchanges points for a coupon', async () => {
+    const { page } = browser;
+    const shot = stepShots('members');
+    watchPage(page);
+    const web = stack.webUrl!;
+
+    // The local API bundles each function on its first call: on a busy machine the first answers take a while.
+    for (const path of ['/v1/products?limit=1', '/v1/members/tiers', '/v1/points/mall']) {
+      await expect.poll(async () => (await fetch(`${web}${path}`).catch(() => null))?.status, { timeout: 240_000, interval: 2_000 }).toBe(200);
+    }
+    await loginAsDemoShopper(page, web);
+
+    // 我的: the member card with the level, the points and the growth bar.
+    await page.goto(`${web}/#/pages/mine/index`);
+    const card = visible(page, '.e2e-member-card');
+    await card.waitFor({ timeout: 90_000 });
+    expect(await card.locator('.e2e-member-level').textContent()).toBe('普通会员');
+    expect(await card.locator('.e2e-member-points').textContent()).toBe(String(START_POINTS));
+    expect(await card.textContent()).toContain('即可升级为银卡');
+    await shot(page, 'mine-member-card');
+
+    // 会员中心: the level card and all five tiers with their benefits.
+    await card.click();
+    await visible(page, '.e2e-level-card').waitFor({ timeout: 90_000 });
+    expect(await visible(page, '.e2e-center-level').textContent()).toBe('普通会员');
+    expect(await visible(page, '.e2e-center-points').textContent()).toBe(String(START_POINTS));
+    await expect.poll(() => page.locator('.e2e-tier:visible').count(), { timeout: 30_000 }).toBe(5);
+    const tierNames = await page.locator('.e2e-tier:visible .member-tier__name').allTextContents();
+    expect(tierNames.map((n) => n.replace('当前', ''))).toEqual(['普通', '银卡', '金卡', '白金', '钻石']);
+    expect(await page.locator('.e2e-tier:visible').nth(1).textContent()).toContain('包邮');
+    await shot(page, 'member-center');
+
+    // 签到: once; the server's answer turns the button off and ticks today.
+    await visible(page, '.e2e-entry-check-in').click();
+    const button = visible(page, '.e2e-check-in');
+    await button.waitFor({ timeout: 90_000 });
+    expect(await button.textContent()).toContain('立即签到');
+    const post = page.waitForResponse((r) => r.url().includes('/v1/points/check-in') && r.request().method() === 'POST');
+    await button.click();
+    const answer = (await (await post).json()) as { awarded: number; available: number; today: string };
+    expect(answer.awarded).toBeGreaterThan(0);
+    expect(answer.available).toBe(START_POINTS + answer.awarded);
+    await expect.poll(() => visible(page, '.e2e-check-in-result').textContent()).toContain(`获得 ${answer.awarded} 积分`);
+    expect(await button.textContent()).toContain('今日已签到');
+    expect(await button.getAttribute('class')).toContain('btn--disabled');
+    expect(await visible(page, '.e2e-check-in-points').textContent()).toBe(String(answer.available));
+    expect(await visible(page, '.e2e-streak').textContent()).toBe('1');
+    await visible(page, `.e2e-day-checked[data-day="${answer.today}"]`).waitFor();
+    await shot(page, 'checked-in');
+
+    // Back in 会员中心 the points went up; 积分明细 says what the check-in was, in words.
+    await visible(page, '.e2e-back').click();
+    await expect.poll(() => visible(page, '.e2e-center-points').textContent(), { timeout: 30_000 }).toBe(String(answer.available));
+    await visible(page, '.e2e-entry-points').click();
+    const first = visible(page, '.e2e-points-entry');
+    await first.waitFor({ timeout: 90_000 });
+    expect(await first.locator('.e2e-points-reason').textContent()).toContain('签到');
+    expect(await first.getAttribute('data-points')).toBe(String(answer.awarded));
+    expect(await first.textContent()).toContain(`+${answer.awarded}`);
+    const reasons = await page.locator('.e2e-points-reason:visible').allTextContents();
+    expect(reasons.length).toBeGreaterThanOrEqual(2);
+    for (const r of reasons) expect(r).not.toMatch(ENUM_LIKE);
+    expect(await visible(page, '.e2e-points-available').textContent()).toBe(String(answer.available));
+    await shot(page, 'points-history');
+
+    // 积分商城: the gift is refused in words for a 普通 member; the coupon is exchanged after the confirmation.
+    await visible(page, '.e2e-back').click();
+    await visible(page, '.e2e-entry-mall').click();
+    const coupon = visible(page, `.e2e-mall-item[data-item-id="${COUPON_ITEM}"]`);
+    await coupon.waitFor({ timeout: 90_000 });
+    expect(await visible(page, '.e2e-mall-balance').textContent()).toBe(String(answer.available));
+    expect(await coupon.locator('.e2e-mall-points').textContent()).toBe(`${COUPON_POINTS} 积分`);
+    const leftBefore = Number((await coupon.locator('.e2e-mall-left').textContent())!.match(/\d+/)![0]);
+    const giftButton = visible(page, `.e2e-mall-item[data-item-id="${GIFT_ITEM}"] .e2e-mall-redeem`);
+    const refusal = (await giftButton.textContent())!.trim();
+    expect(refusal).not.toBe('兑换');
+    expect(refusal).toMatch(/[\u4e00-\u9fa5]/);
+    expect(refusal).not.toMatch(ENUM_LIKE);
+    await coupon.locator('.e2e-mall-redeem').click();
+    await visible(page, '.nut-dialog-footer-ok').waitFor();
+    expect(await visible(page, '.nut-dialog').textContent()).toContain(`使用 ${COUPON_POINTS} 积分兑换`);
+    await shot(page, 'mall-confirm');
+    const redeem = page.waitForResponse((r) => r.url().includes(`/v1/points/mall/${COUPON_ITEM}/redeem`));
+    await visible(page, '.nut-dialog-footer-ok').click();
+    const redeemed = (await (await redeem).json()) as { couponId: string; available: number; message: string };
+    expect(redeemed.available).toBe(answer.available - COUPON_POINTS);
+    await expect.poll(() => visible(page, '.e2e-mall-success').textContent()).toContain(redeemed.message);
+    expect(await visible(page, '.e2e-mall-balance').textContent()).toBe(String(redeemed.available));
+    // The list is read again: one fewer left.
+    await expect.poll(() => coupon.locator('.e2e-mall-left').textContent()).toBe(`剩余 ${leftBefore - 1} 件`);
+    await shot(page, 'mall-redeemed');
+
+    // 我的优惠券 has the coupon the exchange granted.
+    await visible(page, '.e2e-mall-to-coupons').click();
+    const mine = visible(page, `.e2e-my-coupon[data-coupon-id="${redeemed.couponId}"]`);
+    await mine.waitFor({ timeout: 90_000 });
+    expect(await mine.textContent()).toContain('满99减10');
+    await shot(page, 'my-coupons');
+  }, 600_000);
+});
