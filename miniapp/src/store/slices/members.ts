@@ -5,7 +5,7 @@ import type { LoadStatus, Slice } from '../types';
 type PointsEntry = PointsHistoryPage['items'][number];
 
 /** What a tap of 确认兑换 came to: the server's answer, or its refusal in its own words. */
-export type RedeemOutcome = { ok: true; message: string; couponId: string | null } | { ok: false; message: string };
+type RedeemOutcome = { ok: true; message: string; couponId: string | null } | { ok: false; message: string };
 
 export interface MembersSlice {
   /** Level, growth and points of the shopper logged in (null until read). */
