@@ -137,6 +137,8 @@ describe('points at checkout', () => {
     expect(using.points).toMatchObject({ used: 2500, deductionFen: 2500 });
     expect(using.discounts).toContainEqual({ kind: 'points', label: '积分抵扣（2500 积分）', amountFen: 2500 });
     expect(using.payableFen).toBe(6000 - 2500);
+    // The 积分抵扣 switch asks the quote for "as many as allowed": the quote uses the most this order takes.
+    expect((await quote(s, { usePoints: 5000 })).points).toMatchObject({ used: 2500, deductionFen: 2500 });
 
     const placed = await place(s, { usePoints: 2500 });
     expect(placed.status, JSON.stringify(placed.body)).toBe(201);

@@ -28,6 +28,7 @@ export async function quoteCheckout(userId: string, req: QuoteRequest, now: numb
     addressId: req.addressId,
     couponIds: req.couponIds,
     usePoints: req.usePoints,
+    pointsUpTo: true,
     now,
   });
   return priced.view;

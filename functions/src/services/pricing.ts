@@ -79,6 +79,8 @@ export async function priceCheckoutFor(
     addressId?: string;
     couponIds?: string[];
     usePoints?: number;
+    /** The quote: `usePoints` is "up to" (the most this checkout allows); an order spends exactly what it names. */
+    pointsUpTo?: boolean;
     now: number;
     alsoRead?: { key: { PK: string; SK: string }; seen(items: Record<string, unknown>[]): void };
   },
@@ -93,7 +95,7 @@ export async function priceCheckoutFor(
   });
   // What the caller reads along (the checkout key) is looked at before any rule.
   options.alsoRead?.seen(reads.catalog.extra as Record<string, unknown>[]);
-  return priceFromReads(reads, wanted, { couponIds: options.couponIds, usePoints: options.usePoints, refuse: true });
+  return priceFromReads(reads, wanted, { couponIds: options.couponIds, usePoints: options.usePoints, pointsUpTo: options.pointsUpTo, refuse: true });
 }
 
 /** Everything pricing reads for one shopper (or a visitor) and a set of SKUs, read at once. */
@@ -171,7 +173,7 @@ export async function readForPricing(
 export function priceFromReads(
   reads: PricingReads,
   wanted: Wanted[],
-  options: { couponIds?: string[]; usePoints?: number; refuse: boolean },
+  options: { couponIds?: string[]; usePoints?: number; pointsUpTo?: boolean; refuse: boolean },
 ): PricedCheckout {
   const { now, userId, open, flashRefs, giftCampaigns, giftQuotaIds, addressKey, extra, held, user, config } = reads;
   const { skus, products } = reads.catalog;
@@ -256,7 +258,7 @@ export function priceFromReads(
   const fenOf = (points: number) => Math.floor((points * 100) / redeem.pointsPerYuan);
   const pointsFor = (fen: number) => Math.ceil((fen * redeem.pointsPerYuan) / 100);
   const maxPoints = Math.min(reads.pointsAvailable, pointsFor(capFen));
-  const asked = options.usePoints ?? 0;
+  const asked = options.pointsUpTo ? Math.min(options.usePoints ?? 0, maxPoints) : (options.usePoints ?? 0);
   const refusedPoints =
     asked > reads.pointsAvailable ? `可用积分仅 ${reads.pointsAvailable}` : asked > maxPoints ? `本单最多可用 ${maxPoints} 积分` : null;
   const deductionFen = refusedPoints ? 0 : Math.min(fenOf(asked), capFen);

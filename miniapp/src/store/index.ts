@@ -10,7 +10,7 @@ export type { ShopState } from './types';
 export { feedKey, EMPTY_FEED, type FeedQuery, type Feed } from './slices/catalog';
 export { allSelected, cartBadgeCount, canCheckout, invalidLines, selectableLines } from './slices/cart';
 export { pickDefaultAddress } from './slices/address';
-export { couponSummary, isSettledRefusal } from './slices/checkout';
+export { couponSummary, isSettledRefusal, pointsSummary } from './slices/checkout';
 export { leftPendingPayment, refundsSettled } from './slices/orders';
 export { MY_COUPON_TABS, type MyCouponTab } from './slices/coupons';
 export {

@@ -18,7 +18,10 @@ export const CheckoutSource = z.discriminatedUnion('type', [
 ]);
 export type CheckoutSource = z.infer<typeof CheckoutSource>;
 
-/** Points spent on this order (积分抵扣); omitted or 0 = none. At most what the quote's `points.maxUsable` says. */
+/**
+ * 积分抵扣. In a quote: up to this many points (the quote uses the most the order allows, `points.used`); in an order:
+ * exactly this many (the quote's `points.used`; more than the order allows is refused). Omitted or 0 = none.
+ */
 const UsePoints = z.number().int('积分须为整数').min(0).max(10_000_000, '积分数量过大').optional();
 
 export const QuoteRequest = z.object({ source: CheckoutSource, addressId: Id.optional(), couponIds: CouponChoice, usePoints: UsePoints });

@@ -1,4 +1,5 @@
 import type { CheckoutSource, OrderView, PayOrderResponse, QuoteView } from '@shop/shared';
+import { formatFen } from '@shop/shared/src/money';
 import { ApiError, BAD_RESPONSE_MESSAGE, isApiError } from '../../api/errors';
 import type { LoadStatus, Slice } from '../types';
 
@@ -19,6 +20,10 @@ interface CheckoutState {
    * retry with this visit's idempotency key sends them again, whatever a later quote shows.
    */
   unsettledCouponIds: string[] | null;
+  /** The 积分抵扣 switch: on, the quote uses as many points as the order allows. */
+  pointsOn: boolean;
+  /** Points of a submit whose outcome is unknown: every retry with this visit's key sends them again. */
+  unsettledPoints: number | null;
   remark: string;
   /** One per visit of the checkout page; every retry of 提交订单 in that visit sends this same key. */
   idempotencyKey: string;
@@ -55,6 +60,8 @@ export interface CheckoutSlice {
    * quote stay. Returns whether the new quote is on screen.
    */
   chooseCoupons(couponIds: string[]): Promise<boolean>;
+  /** Turns 积分抵扣 on or off and re-quotes; when the server refuses, the switch and quote stay as they were. */
+  setUsePoints(on: boolean): Promise<boolean>;
   /** Creates the order (or returns the one this visit already created). Throws on failure. */
   submitOrder(): Promise<OrderView>;
   startPayment(orderId: string): Promise<PaymentOutcome>;
@@ -72,6 +79,8 @@ const emptyCheckout = (key: string): CheckoutState => ({
   couponChoice: undefined,
   choosingCoupon: false,
   unsettledCouponIds: null,
+  pointsOn: false,
+  unsettledPoints: null,
   remark: '',
   idempotencyKey: key,
   submitting: false,
@@ -113,13 +122,28 @@ export function couponSummary(quote: Pick<QuoteView, 'couponIds' | 'coupons'>): 
   return { text: '无可用优惠券', amountFen: 0, state: 'unavailable' };
 }
 
-/** The quote request; `couponIds` only when the shopper has chosen (omitted, the server picks the best). */
-function quoteBody(source: CheckoutSource, addressId: string | null, couponChoice: string[] | undefined) {
+/**
+ * The quote request; `couponIds` only when the shopper has chosen (omitted, the server picks the best); with 积分抵扣
+ * on, `usePoints` asks for up to every point the shopper holds (the server uses what this order allows).
+ */
+function quoteBody(source: CheckoutSource, addressId: string | null, couponChoice: string[] | undefined, pointsOn = false, available = 0) {
   return {
     source,
     addressId: addressId ?? undefined,
     ...(couponChoice !== undefined ? { couponIds: [...couponChoice] } : {}),
+    ...(pointsOn && available > 0 ? { usePoints: available } : {}),
   };
+}
+
+/** What the 积分抵扣 row says, from the quote: 可用 N 积分，抵 ¥X (or why none can be used); null when not offered. */
+export function pointsSummary(quote: Pick<QuoteView, 'points'>): { text: string; usable: boolean } | null {
+  const p = quote.points;
+  if (!p) return null;
+  if (p.available === 0) return { text: '暂无可用积分', usable: false };
+  if (p.maxUsable === 0) return { text: `共 ${p.available} 积分，本单不可抵扣`, usable: false };
+  return p.used > 0
+    ? { text: `已用 ${p.used} 积分，抵 ${formatFen(p.deductionFen)}`, usable: true }
+    : { text: `可用 ${p.maxUsable} 积分，抵 ${formatFen(p.maxDeductionFen)}`, usable: true };
 }
 
 const emptyPayment: PaymentState = { orderId: null, response: null, sandboxOpen: false, busy: false };
@@ -147,12 +171,13 @@ export const checkoutSlice: Slice<CheckoutSlice> = (set, get, deps) => {
     },
 
     async refreshQuote() {
-      const { source, addressId, couponChoice } = get().checkout;
+      const { source, addressId, couponChoice, pointsOn, quote: shown } = get().checkout;
       if (!source) return;
       const mine = ++quoteSeq;
       patch({ quoteStatus: 'loading' });
       try {
-        const quote = normalizeQuote(await deps.api.call('quote', { body: quoteBody(source, addressId, couponChoice) }));
+        const body = quoteBody(source, addressId, couponChoice, pointsOn, shown?.points?.available ?? 0);
+        const quote = normalizeQuote(await deps.api.call('quote', { body }));
         if (mine !== quoteSeq) return;
         patch({ quote, quoteStatus: 'ready' });
       } catch (e) {
@@ -166,13 +191,31 @@ export const checkoutSlice: Slice<CheckoutSlice> = (set, get, deps) => {
       }
     },
 
+    async setUsePoints(on) {
+      const { source, addressId, couponChoice, pointsOn: before, quote: shown } = get().checkout;
+      if (!source) return false;
+      const mine = ++quoteSeq;
+      patch({ choosingCoupon: true, pointsOn: on });
+      try {
+        const body = quoteBody(source, addressId, couponChoice, on, shown?.points?.available ?? 0);
+        const quote = normalizeQuote(await deps.api.call('quote', { body }));
+        if (mine !== quoteSeq) return false;
+        patch({ quote, quoteStatus: 'ready', choosingCoupon: false });
+        return true;
+      } catch {
+        if (mine === quoteSeq) patch({ pointsOn: before, quote: shown, choosingCoupon: false });
+        return false;
+      }
+    },
+
     async chooseCoupons(couponIds) {
-      const { source, addressId, couponChoice: before, quote: shown } = get().checkout;
+      const { source, addressId, couponChoice: before, quote: shown, pointsOn } = get().checkout;
       if (!source) return false;
       const mine = ++quoteSeq;
       patch({ choosingCoupon: true, couponChoice: [...couponIds] });
       try {
-        const quote = normalizeQuote(await deps.api.call('quote', { body: quoteBody(source, addressId, couponIds) }));
+        const body = quoteBody(source, addressId, couponIds, pointsOn, shown?.points?.available ?? 0);
+        const quote = normalizeQuote(await deps.api.call('quote', { body }));
         if (mine !== quoteSeq) return false;
         patch({ quote, quoteStatus: 'ready', choosingCoupon: false });
         return true;
@@ -194,6 +237,8 @@ export const checkoutSlice: Slice<CheckoutSlice> = (set, get, deps) => {
       }
       // The coupons of the quote the shopper saw, as the server chose or confirmed them; never worked out here.
       const couponIds = c.unsettledCouponIds ?? (c.quote ? [...c.quote.couponIds] : undefined);
+      // The points the quote on screen uses (as the server worked them out), or those of an unsettled submit.
+      const usePoints = c.unsettledPoints ?? c.quote?.points?.used ?? 0;
       patch({ submitting: true });
       try {
         const order = await deps.api.call('createOrder', {
@@ -203,13 +248,14 @@ export const checkoutSlice: Slice<CheckoutSlice> = (set, get, deps) => {
             addressId: c.addressId,
             remark: c.remark.trim(),
             ...(couponIds ? { couponIds } : {}),
+            ...(usePoints > 0 ? { usePoints } : {}),
           },
         });
         if (!order?.id) {
           deps.toast(BAD_RESPONSE_MESSAGE);
           throw new ApiError('BAD_RESPONSE', BAD_RESPONSE_MESSAGE, 502);
         }
-        patch({ order, unsettledCouponIds: null });
+        patch({ order, unsettledCouponIds: null, unsettledPoints: null });
         // The cart lost the ordered lines on the server; the next visit of the cart tab reloads it.
         if (c.source.type === 'cart') get().resetCart();
         get().rememberOrder(order);
@@ -218,11 +264,11 @@ export const checkoutSlice: Slice<CheckoutSlice> = (set, get, deps) => {
         return order;
       } catch (e) {
         if (isSettledRefusal(e)) {
-          patch({ unsettledCouponIds: null });
+          patch({ unsettledCouponIds: null, unsettledPoints: null });
           // The coupon on screen can no longer be used: the next quote lets the server choose again.
           if (e.code === 'COUPON_NOT_USABLE') patch({ couponChoice: undefined });
-        } else if (couponIds) {
-          patch({ unsettledCouponIds: couponIds });
+        } else {
+          patch({ ...(couponIds ? { unsettledCouponIds: couponIds } : {}), unsettledPoints: usePoints });
         }
         throw e;
       } finally {

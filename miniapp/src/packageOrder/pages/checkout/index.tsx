@@ -1,10 +1,10 @@
-import { Input, Text, View } from '@tarojs/components';
+import { Input, Switch, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { Location } from '@nutui/icons-react-taro';
 import type { CheckoutSource } from '@shop/shared';
 import { EmptyState, ListSkeleton } from '../../../components/States';
-import { couponSummary, isSettledRefusal, pickDefaultAddress, useShop } from '../../../store';
+import { couponSummary, isSettledRefusal, pickDefaultAddress, pointsSummary, useShop } from '../../../store';
 import { couponText, formatFen } from '../../../utils/format';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
@@ -32,7 +32,7 @@ export default function CheckoutPage() {
   const checkout = useShop((s) => s.checkout);
   const addresses = useShop((s) => s.addresses);
   const addressesStatus = useShop((s) => s.addressesStatus);
-  const { startCheckout, loadAddresses, setCheckoutAddress, setRemark, submitOrder, refreshQuote } = useShop.getState();
+  const { startCheckout, loadAddresses, setCheckoutAddress, setRemark, submitOrder, refreshQuote, setUsePoints } = useShop.getState();
   const started = useRef(false);
   const [couponSheet, setCouponSheet] = useState(false);
 
@@ -63,6 +63,8 @@ export default function CheckoutPage() {
   // One chosen coupon reads as everywhere else (its name and label); several as the summary says.
   const chosenCoupons = quote ? quote.coupons.filter((c) => quote.couponIds.includes(c.couponId)) : [];
   const couponName = chosenCoupons.length === 1 ? couponText(chosenCoupons[0]!) : coupon?.text;
+  const points = quote ? pointsSummary(quote) : null;
+  const memberBenefits = quote?.member?.benefits ?? [];
 
   const chooseAddress = () => {
     if (addresses.length === 0) {
@@ -141,6 +143,32 @@ export default function CheckoutPage() {
             </View>
             <Text className="muted">›</Text>
           </View>
+          {points && (
+            <View className="card coupon-row e2e-points-row" data-used={quote.points?.used ?? 0}>
+              <Text>积分抵扣</Text>
+              <View className="coupon-row__value ellipsis">
+                <Text className={points.usable ? '' : 'muted'}>{points.text}</Text>
+              </View>
+              <Switch
+                className="e2e-points-switch"
+                checked={checkout.pointsOn && (quote.points?.used ?? 0) > 0}
+                disabled={!points.usable || checkout.choosingCoupon}
+                color="#e93b3d"
+                onChange={(e) => void setUsePoints(e.detail.value)}
+              />
+            </View>
+          )}
+          {memberBenefits.length > 0 && (
+            <View className="card hints e2e-member-benefits">
+              <View className="card__title">{quote.member?.levelName}会员权益</View>
+              {memberBenefits.map((b) => (
+                <View className="row" key={b.label}>
+                  <Text className="grow">{b.label}</Text>
+                  {b.amountFen > 0 && <Text className="price">-{formatFen(b.amountFen)}</Text>}
+                </View>
+              ))}
+            </View>
+          )}
           {quote.hints.length > 0 && (
             <View className="hints">
               {quote.hints.map((h) => (
