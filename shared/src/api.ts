@@ -24,6 +24,7 @@ export const API = {
   login: { method: 'POST', path: '/v1/auth/login', auth: false, body: C.LoginRequest, response: C.LoginResponse },
   demoUsers: { method: 'GET', path: '/v1/auth/demo-users', auth: false, response: C.DemoUsersResponse, localOnly: true },
   me: { method: 'GET', path: '/v1/me', auth: true, response: C.UserView },
+  setBirthday: { method: 'PUT', path: '/v1/me/birthday', auth: true, body: C.SetBirthdayRequest, response: C.SetBirthdayRequest },
 
   categories: { method: 'GET', path: '/v1/categories', auth: false, response: C.CategoriesResponse },
   listProducts: { method: 'GET', path: '/v1/products', auth: false, query: C.ListProductsQuery, response: C.ProductPage },

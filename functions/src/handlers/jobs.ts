@@ -5,6 +5,7 @@ import { expireOrder, sweepExpiredOrders } from '../services/payment';
 import { dailyReport, reconcile } from '../services/reconcile';
 import { settleGroup, sweepDueGroups } from '../services/group-settlement';
 import { reactToChange, type TableChange } from '../services/reactions';
+import { runDropJobs } from '../services/drops';
 
 /** Invoked by the order's own EventBridge Scheduler schedule at its payment deadline. */
 export async function orderTimeout(event: { orderId: string }) {
@@ -36,6 +37,13 @@ export async function sweepGroups() {
   const counts = await sweepDueGroups(Date.now());
   if (counts.success || counts.failed || counts.error) logger.info('group sweep', counts);
   return counts;
+}
+
+/** Daily: the birthday and win_back coupon drops, each once per shopper and period however often it runs. */
+export async function dropsJob() {
+  const granted = await runDropJobs(Date.now());
+  if (granted.birthday || granted.winBack) logger.info('coupon drops', granted);
+  return granted;
 }
 
 /** Every ten minutes: converge unsettled orders and refunds with WeChat Pay. */

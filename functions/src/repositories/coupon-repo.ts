@@ -27,7 +27,7 @@ export interface CouponItem extends Coupon {
   usedAt: number | null;
 }
 
-export type ClaimOutcome = 'claimed' | 'sold_out' | 'limit_reached' | 'busy';
+export type ClaimOutcome = 'claimed' | 'sold_out' | 'limit_reached' | 'busy' | 'already';
 
 function clean(item: Record<string, unknown>): CouponItem {
   const { PK: _1, SK: _2, type: _3, ...rest } = item;
@@ -40,7 +40,7 @@ export const couponRepo = {
    * under the per-user limit, and the coupon is created only if new. Of 64 shoppers racing for the last coupon, one
    * gets it; of 50 taps by one shopper on a limit-2 coupon, two succeed (litemall #581, macrozheng #134).
    */
-  async claim(coupon: CouponItem, limits: { totalStock: number; perUserLimit: number }): Promise<ClaimOutcome> {
+  async claim(coupon: CouponItem, limits: { totalStock: number; perUserLimit: number }, once?: { PK: string; SK: string }): Promise<ClaimOutcome> {
     try {
       await transact(
         [
@@ -73,6 +73,10 @@ export const couponRepo = {
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
+          // A scheduled drop's grant for one shopper and period: created only if new, so it happens once.
+          ...(once
+            ? [{ label: 'once', Put: { TableName: table(), Item: { ...once, type: 'dropGrant', couponId: coupon.id, at: coupon.claimedAt }, ConditionExpression: 'attribute_not_exists(PK)' } }]
+            : []),
         ],
         { maxConflictRetries: 20 },
       );
@@ -80,6 +84,7 @@ export const couponRepo = {
     } catch (e) {
       if (!(e instanceof TransactionRefused)) throw e;
       const failed = e.failed();
+      if (failed.includes('once')) return 'already';
       if (failed.includes('stock')) return 'sold_out';
       if (failed.includes('limit')) return 'limit_reached';
       if (e.conflicted()) return 'busy';

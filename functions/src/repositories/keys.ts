@@ -49,6 +49,9 @@
  *   points day cap    USER#<uid>             PTSDAY#<day>#<src>   -                                       -                               -   ({earned}, the source's daily cap)
  *   check-in state    USER#<uid>             CHECKIN              -                                       -                               -   ({day, streak})
  *   member            USER#<uid>             MEMBER               -                                       -                               DUE#LEVELREVIEW / <reviewAt>#<uid> (above 普通, when yearly review is on)
+ *   drop grant        USER#<uid>             DROPGRANT#<cid>#<period>#<tpl> -                              -                               -   (a scheduled drop's coupon, once per shopper and period)
+ *   last paid         USER#<uid>             LASTPAID             -                                       -                               LASTPAID / <paidAt>#<uid> (win_back: shoppers by their last paid order)
+ *   user (birthday)   USER#<uid>             PROFILE              -                                       -                               BIRTHDAY#<MM> / <uid> (when a birthday is set)
  *   level history     USER#<uid>             LEVELLOG#<at>        -                                       -                               -
  *   mall item stock   PTSMALL#<itemId>       STOCK                -                                       -                               -   ({redeemed}; stock in the members config)
  *   mall per shopper  USER#<uid>             PTSMALLBOUGHT#<id>   -                                       -                               -   ({count}, per-user limit)
@@ -250,6 +253,18 @@ export const keys = {
   /** Points a source credited a member on one Asia/Shanghai day (its daily cap). */
   pointsDayCap: (userId: string, day: string, source: string): Key => ({ PK: `USER#${userId}`, SK: `PTSDAY#${day}#${source}` }),
   checkInState: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'CHECKIN' }),
+  /** A scheduled coupon drop granted to a shopper for one period (birthday: the year; share_reward: the friend; win_back: the last paid order). */
+  dropGrant: (userId: string, campaignId: string, period: string, templateId: string): Key => ({
+    PK: `USER#${userId}`,
+    SK: `DROPGRANT#${campaignId}#${period}#${templateId}`,
+  }),
+  /** Shoppers by birthday month (on the profile, GSI3), for the birthday drop. */
+  birthdayIndex: (month: string, userId: string) => ({ GSI3PK: `BIRTHDAY#${month}`, GSI3SK: userId }),
+  birthdayPartition: (month: string) => `BIRTHDAY#${month}`,
+  /** A shopper's last paid order (GSI3 by its time), for the win_back drop. */
+  lastPaid: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'LASTPAID' }),
+  lastPaidIndex: (paidAt: number, userId: string) => ({ GSI3PK: 'LASTPAID', GSI3SK: `${String(paidAt).padStart(15, '0')}#${userId}` }),
+  lastPaidPartition: 'LASTPAID',
   /** Level and growth (spend net of refunds, invites), changed under `growthRev`. */
   member: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'MEMBER' }),
   levelReviewDue: (reviewAt: number, userId: string) => ({ GSI3PK: 'DUE#LEVELREVIEW', GSI3SK: `${String(reviewAt).padStart(15, '0')}#${userId}` }),

@@ -25,7 +25,8 @@ import { newId } from '../lib/ids';
 import { logger } from '../lib/http';
 import { campaignConfig } from '../providers/campaign-config';
 import { catalogRepo } from '../repositories/catalog-repo';
-import { couponRepo, type CouponItem } from '../repositories/coupon-repo';
+import { couponRepo, type ClaimOutcome, type CouponItem } from '../repositories/coupon-repo';
+import { pointsRepo } from '../repositories/points-repo';
 import { orderRepo } from '../repositories/order-repo';
 
 /** Someone browsing without a session sees what a new shopper would. */
@@ -34,7 +35,8 @@ const VISITOR: CampaignUser = { id: 'visitor', level: 'NORMAL', isNew: true, seg
 /** The shopper as campaigns target them. Member levels and segment tags are not kept yet: 普通, untagged. */
 export async function campaignUser(userId: string | null): Promise<CampaignUser> {
   if (!userId) return VISITOR;
-  return { id: userId, level: 'NORMAL', isNew: !(await orderRepo.hasPaidOrder(userId)), segments: [] };
+  const [member, hasPaid] = await Promise.all([pointsRepo.member(userId), orderRepo.hasPaidOrder(userId)]);
+  return { id: userId, level: member?.level ?? 'NORMAL', isNew: !hasPaid, segments: [] };
 }
 
 // ───────────── labels ─────────────
@@ -158,7 +160,7 @@ async function grant(
   template: CouponTemplate,
   drop: CouponDropCampaign,
   now: number,
-): Promise<{ outcome: 'claimed' | 'sold_out' | 'limit_reached' | 'busy'; coupon: CouponItem }> {
+): Promise<{ outcome: ClaimOutcome; coupon: CouponItem }> {
   const coupon: CouponItem = {
     ...couponFromTemplate(template, { id: newId(now), claimedAt: now }),
     userId,

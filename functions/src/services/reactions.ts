@@ -14,6 +14,7 @@ import { onGroupOrderPaid, settleGroup } from './group-settlement';
 import type { RefundItem } from '../repositories/refund-repo';
 import { refundOwedPayment, retryOwedRefund } from './refunds';
 import { onChangeForMembers } from './points';
+import { onChangeForDrops } from './drops';
 
 export interface TableChange {
   kind: 'INSERT' | 'MODIFY' | 'REMOVE';
@@ -31,6 +32,8 @@ export async function reactToChange(change: TableChange, now: number, schedules:
   if (!next) return 'none';
   // Points and levels: a paid order earns, a paid refund reverses (services/points.ts; idempotent like the rest).
   await onChangeForMembers(change, now);
+  // Coupon drops: a paid order is the payer's last (win_back), and a friend's first rewards the share (services/drops.ts).
+  await onChangeForDrops(change, now);
   switch (next.type) {
     case 'order': {
       const order = next as OrderItem;

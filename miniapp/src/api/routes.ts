@@ -11,6 +11,7 @@ export const ROUTES: RouteTable = {
   login: { method: 'POST', path: '/v1/auth/login', auth: false },
   demoUsers: { method: 'GET', path: '/v1/auth/demo-users', auth: false },
   me: { method: 'GET', path: '/v1/me', auth: true },
+  setBirthday: { method: 'PUT', path: '/v1/me/birthday', auth: true },
 
   categories: { method: 'GET', path: '/v1/categories', auth: false },
   listProducts: { method: 'GET', path: '/v1/products', auth: false },
