@@ -37,7 +37,9 @@ import {
 } from '../shared/src/campaigns/index';
 import { validateCampaignFiles, type CampaignError, type CatalogIndex } from '../shared/src/campaigns/validate';
 import { couponFromTemplate, couponLabel, priceCheckout } from '../shared/src/coupons/index';
-import { quote } from '../shared/src/quote';
+import { quote, shippingTerms } from '../shared/src/quote';
+import { parseMembersConfig } from '../shared/src/members/config-file';
+import { DEFAULT_MEMBERS_CONFIG, benefitLabels, benefitsOf, type MembersConfig } from '../shared/src/members/index';
 import { categories, demoUsers, products } from './seed/catalog-data';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -212,6 +214,15 @@ function describe(c: Campaign): string {
   }
 }
 
+/** The stage's member configuration (members/<stage>.yaml; all defaults without one). */
+function membersOf(stage: string): MembersConfig {
+  const file = path.join(ROOT, 'members', `${stage}.yaml`);
+  if (!fs.existsSync(file)) return DEFAULT_MEMBERS_CONFIG;
+  const result = parseMembersConfig(fs.readFileSync(file, 'utf8'), `members/${stage}.yaml`);
+  if (!result.ok) fail(result.errors.join('\n'));
+  return result.config;
+}
+
 function userLine(u: CampaignUser): string {
   const bits = [`${MEMBER_LEVEL_NAMES[u.level]}会员`, u.isNew ? '新用户' : '老用户'];
   if (u.segments.length) bits.push(`标签 ${u.segments.join('、')}`);
@@ -225,6 +236,8 @@ function preview(config: CampaignConfig, stage: string, at: number, who: { label
   out.push(`预览 ${stage} @ ${formatShanghaiTime(at)}（北京时间）= ${new Date(at).toISOString()}`);
   for (const { label, user } of who) {
     out.push('', `== ${label}（${userLine(user)}）`);
+    const benefits = benefitsOf(user.level, membersOf(stage).levels.tiers);
+    out.push(`会员权益（${MEMBER_LEVEL_NAMES[user.level]}）: ${benefitLabels(benefits).join('、') || '（无）'}`);
     const statuses = config.campaigns.map((c) => ({ c, s: campaignStatus(c, at, user) }));
     out.push('生效的活动:');
     const live = statuses.filter((x) => x.s.live);
@@ -236,8 +249,12 @@ function preview(config: CampaignConfig, stage: string, at: number, who: { label
 
     // The shopper is assumed to hold one coupon of every template, claimed now, so every coupon shows its verdict.
     const coupons = config.couponTemplates.map((t) => couponFromTemplate(t, { id: t.id, claimedAt: at }));
-    const priced = priceCheckout(cart, { campaigns: config.campaigns, coupons, user, at });
-    const q = quote(priced.lines, { discounts: priced.discounts });
+    // Priced as the server prices it: the level's member price and free shipping too.
+    const priced = priceCheckout(cart, { campaigns: config.campaigns, coupons, user, at, memberDiscountPercent: benefits.discountPercent });
+    const q = quote(priced.lines, {
+      discounts: priced.discounts,
+      ...(benefits.freeShipping ? { shipping: { feeFen: shippingTerms().feeFen, freeFromFen: 0 } } : {}),
+    });
     out.push('样例购物车:');
     priced.lines.forEach((l, i) => {
       const flash = priced.flashSaleLines.find((f) => f.lineIndex === i);
