@@ -62,6 +62,8 @@ describe('会员中心 in the H5 app', () => {
     const tierNames = await page.locator('.e2e-tier:visible .member-tier__name').allTextContents();
     expect(tierNames.map((n) => n.replace('当前', ''))).toEqual(['普通', '银卡', '金卡', '白金', '钻石']);
     expect(await page.locator('.e2e-tier:visible').nth(1).textContent()).toContain('包邮');
+    // Let the page's slide-in finish before the picture.
+    await page.waitForTimeout(500);
     await shot(page, 'member-center');
 
     // 签到: once; the server's answer turns the button off and ticks today.
