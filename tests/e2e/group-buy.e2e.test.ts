@@ -38,12 +38,38 @@ async function newShopperPage(): Promise<Page> {
   return b.page;
 }
 
-/** On 确认拼团订单: an address (new shoppers have none), 确认开团/确认参团, 模拟支付; then the group page. */
-async function orderAndPay(page: Page, shot: (p: Page, step: string) => Promise<void>, who: string): Promise<void> {
+/** What 确认拼团订单 must state for one shopper: the line's price and its label, and 实付 (运费 included). */
+interface GroupOrderPrice {
+  label: '团长价' | '拼团价';
+  priceFen: number;
+  payableFen: number;
+}
+
+/** Leaders pay the 团长价, joiners the 拼团价; both under ¥99, so ¥10 运费 is added. */
+const LEADER: GroupOrderPrice = { label: '团长价', priceFen: 3490, payableFen: 4490 };
+const JOINER: GroupOrderPrice = { label: '拼团价', priceFen: 3990, payableFen: 4990 };
+
+const yuanText = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/**
+ * On 确认拼团订单: an address (new shoppers have none); the server's quote on screen (the line at its labelled price,
+ * 运费 and its rule, 实付); 确认开团/确认参团; the cashier asks for exactly that 实付; 模拟支付; then the group page.
+ */
+async function orderAndPay(page: Page, shot: (p: Page, step: string) => Promise<void>, who: string, price: GroupOrderPrice): Promise<void> {
   await addAddressAtCheckout(page);
+  await expect.poll(() => visible(page, '.e2e-group-payable').getAttribute('data-fen'), { timeout: 30_000 }).toBe(String(price.payableFen));
+  const line = visible(page, '.e2e-group-line-price');
+  expect(await line.getAttribute('data-fen')).toBe(String(price.priceFen));
+  expect(await visible(page, '.group-buy__label').textContent()).toBe(price.label);
+  expect(await visible(page, '.e2e-shipping').textContent()).toBe(`+${yuanText(1000)}`);
+  expect(await visible(page, '.e2e-group-shipping-rule').textContent()).toContain('满 ¥99 包邮');
+  const shownPayable = (await visible(page, '.e2e-group-payable').textContent())!.trim();
+  expect(shownPayable).toBe(yuanText(price.payableFen));
   await shot(page, `${who}-group-order`);
   await visible(page, '.e2e-submit-order').click();
   await visible(page, '.e2e-sandbox-pay').waitFor({ timeout: 30_000 });
+  // The payment is for the order just placed: what the page said 实付 is what is charged.
+  expect((await visible(page, '.e2e-sandbox-amount').textContent())!.trim()).toBe(shownPayable);
   await shot(page, `${who}-sandbox-pay`);
   await visible(page, '.e2e-sandbox-pay').click();
   await visible(page, '.e2e-group-status').waitFor({ timeout: 30_000 });
@@ -83,7 +109,7 @@ async function joinByLink(page: Page, link: string, code: string, who: string, s
   await expectVisitorLanding(page);
   await shot(page, `${who}-logged-in`);
   await visible(page, '.e2e-join-group').click();
-  await orderAndPay(page, shot, who);
+  await orderAndPay(page, shot, who, JOINER);
 }
 
 /** 我的订单 → 待发货 holds the shopper's group order. */
@@ -116,7 +142,7 @@ describe('group-buy in the H5 app', () => {
       if (!((await el.getAttribute('class')) ?? '').includes('spec-value--chosen')) await el.click();
     }
     await visible(a, '.e2e-spec-start-group').click();
-    await orderAndPay(a, shot, 'a');
+    await orderAndPay(a, shot, 'a', LEADER);
     await expect.poll(() => groupStatus(a), { timeout: 30_000 }).toBe('OPEN');
     expect(await visible(a, '.e2e-group-seats').getAttribute('data-seats')).toBe('2');
     expect(await visible(a, '.e2e-group-countdown').textContent()).toMatch(/剩余/);

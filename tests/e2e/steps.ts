@@ -44,9 +44,21 @@ export async function addAddressAtCheckout(page: Page): Promise<void> {
 /** On the address form: 所在地区 → the 省, 市 and 区 in the picker. */
 export async function pickRegion(page: Page, names: [string, string, string]): Promise<void> {
   await visible(page, '.e2e-address-region').click();
-  for (const name of names) {
-    await page.locator('.nut-cascader-item:visible', { hasText: new RegExp(`^\\s*${name}\\s*$`) }).first().click();
-    await page.waitForTimeout(300);
+  // The picker keeps one pane per level side by side and slides to the next: only the items of the level whose tab
+  // is active are the ones a shopper can tap (上海市 is both a 省 and a 市). The panes carry no state of their own;
+  // the tab titles do (nut-tabs-titles-item-active), in the panes' order.
+  const picker = visible(page, '.nut-cascader');
+  await picker.waitFor();
+  const activeLevel = () =>
+    picker.locator('.nut-tabs-titles-item').evaluateAll((tabs) => tabs.findIndex((t) => t.classList.contains('nut-tabs-titles-item-active')));
+  for (const [level, name] of names.entries()) {
+    await expect.poll(activeLevel).toBe(level);
+    await picker
+      .locator('.nut-tabpane')
+      .nth(level)
+      .locator('.nut-cascader-item', { hasText: new RegExp(`^\\s*${name}\\s*$`) })
+      .first()
+      .click();
   }
   await expect.poll(() => visible(page, '.e2e-address-region-text').textContent()).toBe(names.join(' '));
 }
