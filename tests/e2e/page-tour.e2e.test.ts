@@ -101,7 +101,8 @@ async function demoData(): Promise<DemoIds> {
     addressId: address.id,
   });
   const pay = await api<{ prepayId: string }>('POST', `/v1/orders/${groupOrder.id}/pay`, token);
-  await api('POST', '/v1/sandbox/pay', token, { prepayId: pay.prepayId, action: 'pay' });
+  const paid = await api<{ delivered: boolean; notifyStatus: number | null }>('POST', '/v1/sandbox/pay', token, { prepayId: pay.prepayId, action: 'pay' });
+  expect(paid.delivered && paid.notifyStatus !== null && paid.notifyStatus < 300, `group order payment: ${JSON.stringify(paid)}`).toBe(true);
   let groupToken = '';
   await expect
     .poll(
@@ -110,7 +111,8 @@ async function demoData(): Promise<DemoIds> {
         groupToken = mine.items.find((g) => g.orderId === groupOrder.id)?.token ?? '';
         return groupToken;
       },
-      { timeout: 30_000 },
+      // The group's seat is taken by the table's stream a moment after the payment: slow on a busy machine.
+      { timeout: 120_000, interval: 1_000 },
     )
     .not.toBe('');
   return { productId: PRODUCT, skuId, orderId: order.id, groupToken };
