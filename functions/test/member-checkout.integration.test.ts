@@ -189,6 +189,22 @@ describe('points at checkout', () => {
     expect(balance.available).toBe(800);
   });
 
+  it('a late payment for a cancelled order that spent points is refunded, never revived: the points stay returned once', async () => {
+    const s = await shopper('mc-late');
+    await fund(s.userId, 600);
+    const placed = await place(s, { usePoints: 600 });
+    expect(placed.status).toBe(201);
+    await expireOrder(placed.body.id, placed.body.deadlineAt + 1);
+    expect((await pointsRepo.balance(s.userId)).available).toBe(600);
+    await pay(placed.body, s.userId);
+    const after = (await orderRepo.get(placed.body.id))!;
+    expect(after.status).not.toBe('PAID');
+    expect(after.paidLate).toBeFalsy();
+    const { balance, entries } = await expectInvariants(s.userId);
+    expect(balance.available).toBe(600);
+    expect(entries.filter((e) => e.source === 'RETURN')).toHaveLength(1);
+  });
+
   it('50 concurrent checkouts spending the same balance never take it below zero', async () => {
     const s = await shopper('mc-race');
     await fund(s.userId, 10_000);

@@ -4,7 +4,10 @@
  * moment, and the cart's 合计 equals what the checkout quote charges. The demo catalog and the local stage's campaigns
  * run at a fixed moment inside the flash sale, so flash prices, 满减, 满赠, coupons and shipping are all exercised.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
+import { abVariant } from '@shop/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call } from '../../tests/support/http';
 import { freshTable } from '../../tests/support/table';
@@ -46,6 +49,16 @@ afterAll(() => {
   vi.useRealTimers();
 });
 
+/** Every A/B experiment of the local campaigns puts this user id where it puts a visitor. */
+function sameVariants(userId: string): boolean {
+  const files = ['promotions.yaml', 'coupons.yaml', 'flash-sales.yaml', 'group-deals.yaml'];
+  const experiments = files.flatMap((f) => {
+    const doc = parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../campaigns/local', f), 'utf8')) as { campaigns?: { targeting?: { ab?: { experiment: string; variants: { name: string; weight: number }[] } } }[] };
+    return (doc.campaigns ?? []).flatMap((c) => (c.targeting?.ab ? [c.targeting.ab] : []));
+  });
+  return experiments.every((ab) => abVariant(ab, userId) === abVariant(ab, 'visitor'));
+}
+
 async function detail(productId: string, token?: string) {
   const r = await call(catalog.getProduct, { token, params: { productId } });
   expect(r.status).toBe(200);
@@ -85,8 +98,11 @@ describe('product page prices', () => {
 
   it('every SKU of every on-shelf demo product, for every demo shopper and a visitor, is priced as the quote prices one unit', async () => {
     let compared = 0;
-    // A visitor's price is a new shopper's who uses no coupon.
-    const fresh = await shopper('price-visitor');
+    // A visitor's price is a new shopper's who uses no coupon — and who is in the visitor's A/B variants (a variant
+    // is decided by the user id; the visitor's id is 'visitor').
+    let fresh = await shopper('price-visitor');
+    for (let i = 0; !sameVariants(fresh.userId) && i < 50; i++) fresh = await shopper(`price-visitor-${i}`);
+    expect(sameVariants(fresh.userId)).toBe(true);
     for (const product of products.filter((p) => p.onShelf)) {
       const asVisitor = await detail(product.id);
       for (const sku of asVisitor.skus.filter((s: { stock: number }) => s.stock > 0)) {
@@ -122,6 +138,12 @@ describe('product page prices', () => {
     expect(q.shippingFen).toBe(0);
     expect(q.member.levelName).toBe('金卡');
     expect(q.member.benefits.map((b: { label: string }) => b.label)).toEqual(expect.arrayContaining(['金卡会员价 95折', '金卡会员包邮', '金卡会员购物积分 2 倍']));
+    // The cart shows the same 会员价 for the line.
+    await emptyCart(s);
+    await call(cart.addCartLine, { token: s.token, body: { productId, skuId: sku.id, quantity: 1 } });
+    const c = (await call(cart.getCart, { token: s.token })).body;
+    expect(c.lines[0].memberPriceFen).toBe(sku.live.memberPriceFen);
+    await emptyCart(s);
     // The same SKU as a 普通 shopper: no member line, shipping charged under ¥99.
     const plain = await quoteBuyNow(viewers[0].s, productId, sku.id, 1, []);
     expect(plain.discounts.some((d: { kind: string }) => d.kind === 'member_price')).toBe(false);

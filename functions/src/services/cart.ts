@@ -60,6 +60,7 @@ export async function getCart(userId: string, now: number): Promise<CartView> {
       selected: line.selected,
       unitPriceFen: live?.priceFen ?? sku?.priceFen ?? line.addedPriceFen,
       priceLabel: live?.label ?? null,
+      memberPriceFen: live?.memberPriceFen ?? null,
       crossedOutFen: live?.crossedOutFen ?? null,
       priceNote: live?.note ?? null,
       flashEndsAt: live?.flash?.endsAt ?? null,

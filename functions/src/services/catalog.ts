@@ -115,15 +115,13 @@ export async function getProduct(productId: string, userId: string | null = null
     const priced = priceFromReads(reads, [{ productId, skuId: s.id, quantity: 1 }], { refuse: false });
     const [price] = livePrices(priced, reads);
     const line = priced.quote.lines[0];
-    // 会员价: the level's member price and the member day together (what this shopper pays as a member).
-    const member = priced.pricing.discountDetails.filter((d) => d.kind === 'member_price' || d.kind === 'member_day');
     return {
       priceFen: price.priceFen,
       label: price.label,
       crossedOutFen: price.crossedOutFen,
       flash: price.flash,
       note: price.note,
-      memberPriceFen: member.length ? price.priceFen - member.reduce((s, d) => s + d.perLineFen[0], 0) : null,
+      memberPriceFen: price.memberPriceFen,
       bestPriceFen: line.payableFen,
       bestNote: priced.quote.discountFen > 0 ? priced.quote.discounts.map((d) => d.label).join('、') : null,
     };

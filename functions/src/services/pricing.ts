@@ -388,6 +388,8 @@ export interface LineLivePrice {
   crossedOutFen: number | null;
   note: string | null;
   flash: { name: string; endsAt: number; perUserLimit: number; showCountdown: boolean } | null;
+  /** 会员价: the unit price after this shopper's member price and member day (null when neither applies). */
+  memberPriceFen: number | null;
 }
 
 /** The live price of every line of a priced checkout, aligned with its (merged) lines. */
@@ -404,8 +406,12 @@ export function livePrices(priced: PricedCheckout, reads: PricingReads): LineLiv
         : null;
     // Crossed out: the list price under a flash price, else the product's reference price; never one below the price.
     const crossed = flash ? listFen : (referenceFen ?? 0);
+    const memberFen = priced.pricing.discountDetails
+      .filter((d) => d.kind === 'member_price' || d.kind === 'member_day')
+      .reduce((n, d) => n + d.perLineFen[i], 0);
     return {
       priceFen: line.unitPriceFen,
+      memberPriceFen: memberFen > 0 ? line.unitPriceFen - Math.floor(memberFen / line.quantity) : null,
       label: flash ? '秒杀价' : null,
       crossedOutFen: crossed > line.unitPriceFen ? crossed : null,
       note: f && !f.applied && f.reason ? `${f.reason}，按原价购买` : null,

@@ -19,6 +19,8 @@ export const CartLineView = z.object({
   unitPriceFen: FenAmount,
   /** What unitPriceFen is (秒杀价), null for the list price. */
   priceLabel: Label.nullable(),
+  /** 会员价 per unit for this shopper's level (member price and member day), null when none applies. */
+  memberPriceFen: FenAmount.nullable().optional(),
   /** The crossed-out list price when a promotion price applies (never below unitPriceFen). */
   crossedOutFen: FenAmount.nullable(),
   /** Why a promotion price does not apply (每人限购 1 件，按原价购买). */

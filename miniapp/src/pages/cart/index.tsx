@@ -64,6 +64,7 @@ function CartLine({ line, busy }: { line: CartLineView; busy: boolean }) {
             {line.priceLabel && <Text className="tag cart-line__label e2e-cart-line-label">{line.priceLabel}</Text>}
             <Text className="price e2e-cart-line-price">{formatFen(line.unitPriceFen)}</Text>
             {line.crossedOutFen !== null && <Text className="price--origin">{formatFen(line.crossedOutFen)}</Text>}
+            {line.memberPriceFen != null && <Text className="tag cart-line__label e2e-cart-line-member">会员价 {formatFen(line.memberPriceFen)}</Text>}
           </View>
           {line.purchasable || line.state === 'INSUFFICIENT_STOCK' ? (
             <InputNumber
