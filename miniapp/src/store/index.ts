@@ -16,7 +16,6 @@ export { MY_COUPON_TABS, type MyCouponTab } from './slices/coupons';
 export {
   MY_GROUP_TABS,
   dealMinPriceFen,
-  dealPriceFen,
   groupRemainingMs,
   joinableGroups,
   orderGroupText,
