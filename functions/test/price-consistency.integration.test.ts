@@ -4,10 +4,9 @@
  * moment, and the cart's 合计 equals what the checkout quote charges. The demo catalog and the local stage's campaigns
  * run at a fixed moment inside the flash sale, so flash prices, 满减, 满赠, coupons and shipping are all exercised.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { abVariant } from '@shop/shared';
+import { campaignConfig } from '../src/providers/campaign-config';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call } from '../../tests/support/http';
 import { freshTable } from '../../tests/support/table';
@@ -50,12 +49,9 @@ afterAll(() => {
 });
 
 /** Every A/B experiment of the local campaigns puts this user id where it puts a visitor. */
-function sameVariants(userId: string): boolean {
-  const files = ['promotions.yaml', 'coupons.yaml', 'flash-sales.yaml', 'group-deals.yaml'];
-  const experiments = files.flatMap((f) => {
-    const doc = parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../campaigns/local', f), 'utf8')) as { campaigns?: { targeting?: { ab?: { experiment: string; variants: { name: string; weight: number }[] } } }[] };
-    return (doc.campaigns ?? []).flatMap((c) => (c.targeting?.ab ? [c.targeting.ab] : []));
-  });
+async function sameVariants(userId: string): Promise<boolean> {
+  const { config } = await campaignConfig();
+  const experiments = config.campaigns.flatMap((c) => ('targeting' in c && c.targeting.ab ? [c.targeting.ab] : []));
   return experiments.every((ab) => abVariant(ab, userId) === abVariant(ab, 'visitor'));
 }
 
@@ -101,8 +97,8 @@ describe('product page prices', () => {
     // A visitor's price is a new shopper's who uses no coupon — and who is in the visitor's A/B variants (a variant
     // is decided by the user id; the visitor's id is 'visitor').
     let fresh = await shopper('price-visitor');
-    for (let i = 0; !sameVariants(fresh.userId) && i < 50; i++) fresh = await shopper(`price-visitor-${i}`);
-    expect(sameVariants(fresh.userId)).toBe(true);
+    for (let i = 0; !(await sameVariants(fresh.userId)) && i < 50; i++) fresh = await shopper(`price-visitor-${i}`);
+    expect(await sameVariants(fresh.userId)).toBe(true);
     for (const product of products.filter((p) => p.onShelf)) {
       const asVisitor = await detail(product.id);
       for (const sku of asVisitor.skus.filter((s: { stock: number }) => s.stock > 0)) {
