@@ -17,13 +17,6 @@ export function groupRemainingMs(deadlineAt: number, phoneNow: number, offsetMs:
   return Math.max(0, deadlineAt - (phoneNow + offsetMs));
 }
 
-/** The group price of one SKU in a deal (the leader's when starting a group and the deal has one). */
-export function dealPriceFen(deal: Pick<GroupDealView, 'skus'>, skuId: string | undefined, role: 'leader' | 'member'): number | null {
-  const sku = deal.skus.find((s) => s.skuId === skuId) ?? deal.skus[0];
-  if (!sku) return null;
-  return role === 'leader' ? sku.leaderPriceFen : sku.groupPriceFen;
-}
-
 /** The lowest group price of a deal (what 发起拼团 ¥y shows before a SKU is chosen). */
 export function dealMinPriceFen(deal: Pick<GroupDealView, 'skus'>): number | null {
   if (deal.skus.length === 0) return null;
