@@ -18,6 +18,10 @@ import { expireOrder } from '../src/services/payment';
 import * as orders from '../src/handlers/orders';
 import { notify } from '../src/handlers/pay-notify';
 import { earn, expectInvariants, membersFolder, paidOrder } from './support-points';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { shanghaiParts } from '@shop/shared';
+import { db, table } from '../src/lib/dynamo';
+import { keys } from '../src/repositories/keys';
 
 // Default tiers (银卡 from ¥1,000: 9.8 折, 包邮, 2× points); 100 points per ¥1 paid, available at once; spending:
 // 100 points = ¥1, at most 50% of the goods.
@@ -37,6 +41,13 @@ campaigns:
       - { thresholdFen: 3000, offFen: 500 }
     scope: all
     targeting: { levels: [SILVER, GOLD, PLATINUM, DIAMOND] }
+  - id: gold-member-day
+    name: 金卡会员日
+    type: member_day
+    target: { categoryId: all }
+    window: { start: 2020-01-01 00:00, end: 2099-01-01 00:00 }
+    dayOfMonth: ${shanghaiParts(Date.now()).day}
+    percentByLevel: { GOLD: 90 }
 `;
 
 let env: Record<string, string>;
@@ -117,6 +128,18 @@ describe('levels priced by the server', () => {
     const placed = await place(s);
     expect(placed.status).toBe(201);
     expect(placed.body.payableFen).toBe(after.payableFen);
+  });
+
+  it("a 金卡 member gets today's member day for their level after the member price; a 银卡 one does not", async () => {
+    const s = await shopper('mc-gold');
+    await db().send(new PutCommand({ TableName: table(), Item: { ...keys.member(s.userId), type: 'member', userId: s.userId, level: 'GOLD', spentFen: 600_000, invites: 0, growthRev: 1 } }));
+    const q = await quote(s);
+    // ¥50 at 9.5 折 = ¥2.50 off, then 9 折 of the ¥47.50 left = ¥4.75, then the 满30减5.
+    expect(q.discounts.slice(0, 2)).toEqual([
+      { kind: 'member_price', label: '金卡会员价 95折', amountFen: 250 },
+      { kind: 'member_day', label: '金卡会员日 金卡9折', amountFen: 475 },
+    ]);
+    expect(q.member.benefits.map((b: { label: string }) => b.label)).toContain('金卡会员日 金卡9折');
   });
 
   it('a 普通 shopper does not get the level-targeted 满减', async () => {
