@@ -100,6 +100,9 @@ async function award(args: {
  */
 async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | 'not-paid'> {
   if (!order.paidAt || !order.paidFen) return 'not-paid';
+  // A payment that came after the order closed and found nothing to buy is recorded on the cancelled order and owed
+  // back (PAY_LATE_UNAVAILABLE → REFUND_LATE): the order never became PAID, so it earns nothing.
+  if (order.status === 'CANCELLED' || (order.status === 'REFUNDING' || order.status === 'REFUNDED') && order.refundFrom === 'CANCELLED') return 'not-paid';
   const businessId = `ORDER#${order.id}`;
   if (await pointsRepo.entry(order.userId, businessId)) return 'replayed';
   const cfg = membersConfig();
