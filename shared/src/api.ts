@@ -69,6 +69,7 @@ export const API = {
   removeFavorite: { method: 'DELETE', path: '/v1/favorites/{productId}', auth: true, response: C.FavoriteState },
   memberMe: { method: 'GET', path: '/v1/members/me', auth: true, response: C.MemberView },
   memberTiers: { method: 'GET', path: '/v1/members/tiers', auth: false, response: C.TiersResponse },
+  memberInvite: { method: 'GET', path: '/v1/members/invite', auth: true, response: C.InviteView },
   pointsHistory: { method: 'GET', path: '/v1/points/history', auth: true, query: C.PointsHistoryQuery, response: C.PointsHistoryPage },
   checkIn: { method: 'POST', path: '/v1/points/check-in', auth: true, response: C.CheckInView },
   checkInCalendar: { method: 'GET', path: '/v1/points/check-in', auth: true, query: C.CheckInQuery, response: C.CheckInView },

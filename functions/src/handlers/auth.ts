@@ -6,7 +6,7 @@ import { preloadCampaignConfig } from '../providers/campaign-config';
 
 preloadCampaignConfig();
 
-export const login = route('login', async ({ body, now }) => loginUser(body.code, { wechatLogin: await wechatLogin(), now }));
+export const login = route('login', async ({ body, now }) => loginUser(body.code, { wechatLogin: await wechatLogin(), now, inviteCode: body.inviteCode }));
 export const demoUsers = route('demoUsers', () => listDemoUsers());
 export const me = route('me', ({ userId }) => currentUser(userId));
 export const setBirthday = route('setBirthday', ({ userId, body }) => setUserBirthday(userId, body.birthday));

@@ -1,10 +1,12 @@
 import { MallItemPath } from '@shop/shared';
 import { logger, route } from '../lib/http';
 import { reviewLevels, memberView, tiers } from '../services/members';
+import { inviteView } from '../services/invites';
 import * as points from '../services/points';
 
 export const memberMe = route('memberMe', ({ userId, now }) => memberView(userId, now));
 export const memberTiers = route('memberTiers', async () => tiers());
+export const memberInvite = route('memberInvite', ({ userId }) => inviteView(userId));
 export const pointsHistory = route('pointsHistory', ({ userId, query }) => points.history(userId, query));
 export const checkIn = route('checkIn', ({ userId, now }) => points.checkIn(userId, now));
 export const checkInCalendar = route('checkInCalendar', ({ userId, query, now }) => points.checkInCalendar(userId, query.month, now));

@@ -52,6 +52,8 @@
  *   drop grant        USER#<uid>             DROPGRANT#<cid>#<period>#<tpl> -                              -                               -   (a scheduled drop's coupon, once per shopper and period)
  *   last paid         USER#<uid>             LASTPAID             -                                       -                               LASTPAID / <paidAt>#<uid> (win_back: shoppers by their last paid order)
  *   user (birthday)   USER#<uid>             PROFILE              -                                       -                               BIRTHDAY#<MM> / <uid> (when a birthday is set)
+ *   user (invited)    USER#<uid>             PROFILE              USER#<inviter>#INVITEES / <createdAt>#<uid> -                         -   (once invitedBy is recorded: the inviter's friends)
+ *   invite code       INVITECODE#<code>      INVITECODE           -                                       -                               -   ({userId}: a shopper's 邀请码, made once)
  *   level history     USER#<uid>             LEVELLOG#<at>        -                                       -                               -
  *   mall item stock   PTSMALL#<itemId>       STOCK                -                                       -                               -   ({redeemed}; stock in the members config)
  *   mall per shopper  USER#<uid>             PTSMALLBOUGHT#<id>   -                                       -                               -   ({count}, per-user limit)
@@ -261,6 +263,14 @@ export const keys = {
   /** Shoppers by birthday month (on the profile, GSI3), for the birthday drop. */
   birthdayIndex: (month: string, userId: string) => ({ GSI3PK: `BIRTHDAY#${month}`, GSI3SK: userId }),
   birthdayPartition: (month: string) => `BIRTHDAY#${month}`,
+  /** A shopper's 邀请码 → the shopper (created once with the code on the user item). */
+  inviteCode: (code: string): Key => ({ PK: `INVITECODE#${code}`, SK: 'INVITECODE' }),
+  /** An invited friend's user item on GSI1, under the inviter: 邀请的好友, by the friend's sign-up. */
+  inviteeIndex: (inviterId: string, createdAt: number, userId: string) => ({
+    GSI1PK: `USER#${inviterId}#INVITEES`,
+    GSI1SK: `${String(createdAt).padStart(15, '0')}#${userId}`,
+  }),
+  inviteesPartition: (inviterId: string) => `USER#${inviterId}#INVITEES`,
   /** A shopper's last paid order (GSI3 by its time), for the win_back drop. */
   lastPaid: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'LASTPAID' }),
   lastPaidIndex: (paidAt: number, userId: string) => ({ GSI3PK: 'LASTPAID', GSI3SK: `${String(paidAt).padStart(15, '0')}#${userId}` }),

@@ -12,6 +12,12 @@ export interface UserItem {
   createdAt: number;
   lastLoginAt: number;
   defaultAddressId: string | null;
+  /** 生日 MM-DD (services/drops.ts setBirthday). */
+  birthday?: string;
+  /** The shopper's 邀请码 (services/invites.ts), made once. */
+  inviteCode?: string;
+  /** Who invited this shopper: set once, at the new account's first login. */
+  invitedBy?: string;
 }
 
 export const userRepo = {

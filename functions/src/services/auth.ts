@@ -6,9 +6,10 @@ import { issueSession } from '../lib/session';
 import { userRepo, type UserItem } from '../repositories/user-repo';
 import { logger } from '../lib/http';
 import { grantDrops } from './coupons';
+import { recordInvite } from './invites';
 
 function toUserView(u: UserItem): UserView {
-  return { id: u.id, nickname: u.nickname, avatar: u.avatar, createdAt: u.createdAt };
+  return { id: u.id, nickname: u.nickname, avatar: u.avatar, createdAt: u.createdAt, birthday: u.birthday ?? null };
 }
 
 /** Names shown until the shopper sets a profile: stable per user, never the openid. */
@@ -24,7 +25,7 @@ const DEFAULT_AVATAR = '/catalog-images/avatar-1.svg';
  */
 export async function login(
   code: string,
-  deps: { wechatLogin: WechatLogin; now: number },
+  deps: { wechatLogin: WechatLogin; now: number; inviteCode?: string },
 ): Promise<LoginResponse> {
   const { openid, unionid } = await deps.wechatLogin.code2session(code);
   let userId = await userRepo.userIdForOpenid(openid);
@@ -45,6 +46,7 @@ export async function login(
     isNewUser = created;
     if (!userId) throw new DomainError('LOGIN_FAILED');
   }
+  if (isNewUser && deps.inviteCode) await recordInvite(userId, deps.inviteCode, deps.now, deps.now);
   if (isNewUser) await welcomeGifts(userId, deps.now);
   const user = await userRepo.touchLogin(userId, deps.now);
   const session = await issueSession(user.id, deps.now);

@@ -147,10 +147,12 @@ async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | '
 
 /**
  * An invited friend's first paid order rewards the inviter once per friend (INVITE#<friend>), and counts as one invited
- * member towards the inviter's level. The inviter must be another registered shopper.
+ * member towards the inviter's level. The inviter is who the friend's account was opened by (`invitedBy`, 邀请好友),
+ * else the group-buy share the order came through; it must be another registered shopper.
  */
 async function rewardInviter(order: OrderItem, now: number): Promise<'rewarded' | 'none'> {
-  const inviter = order.group?.inviter;
+  if (!order.paidAt) return 'none';
+  const inviter = (await userRepo.get(order.userId))?.invitedBy ?? order.group?.inviter;
   if (!inviter || inviter === order.userId || !order.paidAt) return 'none';
   if (await pointsRepo.entry(inviter, `INVITE#${order.userId}`)) return 'none';
   const paid = await pointsRepo.paidOrders(order.userId);

@@ -4,6 +4,8 @@ import { Label, Ref, Url } from './common';
 export const LoginRequest = z.object({
   /** The code from `Taro.login` (valid 5 minutes, usable once). */
   code: z.string().min(1, '缺少登录凭证').max(128, '登录凭证格式不正确'),
+  /** A friend's 邀请码 (the login page opened with `?invite=`): recorded once, for a new account only. */
+  inviteCode: z.string().max(32).optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -12,6 +14,8 @@ export const UserView = z.object({
   nickname: Label,
   avatar: Url,
   createdAt: z.number(),
+  /** 生日 as MM-DD, once set (PUT /v1/me/birthday). */
+  birthday: z.string().max(5).nullable().optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 

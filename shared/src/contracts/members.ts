@@ -40,6 +40,22 @@ export const MemberView = z.object({
 });
 export type MemberView = z.infer<typeof MemberView>;
 
+/** GET /v1/members/invite: the shopper's 邀请码, the link friends open, what an invite earns, the friends who joined. */
+export const InviteView = z.object({
+  code: z.string().max(32),
+  /** The web shop's login page with the code (`…/#/packageUser/pages/login/index?invite=<code>`). */
+  link: z.string().max(2048),
+  /** The mini-program path a shared card opens (the login page with the code). */
+  path: z.string().max(512),
+  /** What the inviter gets, in words (from the members config). */
+  rules: z.array(Label).max(10),
+  friends: z
+    .array(z.object({ nickname: Label, joinedAt: EpochMs, firstOrderPaid: z.boolean() }))
+    .max(200),
+  rewards: z.object({ points: Count, friendsRewarded: Count }),
+});
+export type InviteView = z.infer<typeof InviteView>;
+
 export const PointsHistoryQuery = z.object({ cursor: Cursor, limit: z.coerce.number().int().min(1).max(50).default(20) });
 
 /** One line of 积分明细: the change, its plain reason, when. */
