@@ -62,6 +62,7 @@ export const ROUTES: RouteTable = {
 
   memberMe: { method: 'GET', path: '/v1/members/me', auth: true },
   memberTiers: { method: 'GET', path: '/v1/members/tiers', auth: false },
+  memberInvite: { method: 'GET', path: '/v1/members/invite', auth: true },
   pointsHistory: { method: 'GET', path: '/v1/points/history', auth: true },
   checkIn: { method: 'POST', path: '/v1/points/check-in', auth: true },
   checkInCalendar: { method: 'GET', path: '/v1/points/check-in', auth: true },

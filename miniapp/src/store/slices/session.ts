@@ -2,6 +2,9 @@ import type { DemoUser, LoginResponse, UserView } from '@shop/shared';
 import type { Slice } from '../types';
 
 export const SESSION_KEY = 'shop.session';
+/** A friend's 邀请码 from a `?invite=` landing, kept until the next login sends it. */
+export const INVITE_KEY = 'shop.invite';
+const INVITE_CODE = /^[A-Za-z2-9]{8}$/;
 
 interface StoredSession {
   token: string;
@@ -17,8 +20,12 @@ export interface SessionSlice {
   demoUsers: DemoUser[] | null;
   demoUsersStatus: 'idle' | 'loading' | 'ready' | 'unavailable';
   loggingIn: boolean;
+  /** The 邀请码 a landing carried (`?invite=`), sent with the next login and then forgotten. */
+  inviteCode: string | null;
 
   isLoggedIn(): boolean;
+  /** Keeps a landing's 邀请码 until login (ignored when logged in already or malformed). */
+  rememberInvite(code: string | undefined): void;
   loadDemoUsers(): Promise<void>;
   /** Logs in with a login code (from Taro.login, or a demo shopper's code). */
   loginWithCode(code: string): Promise<LoginResponse>;
@@ -41,6 +48,16 @@ function readStored(raw: string | null, now: number): StoredSession | null {
   }
 }
 
+function readInvite(raw: string | null): string | null {
+  let code = '';
+  try {
+    code = raw ? decodeURIComponent(raw).trim() : '';
+  } catch {
+    return null;
+  }
+  return INVITE_CODE.test(code) ? code.toUpperCase() : null;
+}
+
 export const sessionSlice: Slice<SessionSlice> = (set, get, deps) => {
   const stored = readStored(deps.storage.get(SESSION_KEY), deps.now());
   if (!stored) deps.storage.remove(SESSION_KEY);
@@ -58,10 +75,18 @@ export const sessionSlice: Slice<SessionSlice> = (set, get, deps) => {
     demoUsers: null,
     demoUsersStatus: 'idle',
     loggingIn: false,
+    inviteCode: stored ? null : readInvite(deps.storage.get(INVITE_KEY)),
 
     isLoggedIn() {
       const { token, expiresAt } = get();
       return !!token && (expiresAt === null || expiresAt > deps.now());
+    },
+
+    rememberInvite(code) {
+      const clean = readInvite(code ?? null);
+      if (!clean || get().isLoggedIn()) return;
+      deps.storage.set(INVITE_KEY, clean);
+      set({ inviteCode: clean });
     },
 
     async loadDemoUsers() {
@@ -78,8 +103,12 @@ export const sessionSlice: Slice<SessionSlice> = (set, get, deps) => {
     async loginWithCode(code) {
       set({ loggingIn: true });
       try {
-        const res = await deps.api.call('login', { body: { code } });
+        const inviteCode = get().inviteCode;
+        const res = await deps.api.call('login', { body: inviteCode ? { code, inviteCode } : { code } });
         accept(res);
+        // Sent once: the server records it for a new account only, so it has done its work either way.
+        deps.storage.remove(INVITE_KEY);
+        set({ inviteCode: null });
         return res;
       } finally {
         set({ loggingIn: false });

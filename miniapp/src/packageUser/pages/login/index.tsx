@@ -33,9 +33,11 @@ export default function LoginPage() {
   const demoUsers = useShop((s) => s.demoUsers);
   const demoStatus = useShop((s) => s.demoUsersStatus);
   const loggingIn = useShop((s) => s.loggingIn);
-  const { loadDemoUsers, loginWithCode, loginWithWechat } = useShop.getState();
+  const { loadDemoUsers, loginWithCode, loginWithWechat, rememberInvite } = useShop.getState();
 
   useLoad(() => {
+    // A friend's invite link (`?invite=<code>`): kept in the session until the login sends it.
+    rememberInvite(params.invite);
     void loadDemoUsers();
   });
 
