@@ -129,6 +129,18 @@ describe('recording who invited a new account', () => {
   });
 });
 
+describe('生日', () => {
+  it('is set, shown on the profile, and may be changed (the server keeps the latest)', async () => {
+    const s = await login(name('birthday'));
+    expect((await call(auth.me, { token: s.token })).body.birthday).toBeNull();
+    expect((await call(auth.setBirthday, { token: s.token, body: { birthday: '02-29' } })).body).toEqual({ birthday: '02-29' });
+    const second = await call(auth.setBirthday, { token: s.token, body: { birthday: '11-05' } });
+    expect([second.status, second.body.birthday]).toEqual([200, '11-05']);
+    expect((await call(auth.me, { token: s.token })).body.birthday).toBe('11-05');
+    expect((await call(auth.setBirthday, { token: s.token, body: { birthday: '13-01' } })).status).toBe(400);
+  });
+});
+
 describe('the friend’s first paid order', () => {
   it('rewards the inviter once even when its stream record is handled 5 times at once; a later order adds nothing', async () => {
     const inviter = await login(name('rewarded'));

@@ -6,7 +6,8 @@
  * shopper went quiet (win_back: a shopper who comes back and goes quiet again is welcomed again).
  *
  *   birthday      daily job: shoppers whose birthday (on the profile, set by PUT /v1/me/birthday) is this month
- *   share_reward  the table's stream: a friend's first paid order that came through the shopper's share (group.inviter)
+ *   share_reward  the table's stream: a friend's first paid order that came through the shopper's share (their
+ *                 invite code, `invitedBy`, else group.inviter)
  *   win_back      daily job: shoppers whose last paid order is older than the drop's `dormant-<N>d` segment (90 days)
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +29,7 @@ import { keys } from '../repositories/keys';
 import { orderRepo } from '../repositories/order-repo';
 import { pointsRepo } from '../repositories/points-repo';
 import type { OrderItem } from '../domain/order';
+import { inviterOf } from './invites';
 
 type ScheduledTrigger = 'birthday' | 'share_reward' | 'win_back';
 
@@ -208,8 +210,8 @@ export async function onChangeForDrops(change: { next: Record<string, any> | nul
   if (next?.type !== 'order' || next.status !== 'PAID' || previous?.status === 'PAID' || !next.paidAt) return 'none';
   const order = next as OrderItem;
   await notePaid(order);
-  const inviter = order.group?.inviter;
-  if (!inviter || inviter === order.userId) return 'drops-paid';
+  const inviter = await inviterOf(order);
+  if (!inviter) return 'drops-paid';
   const paid = await pointsRepo.paidOrders(order.userId);
   const earlier = paid.some((o) => o.id !== order.id && (o.paidAt < order.paidAt! || (o.paidAt === order.paidAt && o.id < order.id)));
   if (earlier) return 'drops-paid';

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { maskNickname, type InviteView } from '@shop/shared';
 import { DomainError } from '@shop/shared';
+import type { OrderItem } from '../domain/order';
 import { config } from '../lib/config';
 import { logger } from '../lib/http';
 import { membersConfig } from '../providers/members-config';
@@ -29,7 +30,7 @@ function invitePath(code: string): string {
 }
 
 /** The shopper's 邀请码, made on first use (a lost race reads the winner's). */
-export async function inviteCodeOf(userId: string): Promise<string> {
+async function inviteCodeOf(userId: string): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const user = await userRepo.get(userId);
     if (!user) throw new DomainError('UNAUTHORIZED');
@@ -54,6 +55,15 @@ export async function recordInvite(userId: string, code: string, createdAt: numb
     logger.error('invite not recorded', { userId, error: e as Error });
     return false;
   }
+}
+
+/**
+ * Who invited the payer of an order: the shopper whose 邀请码 opened the payer's account (`invitedBy`), else the
+ * group-buy share the order came through (`group.inviter`). Null when nobody, or the payer themselves.
+ */
+export async function inviterOf(order: Pick<OrderItem, 'userId' | 'group'>): Promise<string | null> {
+  const inviter = (await userRepo.get(order.userId))?.invitedBy ?? order.group?.inviter ?? null;
+  return inviter && inviter !== order.userId ? inviter : null;
 }
 
 /** GET /v1/members/invite: code, link, rules, the friends who joined and what they earned the shopper. */

@@ -35,6 +35,7 @@ import { newId } from '../lib/ids';
 import { campaignConfig } from '../providers/campaign-config';
 import { membersConfig } from '../providers/members-config';
 import type { OrderItem } from '../domain/order';
+import { inviterOf } from './invites';
 import { keys } from '../repositories/keys';
 import { orderRepo } from '../repositories/order-repo';
 import { pointsRepo, type LedgerEntry, type PointsLot } from '../repositories/points-repo';
@@ -152,7 +153,7 @@ async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | '
  */
 async function rewardInviter(order: OrderItem, now: number): Promise<'rewarded' | 'none'> {
   if (!order.paidAt) return 'none';
-  const inviter = (await userRepo.get(order.userId))?.invitedBy ?? order.group?.inviter;
+  const inviter = await inviterOf(order);
   if (!inviter || inviter === order.userId || !order.paidAt) return 'none';
   if (await pointsRepo.entry(inviter, `INVITE#${order.userId}`)) return 'none';
   const paid = await pointsRepo.paidOrders(order.userId);
