@@ -6,7 +6,7 @@ export default defineAppConfig({
     { root: 'packageUser', pages: ['pages/login/index', 'pages/addresses/index', 'pages/address-edit/index', 'pages/favorites/index'] },
     { root: 'packageCoupon', pages: ['pages/center/index', 'pages/list/index'] },
     { root: 'packageGroup', pages: ['pages/landing/index', 'pages/buy/index', 'pages/mine/index'] },
-    { root: 'packageMember', pages: ['pages/center/index', 'pages/points/index', 'pages/check-in/index', 'pages/mall/index'] },
+    { root: 'packageMember', pages: ['pages/center/index', 'pages/points/index', 'pages/check-in/index', 'pages/mall/index', 'pages/invite/index'] },
   ],
   preloadRule: {
     'pages/index/index': { network: 'all', packages: ['packageProduct'] },

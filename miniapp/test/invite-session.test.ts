@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INVITE_KEY, SESSION_KEY } from '../src/store/slices/session';
-import { LOGIN, makeStore, ok } from './support/fakes';
+import { LOGIN, fail, makeStore, ok } from './support/fakes';
 
 describe('invite code carried to login', () => {
   it('keeps a landing’s code until the next login sends it once, then forgets it', async () => {
@@ -43,5 +43,44 @@ describe('invite code carried to login', () => {
     s.store.getState().rememberInvite('ABCD2345');
     expect(s.store.getState().inviteCode).toBeNull();
     expect(s.storage.has(INVITE_KEY)).toBe(false);
+  });
+});
+
+describe('invite page data and 生日', () => {
+  const VIEW = {
+    code: 'ABCD2345',
+    link: 'https://shop.example.com/#/packageUser/pages/login/index?invite=ABCD2345',
+    path: '/packageUser/pages/login/index?invite=ABCD2345',
+    rules: ['好友完成首笔订单付款后，你可获得 10 积分（每位好友一次）'],
+    friends: [{ nickname: '微**', joinedAt: 1, firstOrderPaid: true }],
+    rewards: { points: 10, friendsRewarded: 1 },
+  };
+
+  it('loads the invite view when logged in, and keeps it through a failed reload', async () => {
+    let answer = ok(VIEW);
+    const s = makeStore({ login: () => ok(LOGIN), memberInvite: () => answer });
+    await s.store.getState().loadInvite();
+    expect(s.requests).toHaveLength(0);
+    await s.store.getState().loginWithCode('c');
+    await s.store.getState().loadInvite();
+    expect(s.store.getState().invite?.friends[0]?.firstOrderPaid).toBe(true);
+    answer = fail(500, 'INTERNAL', '服务繁忙');
+    await s.store.getState().loadInvite();
+    expect([s.store.getState().inviteStatus, s.store.getState().invite?.code]).toEqual(['ready', 'ABCD2345']);
+    s.store.getState().logout();
+    expect(s.store.getState().invite).toBeNull();
+  });
+
+  it('saves 生日 and keeps the server’s answer on the stored profile; a refusal changes nothing', async () => {
+    let answer = ok({ birthday: '02-29' });
+    const s = makeStore({ login: () => ok(LOGIN), setBirthday: () => answer });
+    await s.store.getState().loginWithCode('c');
+    expect(await s.store.getState().saveBirthday('02-29')).toBe(true);
+    expect(s.requests[1]).toMatchObject({ name: 'setBirthday', body: { birthday: '02-29' } });
+    expect(s.store.getState().user?.birthday).toBe('02-29');
+    expect(JSON.parse(s.storage.get(SESSION_KEY)!).user.birthday).toBe('02-29');
+    answer = fail(400, 'VALIDATION_FAILED', '生日格式应为 月-日，如 03-18');
+    expect(await s.store.getState().saveBirthday('13-01')).toBe(false);
+    expect(s.store.getState().user?.birthday).toBe('02-29');
   });
 });

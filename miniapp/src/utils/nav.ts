@@ -24,6 +24,7 @@ export const PAGES = {
   pointsHistory: '/packageMember/pages/points/index',
   checkIn: '/packageMember/pages/check-in/index',
   pointsMall: '/packageMember/pages/mall/index',
+  invite: '/packageMember/pages/invite/index',
 } as const;
 
 const TAB_PAGES: string[] = [PAGES.home, PAGES.category, PAGES.cart, PAGES.mine];

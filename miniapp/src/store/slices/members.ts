@@ -1,4 +1,4 @@
-import type { CheckInView, MallResponse, MemberView, PointsHistoryPage, TiersResponse } from '@shop/shared';
+import type { CheckInView, InviteView, MallResponse, MemberView, PointsHistoryPage, TiersResponse } from '@shop/shared';
 import { isApiError } from '../../api/errors';
 import type { LoadStatus, Slice } from '../types';
 
@@ -27,9 +27,13 @@ export interface MembersSlice {
   mallStatus: LoadStatus;
   /** The item whose exchange is under way. */
   redeeming: string | null;
+  /** 邀请好友: the shopper's code, link, rules and the friends who joined. */
+  invite: InviteView | null;
+  inviteStatus: LoadStatus;
 
   loadMember(): Promise<void>;
   loadTiers(): Promise<void>;
+  loadInvite(): Promise<void>;
   /** The first page (reset) or the next one. */
   loadPointsHistory(reset: boolean): Promise<void>;
   /** The calendar of `month` (YYYY-MM; the current month when left out). */
@@ -56,6 +60,8 @@ const initial = {
   mall: null,
   mallStatus: 'idle' as LoadStatus,
   redeeming: null,
+  invite: null,
+  inviteStatus: 'idle' as LoadStatus,
 };
 
 export const membersSlice: Slice<MembersSlice> = (set, get, deps) => {
@@ -91,6 +97,17 @@ export const membersSlice: Slice<MembersSlice> = (set, get, deps) => {
         set({ tiers: r.tiers, tiersStatus: 'ready' });
       } catch {
         set({ tiersStatus: get().tiers.length ? 'ready' : 'error' });
+      }
+    },
+
+    async loadInvite() {
+      if (!get().token) return;
+      set({ inviteStatus: get().invite ? 'ready' : 'loading' });
+      try {
+        const invite = await deps.api.call('memberInvite', { silent: true });
+        set({ invite, inviteStatus: 'ready' });
+      } catch {
+        set({ inviteStatus: get().invite ? 'ready' : 'error' });
       }
     },
 

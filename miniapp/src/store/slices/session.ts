@@ -31,6 +31,8 @@ export interface SessionSlice {
   loginWithCode(code: string): Promise<LoginResponse>;
   loginWithWechat(): Promise<LoginResponse>;
   refreshMe(): Promise<void>;
+  /** Sets 生日 (MM-DD) on the server; the profile follows its answer. False when it was refused (toasted). */
+  saveBirthday(birthday: string): Promise<boolean>;
   /** Forgets the session and everything tied to the shopper (cart, orders, addresses, checkout, coupons). */
   clearSession(): void;
   logout(): void;
@@ -134,6 +136,20 @@ export const sessionSlice: Slice<SessionSlice> = (set, get, deps) => {
       const { token, expiresAt } = get();
       if (token && expiresAt) deps.storage.set(SESSION_KEY, JSON.stringify({ token, expiresAt, user }));
       set({ user });
+    },
+
+    async saveBirthday(birthday) {
+      try {
+        const res = await deps.api.call('setBirthday', { body: { birthday } });
+        const { token, expiresAt, user } = get();
+        if (!user) return true;
+        const next = { ...user, birthday: res.birthday };
+        if (token && expiresAt) deps.storage.set(SESSION_KEY, JSON.stringify({ token, expiresAt, user: next }));
+        set({ user: next });
+        return true;
+      } catch {
+        return false;
+      }
     },
 
     clearSession() {

@@ -1,4 +1,4 @@
-import { ScrollView, Text, View } from '@tarojs/components';
+import { Picker, ScrollView, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Progress } from '@nutui/nutui-react-taro';
 import { ArrowRight } from '@nutui/icons-react-taro';
@@ -15,7 +15,36 @@ const ENTRIES = [
   { label: '积分明细', url: PAGES.pointsHistory, className: 'e2e-entry-points' },
   { label: '每日签到', url: PAGES.checkIn, className: 'e2e-entry-check-in' },
   { label: '积分商城', url: PAGES.pointsMall, className: 'e2e-entry-mall' },
+  { label: '邀请好友', url: PAGES.invite, className: 'e2e-entry-invite' },
 ];
+
+/** '03-18' → '3月18日'. */
+function birthdayText(birthday: string): string {
+  const [m, d] = birthday.split('-');
+  return `${Number(m)}月${Number(d)}日`;
+}
+
+/** 生日: month and day from a date picker over a leap year (so 2月29日 can be chosen), saved by the server. */
+function BirthdayRow() {
+  const birthday = useShop((s) => s.user?.birthday ?? null);
+  const { saveBirthday } = useShop.getState();
+  const pick = async (value: string) => {
+    const md = value.slice(5, 10);
+    if (!/^\d{2}-\d{2}$/.test(md) || md === birthday) return;
+    if (await saveBirthday(md)) void Taro.showToast({ title: '生日已保存', icon: 'success' });
+  };
+  return (
+    <Picker mode="date" fields="day" start="2000-01-01" end="2000-12-31" value={`2000-${birthday ?? '01-01'}`} onChange={(e) => void pick(String(e.detail.value))}>
+      <View className="member-entries__item row row--between e2e-birthday">
+        <Text>生日</Text>
+        <Text className="muted">
+          {birthday ? birthdayText(birthday) : '设置生日，生日月领专属礼券'}
+          <ArrowRight size={12} color="#999" />
+        </Text>
+      </View>
+    </Picker>
+  );
+}
 
 /** 会员中心: the level with its growth to the next tier, every tier's benefits, the points and where to use them. */
 export default function MemberCenterPage() {
@@ -80,6 +109,13 @@ export default function MemberCenterPage() {
                 <ArrowRight size={12} color="#999" />
               </View>
             ))}
+          </View>
+        </View>
+
+        <View className="card">
+          <View className="card__title">我的资料</View>
+          <View className="member-entries">
+            <BirthdayRow />
           </View>
         </View>
 
