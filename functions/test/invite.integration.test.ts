@@ -53,6 +53,7 @@ describe('invite code', () => {
     expect(codes.size).toBe(1);
     const code = views[0].code as string;
     expect(code).toMatch(/^[A-Z2-9]{8}$/);
+    expect(code).toMatch(/[2-9]/);
     expect(code).not.toContain(s.userId);
     expect((await invite(s.token)).code).toBe(code);
     expect(views[0].link).toBe(`${TEST_WEB_BASE_URL}/#/packageUser/pages/login/index?invite=${code}`);

@@ -15,13 +15,17 @@ import { userRepo } from '../repositories/user-repo';
 
 /** Unambiguous letters and digits (no 0/O, 1/I/L). */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const DIGITS = '23456789';
 const CODE_LENGTH = 8;
 const CODE = /^[A-Z2-9]{8}$/;
 const MAX_FRIENDS = 200;
 
+/** 8 characters with at least one digit, so a code never reads like a word (or an all-capitals label). */
 function randomCode(): string {
-  const bytes = randomBytes(CODE_LENGTH);
-  return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('');
+  const bytes = randomBytes(CODE_LENGTH + 2);
+  const chars = Array.from(bytes.subarray(0, CODE_LENGTH), (b) => ALPHABET[b % ALPHABET.length]!);
+  chars[bytes[CODE_LENGTH]! % CODE_LENGTH] = DIGITS[bytes[CODE_LENGTH + 1]! % DIGITS.length]!;
+  return chars.join('');
 }
 
 /** The login page a friend opens: the mini-program path, and the web shop's link to it. */

@@ -38,7 +38,7 @@ function BirthdayRow() {
       <View className="member-entries__item row row--between e2e-birthday">
         <Text>生日</Text>
         <Text className="muted">
-          {birthday ? birthdayText(birthday) : '设置生日，生日月领专属礼券'}
+          {birthday ? birthdayText(birthday) : '去设置'}
           <ArrowRight size={12} color="#999" />
         </Text>
       </View>
