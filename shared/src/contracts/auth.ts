@@ -21,7 +21,7 @@ export type UserView = z.infer<typeof UserView>;
 
 /** The shopper's birthday, month and day (生日礼券 in the birthday month). */
 export const SetBirthdayRequest = z.object({
-  birthday: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '生日格式应为 月-日，如 03-18'),
+  birthday: z.string().max(5).regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '生日格式应为 月-日，如 03-18'),
 });
 
 export const LoginResponse = z.object({

@@ -71,7 +71,7 @@ const PointsEntryView = z.object({
 export const PointsHistoryPage = page(PointsEntryView);
 export type PointsHistoryPage = z.infer<typeof PointsHistoryPage>;
 
-export const CheckInQuery = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/, '月份格式应为 YYYY-MM').optional() });
+export const CheckInQuery = z.object({ month: z.string().max(7).regex(/^\d{4}-\d{2}$/, '月份格式应为 YYYY-MM').optional() });
 
 /** The 签到 calendar of a month, the streak, and what today's check-in gave (after a POST). */
 export const CheckInView = z.object({
@@ -108,7 +108,7 @@ export type MallResponse = z.infer<typeof MallResponse>;
 export const MallItemPath = z.object({ itemId: z.string().regex(/^[a-z0-9-]{2,40}$/, '商品编号格式不正确') });
 export const RedeemRequest = z.object({
   /** One per tap of 确认兑换: a retried request with the same key redeems once. */
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不正确'),
+  idempotencyKey: z.string().max(64).regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不正确'),
 });
 export const RedeemResponse = z.object({
   itemId: Ref,
