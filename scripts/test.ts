@@ -13,6 +13,9 @@ const root = path.resolve(import.meta.dirname, '..');
 const artifacts = path.join(root, 'artifacts');
 fs.mkdirSync(artifacts, { recursive: true });
 const quick = process.argv.includes('--quick');
+/** `npm test -- --from e2e`: start at that step (after fixing what a run stopped at). */
+const fromArg = process.argv.indexOf('--from');
+const from = fromArg >= 0 ? process.argv[fromArg + 1] : undefined;
 
 interface Step {
   name: string;
@@ -69,7 +72,9 @@ let failed = 0;
 let skipped = 0;
 const timings: string[] = [];
 let exitCode = 0;
-for (const step of steps) {
+if (from && !steps.some((s) => s.name === from)) throw new Error(`--from: no step ${from} (${steps.map((s) => s.name).join(', ')})`);
+const toRun = from ? steps.slice(steps.findIndex((s) => s.name === from)) : steps;
+for (const step of toRun) {
   process.stdout.write(`\n=== ${step.name} ===\n`);
   const t0 = Date.now();
   if (step.report) fs.rmSync(step.report, { force: true });
