@@ -2,7 +2,8 @@ import { Text, View } from '@tarojs/components';
 import { useMemo } from 'react';
 import type { ProductDetail } from '@shop/shared';
 import { useShop } from '../../store';
-import { couponText, formatCountdown, formatFen, formatFenRange } from '../../utils/format';
+import { flashClock } from '../../components/flash-clock';
+import { couponText, formatFen, formatFenRange } from '../../utils/format';
 import { useTicker } from '../../utils/hooks';
 import { goLogin } from '../../utils/nav';
 import './PriceArea.scss';
@@ -42,7 +43,7 @@ export function PriceArea({ product, sku }: { product: ProductDetail; sku: Detai
           <Text className="price-area__flash-price">
             {flash.sku === sku ? '' : `${flash.sku.specText} `}秒杀价 {formatFen(flash.sku.live.priceFen)}
           </Text>
-          {flash.flash.showCountdown && <Text className="price-area__flash-left e2e-flash-countdown">距结束 {formatCountdown(left)}</Text>}
+          {flash.flash.showCountdown && <Text className="price-area__flash-left e2e-flash-countdown">{flashClock('live', left, phoneNow + offset)}</Text>}
         </View>
       )}
       <View className="price-area__main">
