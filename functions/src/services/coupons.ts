@@ -155,11 +155,16 @@ export async function couponCenter(userId: string | null, now: number): Promise<
 
 // ───────────── claiming ─────────────
 
-async function grant(
+/**
+ * One coupon of `template` from `drop` to the shopper, within the template's stock and per-user limit (the claim's one
+ * transaction); `once` (a scheduled drop's grant key) makes it at most once per shopper and period.
+ */
+export async function grant(
   userId: string,
   template: CouponTemplate,
   drop: CouponDropCampaign,
   now: number,
+  once?: { PK: string; SK: string },
 ): Promise<{ outcome: ClaimOutcome; coupon: CouponItem }> {
   const coupon: CouponItem = {
     ...couponFromTemplate(template, { id: newId(now), claimedAt: now }),
@@ -171,7 +176,7 @@ async function grant(
     lockedAt: null,
     usedAt: null,
   };
-  const outcome = await couponRepo.claim(coupon, { totalStock: template.totalStock, perUserLimit: template.perUserLimit });
+  const outcome = await couponRepo.claim(coupon, { totalStock: template.totalStock, perUserLimit: template.perUserLimit }, once);
   return { outcome, coupon };
 }
 

@@ -13,7 +13,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DomainError,
-  couponFromTemplate,
   liveCampaigns,
   shanghaiParts,
   type CampaignUser,
@@ -22,13 +21,12 @@ import {
 } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
 import { logger } from '../lib/http';
-import { newId } from '../lib/ids';
 import { campaignConfig } from '../providers/campaign-config';
-import { couponRepo, type CouponItem } from '../repositories/coupon-repo';
 import { keys } from '../repositories/keys';
 import { orderRepo } from '../repositories/order-repo';
 import { pointsRepo } from '../repositories/points-repo';
 import type { OrderItem } from '../domain/order';
+import { grant } from './coupons';
 import { inviterOf } from './invites';
 
 type ScheduledTrigger = 'birthday' | 'share_reward' | 'win_back';
@@ -69,17 +67,7 @@ async function grantOnce(userId: string, trigger: ScheduledTrigger, period: stri
     for (const id of drop.templateIds) {
       const template = templates.get(id);
       if (!template || (template.validity.type === 'window' && template.validity.endAt <= now)) continue;
-      const coupon: CouponItem = {
-        ...couponFromTemplate(template, { id: newId(now), claimedAt: now }),
-        userId,
-        claimedAt: now,
-        trigger: drop.trigger,
-        campaignId: drop.id,
-        orderId: null,
-        lockedAt: null,
-        usedAt: null,
-      };
-      const outcome = await couponRepo.claim(coupon, { totalStock: template.totalStock, perUserLimit: template.perUserLimit }, keys.dropGrant(userId, drop.id, period, id));
+      const { outcome } = await grant(userId, template, drop, now, keys.dropGrant(userId, drop.id, period, id));
       if (outcome === 'claimed') granted++;
       else if (outcome !== 'already') logger.info('drop coupon not granted', { userId, campaignId: drop.id, templateId: id, outcome });
     }
