@@ -129,6 +129,9 @@ describe('priceCheckout: promotions first, then coupons, line by line', () => {
       { campaignId: 'gift', label: '测试活动', productId: 'p-mask-01', skuId: 'sku-mask-01-hydra-10', quantity: 1, given: true },
     ]);
     expect(at(29900, 5).gifts[0]).toMatchObject({ given: false, reason: '赠品已送完' });
+    // A 满赠 no line counts towards (here: digital only, the cart holds beauty) gives no 凑单 hint, like 满减.
+    const digitalOnly = { ...gift, scope: { type: 'categories' as const, categoryIds: ['digital'] } };
+    expect(applyPromotions([line('essence', 1000)], [digitalOnly], gold, {}).hints).toEqual([]);
   });
 
   it('lets each line join one 满减 and picks the assignment worth most to the shopper', () => {

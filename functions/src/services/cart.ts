@@ -1,7 +1,6 @@
 import {
   DomainError,
   MAX_CART_LINES,
-  inScope,
   yuan,
   type AddCartLineRequest,
   type CartPromotionProgress,
@@ -96,12 +95,9 @@ export async function getCart(userId: string, now: number): Promise<CartView> {
 /** 满减 / 满赠 progress of the selected lines, from the quote's own discounts and 凑单 hints. */
 function progressOf(selected: PricedCheckout, reads: PricingReads): CartPromotionProgress[] {
   const out: CartPromotionProgress[] = [];
-  // Only promotions some selected line counts towards (a flash-priced line counts towards none).
-  const { lines, flashSaleLines } = selected.pricing;
-  const counted = lines.filter((_, i) => !flashSaleLines.some((f) => f.lineIndex === i && f.applied));
+  // Only promotions some selected line counts towards: the quote has a discount, a gift or a 凑单 hint for them.
   for (const c of reads.open) {
     if (c.type !== 'spend_and_save' && c.type !== 'gift_with_purchase') continue;
-    if (!counted.some((l) => inScope(c.scope, l))) continue;
     const applied = selected.pricing.discountDetails.find((d) => d.campaignId === c.id);
     const gift = selected.pricing.gifts.find((g) => g.campaignId === c.id);
     const hint = selected.pricing.hints.find((h) => h.campaignId === c.id);

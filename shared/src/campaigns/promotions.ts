@@ -233,8 +233,11 @@ export function applyPromotions(
   // 4. 满赠.
   const gifts: GiftLine[] = [];
   for (const c of ofType(campaigns, 'gift_with_purchase')) {
-    const base = lines.reduce((s, l, i) => s + (promotable(i) && inScope(c.scope, l) ? remaining[i] : 0), 0);
+    const counted = lines.flatMap((l, i) => (promotable(i) && inScope(c.scope, l) ? [i] : []));
+    const base = counted.reduce((s, i) => s + remaining[i], 0);
     if (base < c.thresholdFen) {
+      // Like 满减: a hint only when some line counts towards it (nothing in scope is no step towards a gift).
+      if (counted.length === 0) continue;
       const shortFen = c.thresholdFen - base;
       hints.push({ campaignId: c.id, message: `再买 ${yuan(shortFen)} 可获赠品`, label: `满${yuan(c.thresholdFen).slice(1)}赠品`, shortFen });
       continue;
