@@ -110,7 +110,7 @@ export const ORDER_TRANSITIONS: readonly OrderTransition[] = [
     by: 'wechat',
     paid: false,
     effects: ['RECORD_PAYMENT'],
-    label: '订单关闭后收到付款，商品已无货，将全额退款',
+    label: '订单关闭后收到付款，订单已无法恢复（商品无货或抵扣的积分已退回），将全额退款',
   },
   { event: 'REFUND_LATE', from: ['CANCELLED'], to: 'REFUNDING', by: 'system', paid: true, effects: ['RECORD_REFUND'], label: '订单已关闭，退回付款' },
   {
