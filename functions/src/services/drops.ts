@@ -10,7 +10,6 @@
  *                 invite code, `invitedBy`, else group.inviter)
  *   win_back      daily job: shoppers whose last paid order is older than the drop's `dormant-<N>d` segment (90 days)
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DomainError,
   liveCampaigns,
@@ -19,9 +18,9 @@ import {
   type CouponDropCampaign,
   type MemberLevel,
 } from '@shop/shared';
-import { db, table } from '../lib/dynamo';
 import { logger } from '../lib/http';
 import { campaignConfig } from '../providers/campaign-config';
+import { dropRepo } from '../repositories/drop-repo';
 import { keys } from '../repositories/keys';
 import { orderRepo } from '../repositories/order-repo';
 import { pointsRepo } from '../repositories/points-repo';
@@ -36,12 +35,7 @@ const DEFAULT_DORMANT_DAYS = 90;
 
 /** The shopper as drops target them: their level, whether they have paid, their birthday. */
 async function dropUser(userId: string, extra: Partial<CampaignUser> = {}): Promise<CampaignUser> {
-  const [member, profile, hasPaid] = await Promise.all([
-    pointsRepo.member(userId),
-    db().send(new GetCommand({ TableName: table(), Key: keys.user(userId), ConsistentRead: true })),
-    orderRepo.hasPaidOrder(userId),
-  ]);
-  const birthday = profile.Item?.birthday as string | undefined;
+  const [member, birthday, hasPaid] = await Promise.all([pointsRepo.member(userId), dropRepo.birthdayOf(userId), orderRepo.hasPaidOrder(userId)]);
   return {
     id: userId,
     level: (member?.level as MemberLevel | undefined) ?? 'NORMAL',
@@ -82,81 +76,11 @@ const BIRTHDAY = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** Sets the shopper's birthday (`MM-DD`) on their profile, indexed by month for the birthday drop. */
 export async function setBirthday(userId: string, birthday: string): Promise<{ birthday: string }> {
   if (!BIRTHDAY.test(birthday)) throw new DomainError('VALIDATION_FAILED', '生日格式应为 月-日，如 03-18');
-  const index = keys.birthdayIndex(birthday.slice(0, 2), userId);
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.user(userId),
-        UpdateExpression: 'SET birthday = :b, GSI3PK = :pk, GSI3SK = :sk',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':b': birthday, ':pk': index.GSI3PK, ':sk': index.GSI3SK },
-      }),
-    );
-  } catch (e) {
-    if ((e as { name?: string }).name === 'ConditionalCheckFailedException') throw new DomainError('NOT_FOUND', '用户不存在');
-    throw e;
-  }
+  if (!(await dropRepo.setBirthday(userId, birthday))) throw new DomainError('NOT_FOUND', '用户不存在');
   return { birthday };
 }
 
-async function birthdayShoppers(month: string): Promise<string[]> {
-  const ids: string[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'GSI3',
-        KeyConditionExpression: 'GSI3PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.birthdayPartition(month) },
-        ProjectionExpression: 'GSI3SK',
-        ExclusiveStartKey,
-      }),
-    );
-    ids.push(...(out.Items ?? []).map((i) => i.GSI3SK as string));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return ids;
-}
-
 // ───────────── win_back ─────────────
-
-/** Records a paid order as the shopper's last (only ever later), for the win_back job. */
-async function notePaid(order: OrderItem): Promise<void> {
-  const paidAt = order.paidAt!;
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...keys.lastPaid(order.userId), ...keys.lastPaidIndex(paidAt, order.userId), type: 'lastPaid', userId: order.userId, paidAt, orderId: order.id },
-        ConditionExpression: 'attribute_not_exists(PK) OR paidAt < :at',
-        ExpressionAttributeValues: { ':at': paidAt },
-      }),
-    );
-  } catch (e) {
-    if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
-  }
-}
-
-async function quietSince(before: number): Promise<{ userId: string; orderId: string }[]> {
-  const out: { userId: string; orderId: string }[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'GSI3',
-        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK <= :before',
-        ExpressionAttributeValues: { ':pk': keys.lastPaidPartition, ':before': `${String(before).padStart(15, '0')}#~` },
-        ExclusiveStartKey,
-      }),
-    );
-    out.push(...(page.Items ?? []).map((i) => ({ userId: i.userId as string, orderId: i.orderId as string })));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return out;
-}
 
 /** `dormant-<N>d` in a win_back drop's targeting says how long "quiet" is. */
 function dormantDays(drop: CouponDropCampaign): { days: number; segment: string | null } {
@@ -174,14 +98,14 @@ export async function runDropJobs(now: number): Promise<{ birthday: number; winB
   const { config } = await campaignConfig();
   const today = shanghaiParts(now);
   let birthday = 0;
-  for (const userId of await birthdayShoppers(String(today.month).padStart(2, '0'))) {
+  for (const userId of await dropRepo.birthdayShoppers(String(today.month).padStart(2, '0'))) {
     birthday += await grantOnce(userId, 'birthday', String(today.year), await dropUser(userId), now);
   }
   let winBack = 0;
   const winBackDrops = config.campaigns.filter((c): c is CouponDropCampaign => c.type === 'coupon_drop' && c.trigger === 'win_back' && c.enabled);
   for (const drop of winBackDrops) {
     const { days, segment } = dormantDays(drop);
-    for (const q of await quietSince(now - days * DAY_MS)) {
+    for (const q of await dropRepo.quietSince(now - days * DAY_MS)) {
       const user = await dropUser(q.userId, segment ? { segments: [segment] } : {});
       winBack += await grantOnce(q.userId, 'win_back', q.orderId, user, now, (d) => d.id === drop.id);
     }
@@ -197,7 +121,7 @@ export async function onChangeForDrops(change: { next: Record<string, any> | nul
   const { next, previous } = change;
   if (next?.type !== 'order' || next.status !== 'PAID' || previous?.status === 'PAID' || !next.paidAt) return 'none';
   const order = next as OrderItem;
-  await notePaid(order);
+  await dropRepo.notePaid(order.userId, order.id, order.paidAt!);
   const inviter = await inviterOf(order);
   if (!inviter) return 'drops-paid';
   const paid = await pointsRepo.paidOrders(order.userId);
