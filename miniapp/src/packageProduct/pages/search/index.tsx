@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useReachBottom, useRouter } from '@tarojs/taro';
+import Taro, { useReachBottom, useReady, useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useState } from 'react';
 import { SearchBar } from '@nutui/nutui-react-taro';
 import type { SearchSort } from '@shop/shared';
@@ -47,6 +47,13 @@ export default function SearchPage() {
   const [text, setText] = useState(initial);
   const [submitted, setSubmitted] = useState(initial);
   const [typing, setTyping] = useState(!initial);
+  const focusOnArrival = !initial;
+  // In the browser the input is focused once the page is on screen: focusing through the component's property asks
+  // the web component before it has drawn its input, which throws when the shopper leaves at once.
+  useReady(() => {
+    if (process.env.TARO_ENV !== 'h5' || !focusOnArrival) return;
+    setTimeout(() => (document.querySelector('.e2e-search-input input') as HTMLInputElement | null)?.focus(), 0);
+  });
   const [sort, setSort] = useState<SearchSort>('relevance');
   const [filters, setFilters] = useState<SearchFilters>({});
   const [history, setHistory] = useState<string[]>(readHistory);
@@ -111,7 +118,7 @@ export default function SearchPage() {
           className="e2e-search-input"
           value={text}
           placeholder="搜索商品，支持拼音"
-          autoFocus={!initial}
+          autoFocus={focusOnArrival && process.env.TARO_ENV !== 'h5'}
           maxLength={MAX_LENGTH}
           onChange={(v) => {
             setText(v);
