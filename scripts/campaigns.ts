@@ -38,7 +38,7 @@ import {
 import { validateCampaignFiles, type CampaignError, type CatalogIndex } from '../shared/src/campaigns/validate';
 import { couponFromTemplate, couponLabel, priceCheckout } from '../shared/src/coupons/index';
 import { quote, shippingTerms } from '../shared/src/quote';
-import { parseMembersConfig } from '../shared/src/members/config-file';
+import { membersReferenceErrors, parseMembersConfig } from '../shared/src/members/config-file';
 import { DEFAULT_MEMBERS_CONFIG, benefitLabels, benefitsOf, type MembersConfig } from '../shared/src/members/index';
 import { categories, demoUsers, products } from './seed/catalog-data';
 
@@ -294,6 +294,22 @@ if (command === 'check') {
     } else {
       failed = true;
       for (const e of result.errors) process.stdout.write(`${errorLine(e)}\n`);
+    }
+    // The stage's member programme: its schema, and the coupon templates its 积分商城 hands out.
+    const membersFile = `members/${stage}.yaml`;
+    if (fs.existsSync(path.join(ROOT, membersFile))) {
+      const members = parseMembersConfig(fs.readFileSync(path.join(ROOT, membersFile), 'utf8'), membersFile);
+      const errors = members.ok
+        ? result.ok
+          ? membersReferenceErrors(members.config, result.config.couponTemplates.map((t) => t.id), membersFile)
+          : []
+        : members.errors;
+      if (errors.length > 0) {
+        failed = true;
+        for (const e of errors) process.stdout.write(`${e}\n`);
+      } else if (members.ok) {
+        process.stdout.write(`OK: ${members.config.levels.tiers.length} member tiers, ${members.config.mall.items.length} 积分商城 items (${membersFile})\n`);
+      }
     }
   }
   process.exit(failed ? 1 : 0);
