@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../scripts/lib/stack';
 import { openBrowser, stepShots } from './browser';
-import { loginAsDemoShopper, visible, watchPage } from './steps';
+import { addAddressAtCheckout, loginAsDemoShopper, payInSandboxAndSeePaid, visible, watchPage } from './steps';
 
 /**
  * 会员中心 in a real browser against the whole local shop: demo login → 我的 shows 小明's level and points (the seed's
  * starting points, through the ledger) → 会员中心 (level card, every tier side by side) → 签到 (the button turns
  * 今日已签到, today is ticked, the points go up by what the server gave) → 积分明细 names the check-in in words →
  * 积分商城: exchange a coupon after the confirmation → the balance drops by its price and the coupon is in 我的优惠券.
- * Screenshots per step land in artifacts/e2e/members/.
+ * Then 小明 spends points at checkout on an order that takes his paid spend past ¥1000: the points switch takes the
+ * points off the payable, and once paid 我的 and 会员中心 show 银卡, and the next checkout carries 银卡's discount and
+ * free shipping. Screenshots per step land in artifacts/e2e/members/.
  */
 /** scripts/seed: every demo shopper starts with these points. */
 const START_POINTS = 200;
@@ -17,6 +19,10 @@ const COUPON_ITEM = 'coupon-full-99-10';
 const COUPON_POINTS = 100;
 const GIFT_ITEM = 'gift-canvas-bag';
 const ENUM_LIKE = /\b[A-Z][A-Z_]{3,}\b/;
+/** ¥459 × 3 = ¥1377 crosses 银卡's ¥1000 of paid spend (shared/src/members/config.ts) even after the points. */
+const BIG_PRODUCT = 'p-dumbbell-01';
+const BIG_SPEC = '30kg×2';
+const fen = (text: string | null) => Math.round(Number(text!.replace(/[^0-9.]/g, '')) * 100);
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -132,5 +138,79 @@ describe('会员中心 in the H5 app', () => {
     await mine.waitFor({ timeout: 90_000 });
     expect(await mine.textContent()).toContain('满99减10');
     await shot(page, 'my-coupons');
+  }, 600_000);
+
+  it('spends points at checkout, and the payment that crosses ¥1000 makes 小明 银卡 with its benefits', async () => {
+    const { page } = browser;
+    const shot = stepShots('members');
+    const web = stack.webUrl!;
+
+    await page.goto(`${web}/#/pages/mine/index`);
+    const card = visible(page, '.e2e-member-card');
+    await card.waitFor({ timeout: 90_000 });
+    const pointsBefore = Number(await card.locator('.e2e-member-points').textContent());
+    expect(pointsBefore).toBeGreaterThan(0);
+
+    // 立即购买 three of the 30 kg pair.
+    await page.goto(`${web}/#/packageProduct/pages/detail/index?id=${BIG_PRODUCT}`);
+    await visible(page, '.e2e-buy-now').click();
+    await visible(page, `.e2e-spec-value[data-value="${BIG_SPEC}"]`).click();
+    await expect.poll(() => visible(page, '.e2e-spec-stock').textContent()).toMatch(/库存/);
+    for (let i = 0; i < 2; i++) await visible(page, '.spec-sheet__qty .nut-inputnumber-add').click();
+    await expect.poll(() => visible(page, '.spec-sheet__qty input').inputValue()).toBe('3');
+    await visible(page, '.e2e-spec-buy-now').click();
+    await addAddressAtCheckout(page);
+
+    // 积分抵扣: off at first; on, the quote takes the points off the payable (100 points = ¥1).
+    const row = visible(page, '.e2e-points-row');
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('积分');
+    const payableOff = fen(await visible(page, '.e2e-payable').textContent());
+    expect(payableOff).toBeGreaterThan(100_000);
+    await visible(page, '.e2e-points-switch').click();
+    await expect.poll(() => row.getAttribute('data-used').then(Number), { timeout: 30_000 }).toBeGreaterThan(0);
+    const used = Number(await row.getAttribute('data-used'));
+    expect(used).toBeLessThanOrEqual(pointsBefore);
+    await expect.poll(() => visible(page, '.e2e-payable').textContent().then(fen)).toBe(payableOff - used);
+    await shot(page, 'checkout-points-on');
+
+    // The order is placed and paid at the payable shown, points and all.
+    await visible(page, '.e2e-submit-order').click();
+    await visible(page, '.e2e-sandbox-pay').waitFor({ timeout: 30_000 });
+    expect(fen(await visible(page, '.e2e-sandbox-amount').textContent())).toBe(payableOff - used);
+    await payInSandboxAndSeePaid(page);
+
+    // 我的: 银卡 once the payment's effects are in (a moment after), with the spent points gone.
+    await page.goto(`${web}/#/pages/mine/index`);
+    await card.waitFor({ timeout: 90_000 });
+    await expect
+      .poll(async () => {
+        await page.reload();
+        await card.waitFor({ timeout: 30_000 });
+        return card.locator('.e2e-member-level').textContent();
+      }, { timeout: 60_000, interval: 2_000 })
+      .toBe('银卡会员');
+    expect(Number(await card.locator('.e2e-member-points').textContent())).toBe(pointsBefore - used);
+    await shot(page, 'mine-silver');
+
+    // 会员中心: the level card is 银卡 and the tier list marks 银卡 as the current one.
+    await card.click();
+    await visible(page, '.e2e-level-card').waitFor({ timeout: 90_000 });
+    expect(await visible(page, '.e2e-center-level').textContent()).toBe('银卡会员');
+    const current = visible(page, '.e2e-tier:has-text("当前")');
+    expect(await current.locator('.member-tier__name').textContent()).toContain('银卡');
+    await page.waitForTimeout(500);
+    await shot(page, 'member-center-silver');
+
+    // The next checkout is priced as 银卡: its benefits are listed in the quote (member discount, free shipping).
+    await page.goto(`${web}/#/packageProduct/pages/detail/index?id=${BIG_PRODUCT}`);
+    await visible(page, '.e2e-buy-now').click();
+    await visible(page, `.e2e-spec-value[data-value="${BIG_SPEC}"]`).click();
+    await visible(page, '.e2e-spec-buy-now').click();
+    const benefits = visible(page, '.e2e-member-benefits');
+    await benefits.waitFor({ timeout: 30_000 });
+    expect(await benefits.textContent()).toContain('银卡会员权益');
+    expect(await benefits.textContent()).toMatch(/包邮|运费/);
+    await shot(page, 'checkout-silver');
   }, 600_000);
 });
