@@ -203,28 +203,3 @@ describe('group-buy slice', () => {
   });
 });
 
-describe('group poster', () => {
-  it('encodes the H5 link as a square QR matrix and draws it with the price and seats', async () => {
-    const { qrModules, drawPoster } = await import('../src/packageGroup/components/poster');
-    const m = qrModules('http://localhost:8080/#/packageGroup/pages/landing/index?t=AbCdEf123456');
-    expect(m.length).toBeGreaterThanOrEqual(21);
-    expect(m.every((row) => row.length === m.length)).toBe(true);
-    const texts: string[] = [];
-    let rects = 0;
-    const ctx = {
-      fillStyle: '' as unknown,
-      font: '',
-      textAlign: '',
-      fillRect: () => void rects++,
-      fillText: (t: string) => void texts.push(t),
-      drawImage: () => undefined,
-    };
-    await drawPoster(
-      ctx,
-      { productName: '每日坚果', imageSrc: null, groupPriceFen: 3990, priceFen: 4990, seatsLeft: 1, remainingMs: 61_000, code: { kind: 'url', data: 'http://x/#/a' } },
-      () => Promise.resolve(null),
-    );
-    expect(texts).toEqual(expect.arrayContaining(['还差 1 人成团', '拼团价 ¥39.90', '剩余 01:01']));
-    expect(rects).toBeGreaterThan(50);
-  });
-});

@@ -9,8 +9,9 @@ import type { GroupLandingResponse } from '@shop/shared';
 import { formatFen, formatTime } from '../../../utils/format';
 import { PAGES, currentUrl, goLogin, withQuery } from '../../../utils/nav';
 import { GroupAvatars, GroupCountdown, GroupStatusTag, useGroupRemaining } from '../../components/GroupBits';
-import { PosterSheet } from '../../components/Poster';
-import type { PosterData } from '../../components/poster';
+import { PosterSheet } from '../../../components/poster/PosterSheet';
+import type { PosterLayout } from '../../../components/poster/draw';
+import { groupPoster } from '../../components/poster';
 import './index.scss';
 
 const IS_H5 = process.env.TARO_ENV === 'h5';
@@ -114,9 +115,9 @@ export default function GroupLandingPage() {
     };
   });
 
-  const poster = useMemo<PosterData | null>(() => {
+  const poster = useMemo<PosterLayout | null>(() => {
     if (!landing || !token) return null;
-    return {
+    return groupPoster({
       productName: landing.product.name,
       imageSrc: landing.product.imageUrl || fallbackImage ? resolveAsset(landing.product.imageUrl || fallbackImage) : null,
       groupPriceFen: landing.product.groupPriceFen,
@@ -124,7 +125,7 @@ export default function GroupLandingPage() {
       seatsLeft: landing.seatsLeft,
       remainingMs: remaining,
       code: share?.code ?? { kind: 'url', data: share?.url ?? h5Link(token) },
-    };
+    });
     // The countdown on the poster is taken when it is opened.
   }, [landing, token, share, posterOpen, fallbackImage]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -265,7 +266,7 @@ export default function GroupLandingPage() {
         )}
       </View>
 
-      <PosterSheet visible={posterOpen} data={posterOpen ? poster : null} onClose={() => setPosterOpen(false)} />
+      <PosterSheet visible={posterOpen} layout={posterOpen ? poster : null} onClose={() => setPosterOpen(false)} fileName="group-poster.png" />
     </View>
   );
 }

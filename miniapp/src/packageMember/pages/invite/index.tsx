@@ -1,21 +1,27 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useShareAppMessage } from '@tarojs/taro';
+import { useMemo, useState } from 'react';
+import { resolveAsset } from '../../../api/assets';
 import { BackHome } from '../../../components/BackHome';
+import { PosterSheet } from '../../../components/poster/PosterSheet';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { useShop } from '../../../store';
 import { formatDate } from '../../../utils/format';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES } from '../../../utils/nav';
+import { invitePoster } from './poster';
 import './index.scss';
 
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
 const SHARE_TITLE = '我在好物商城购物，邀你一起来逛逛';
 
-/** 邀请好友: the shopper's invite code and link, what an invite earns, and the friends who joined. */
+/** 邀请好友: the shopper's invite code and link, a poster to share, what an invite earns, and the friends who joined. */
 export default function InvitePage() {
   const loggedIn = useRequireLogin();
   const invite = useShop((s) => s.invite);
   const status = useShop((s) => s.inviteStatus);
+  const user = useShop((s) => s.user);
+  const [posterOpen, setPosterOpen] = useState(false);
   const { loadInvite } = useShop.getState();
 
   useDidShow(() => {
@@ -24,6 +30,14 @@ export default function InvitePage() {
 
   // WeChat's share menu: a card that opens the login page with the code (the home page until the code is known).
   useShareAppMessage(() => ({ title: SHARE_TITLE, path: invite?.path ?? PAGES.home }));
+
+  const poster = useMemo(
+    () =>
+      invite
+        ? invitePoster({ nickname: user?.nickname || '好友', avatarSrc: resolveAsset(user?.avatar) || null, code: invite.code, link: invite.link })
+        : null,
+    [invite, user],
+  );
 
   const copy = async (data: string, what: string) => {
     try {
@@ -49,6 +63,9 @@ export default function InvitePage() {
           <View className="invite-card__actions">
             <View className="btn invite-card__btn e2e-copy-invite" onClick={() => void copy(invite.link, '邀请链接')}>
               复制邀请链接
+            </View>
+            <View className="btn invite-card__btn e2e-invite-poster" onClick={() => setPosterOpen(true)}>
+              生成邀请海报
             </View>
             {IS_WEAPP && (
               <Button className="btn btn--ghost invite-card__btn" openType="share">
@@ -95,6 +112,7 @@ export default function InvitePage() {
     <View className="page member-invite">
       <BackHome />
       {body}
+      <PosterSheet visible={posterOpen} layout={posterOpen ? poster : null} onClose={() => setPosterOpen(false)} title="邀请海报" fileName="invite-poster.png" />
     </View>
   );
 }

@@ -2,13 +2,14 @@ import { Canvas, Image, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Popup } from '@nutui/nutui-react-taro';
 import { useEffect, useState } from 'react';
-import { POSTER_HEIGHT, POSTER_WIDTH, drawPoster, type PosterContext, type PosterData } from './poster';
+import { POSTER_HEIGHT, POSTER_WIDTH, drawPoster, type PosterContext, type PosterLayout } from './draw';
+import './poster.scss';
 
 const IS_H5 = process.env.TARO_ENV === 'h5';
-const CANVAS_ID = 'group-poster-canvas';
+const CANVAS_ID = 'shop-poster-canvas';
 
 /** H5: an off-page canvas; the poster becomes a data URL. */
-async function renderH5(data: PosterData): Promise<string> {
+async function renderH5(layout: PosterLayout): Promise<string> {
   const canvas = document.createElement('canvas');
   canvas.width = POSTER_WIDTH;
   canvas.height = POSTER_HEIGHT;
@@ -22,18 +23,18 @@ async function renderH5(data: PosterData): Promise<string> {
       img.onerror = reject;
       img.src = src;
     });
-  await drawPoster(ctx as unknown as PosterContext, data, load);
+  await drawPoster(ctx as unknown as PosterContext, layout, load);
   try {
     return canvas.toDataURL('image/png');
   } catch {
-    // A cross-origin product image taints the canvas: draw it again without the images.
-    await drawPoster(ctx as unknown as PosterContext, { ...data, imageSrc: null }, () => Promise.resolve(null));
+    // A cross-origin picture taints the canvas: draw it again without the images.
+    await drawPoster(ctx as unknown as PosterContext, { ...layout, image: null }, () => Promise.resolve(null));
     return canvas.toDataURL('image/png');
   }
 }
 
 /** Mini-program: the page's hidden 2d canvas; the poster becomes a temp file. */
-async function renderWeapp(data: PosterData): Promise<string> {
+async function renderWeapp(layout: PosterLayout): Promise<string> {
   const node = await new Promise<{ node?: unknown } | null>((resolve) => {
     Taro.createSelectorQuery()
       .select(`#${CANVAS_ID}`)
@@ -54,24 +55,39 @@ async function renderWeapp(data: PosterData): Promise<string> {
       img.onerror = reject;
       img.src = src;
     });
-  await drawPoster(ctx, data, load);
+  await drawPoster(ctx, layout, load);
   const res = await Taro.canvasToTempFilePath({ canvas: canvas as never, fileType: 'png' } as never);
   return res.tempFilePath;
 }
 
-/** 分享海报: product image, group price, seats left, countdown and a code to scan; saved to the album or downloaded. */
-export function PosterSheet({ visible, data, onClose }: { visible: boolean; data: PosterData | null; onClose: () => void }) {
+/**
+ * A poster in a bottom sheet: drawn from `layout` when opened, shown as an image, saved to the album (mini-program)
+ * or downloaded as `fileName` (H5). One per page.
+ */
+export function PosterSheet({
+  visible,
+  layout,
+  onClose,
+  title = '分享海报',
+  fileName = 'poster.png',
+}: {
+  visible: boolean;
+  layout: PosterLayout | null;
+  onClose: () => void;
+  title?: string;
+  fileName?: string;
+}) {
   const [src, setSrc] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
-    if (!visible || !data) return;
+    if (!visible || !layout) return;
     let live = true;
     setSrc(null);
     setFailed(false);
     // The canvas must be on the page before drawing (mini-program).
     const t = setTimeout(() => {
-      (IS_H5 ? renderH5(data) : renderWeapp(data)).then(
+      (IS_H5 ? renderH5(layout) : renderWeapp(layout)).then(
         (s) => live && setSrc(s),
         () => live && setFailed(true),
       );
@@ -80,14 +96,14 @@ export function PosterSheet({ visible, data, onClose }: { visible: boolean; data
       live = false;
       clearTimeout(t);
     };
-  }, [visible, data]);
+  }, [visible, layout]);
 
   const save = async () => {
     if (!src) return;
     if (IS_H5) {
       const a = document.createElement('a');
       a.href = src;
-      a.download = 'group-poster.png';
+      a.download = fileName;
       document.body.appendChild(a);
       a.click();
       a.remove();
@@ -102,7 +118,7 @@ export function PosterSheet({ visible, data, onClose }: { visible: boolean; data
   };
 
   return (
-    <Popup visible={visible} position="bottom" round closeable title="分享海报" onClose={onClose}>
+    <Popup visible={visible} position="bottom" round closeable title={title} onClose={onClose}>
       <View className="poster e2e-poster-sheet" data-ready={src ? 'true' : 'false'}>
         {!IS_H5 && (
           <Canvas type="2d" id={CANVAS_ID} className="poster__canvas" style={{ width: `${POSTER_WIDTH}px`, height: `${POSTER_HEIGHT}px` }} />
