@@ -48,6 +48,11 @@ describe('会员中心 in the H5 app', () => {
     for (const path of ['/v1/products?limit=1', '/v1/members/tiers', '/v1/points/mall']) {
       await expect.poll(async () => (await fetch(`${web}${path}`).catch(() => null))?.status, { timeout: 240_000, interval: 2_000 }).toBe(200);
     }
+    // The writes the story makes, asked once without a session (401) so they are loaded before the shopper taps.
+    for (const path of ['/v1/points/check-in', `/v1/points/mall/${COUPON_ITEM}/redeem`, '/v1/orders']) {
+      const post = () => fetch(`${web}${path}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).catch(() => null);
+      await expect.poll(async () => (await post())?.status, { timeout: 240_000, interval: 2_000 }).toBe(401);
+    }
     await loginAsDemoShopper(page, web);
 
     // 我的: the member card with the level, the points and the growth bar.
@@ -77,7 +82,7 @@ describe('会员中心 in the H5 app', () => {
     const button = visible(page, '.e2e-check-in');
     await button.waitFor({ timeout: 90_000 });
     expect(await button.textContent()).toContain('立即签到');
-    const post = page.waitForResponse((r) => r.url().includes('/v1/points/check-in') && r.request().method() === 'POST');
+    const post = page.waitForResponse((r) => r.url().includes('/v1/points/check-in') && r.request().method() === 'POST', { timeout: 120_000 });
     await button.click();
     const answer = (await (await post).json()) as { awarded: number; available: number; today: string };
     expect(answer.awarded).toBeGreaterThan(0);
@@ -122,7 +127,7 @@ describe('会员中心 in the H5 app', () => {
     await visible(page, '.nut-dialog-footer-ok').waitFor();
     expect(await visible(page, '.nut-dialog').textContent()).toContain(`使用 ${COUPON_POINTS} 积分兑换`);
     await shot(page, 'mall-confirm');
-    const redeem = page.waitForResponse((r) => r.url().includes(`/v1/points/mall/${COUPON_ITEM}/redeem`));
+    const redeem = page.waitForResponse((r) => r.url().includes(`/v1/points/mall/${COUPON_ITEM}/redeem`), { timeout: 120_000 });
     await visible(page, '.nut-dialog-footer-ok').click();
     const redeemed = (await (await redeem).json()) as { couponId: string; available: number; message: string };
     expect(redeemed.available).toBe(answer.available - COUPON_POINTS);
@@ -213,4 +218,30 @@ describe('会员中心 in the H5 app', () => {
     expect(await benefits.textContent()).toMatch(/包邮|运费/);
     await shot(page, 'checkout-silver');
   }, 600_000);
+
+  it('邀请好友 draws a personal invite poster to download', async () => {
+    const { page } = browser;
+    const shot = stepShots('members-invite');
+    const web = stack.webUrl!;
+
+    // 我的 → 会员中心 → 邀请好友.
+    await page.goto(`${web}/#/pages/mine/index`);
+    await visible(page, '.e2e-member-card').click();
+    await visible(page, '.e2e-entry-invite').click();
+    const code = visible(page, '.e2e-invite-code');
+    await code.waitFor({ timeout: 90_000 });
+    const inviteCode = (await code.textContent())!.trim();
+    expect(inviteCode).toMatch(/^[A-Z0-9]{8}$/);
+
+    // 生成邀请海报: the sheet draws the poster into a PNG and offers it for download.
+    await visible(page, '.e2e-invite-poster').click();
+    const sheet = visible(page, '.e2e-poster-sheet');
+    await expect.poll(() => sheet.getAttribute('data-ready'), { timeout: 15_000 }).toBe('true');
+    const poster = sheet.locator('img');
+    expect(await poster.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    expect(await poster.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([600, 900]);
+    expect(await visible(page, '.nut-popup').textContent()).toContain('邀请海报');
+    await page.waitForTimeout(500);
+    await shot(page, 'invite-poster');
+  }, 300_000);
 });
