@@ -147,7 +147,7 @@ describe('会员中心 in the H5 app', () => {
 
   it('spends points at checkout, and the payment that crosses ¥1000 makes 小明 银卡 with its benefits', async () => {
     const { page } = browser;
-    const shot = stepShots('members');
+    const shot = stepShots('members-silver');
     const web = stack.webUrl!;
 
     await page.goto(`${web}/#/pages/mine/index`);
