@@ -76,6 +76,13 @@ export const API = {
   pointsMall: { method: 'GET', path: '/v1/points/mall', auth: false, response: C.MallResponse },
   redeemMallItem: { method: 'POST', path: '/v1/points/mall/{itemId}/redeem', auth: true, body: C.RedeemRequest, response: C.RedeemResponse },
   shopInfo: { method: 'GET', path: '/v1/shop-info', auth: false, response: C.ShopInfo },
+  /** Behaviour events (a visitor's are answered and dropped), consent and 足迹. */
+  ingestEvents: { method: 'POST', path: '/v1/events', auth: false, body: C.IngestEventsRequest, response: C.IngestEventsResponse },
+  getPrivacy: { method: 'GET', path: '/v1/me/privacy', auth: true, response: C.PrivacySettings },
+  setPrivacy: { method: 'PUT', path: '/v1/me/privacy', auth: true, body: C.UpdatePrivacyRequest, response: C.PrivacySettings },
+  listFootprints: { method: 'GET', path: '/v1/footprints', auth: true, query: C.ListFootprintsQuery, response: C.FootprintsPage },
+  removeFootprint: { method: 'DELETE', path: '/v1/footprints/{productId}', auth: true, response: C.FootprintsRemoved },
+  clearFootprints: { method: 'DELETE', path: '/v1/footprints', auth: true, response: C.FootprintsRemoved },
 
   /** WeChat Pay → us. Not JSON-parsed by zod before the signature over the raw body is verified. */
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false, response: z.unknown() },

@@ -9,3 +9,4 @@ export * from './campaigns/index';
 export * from './coupons/index';
 export * from './group-buy/index';
 export * from './members/index';
+export * from './profiles/index';

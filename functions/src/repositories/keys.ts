@@ -57,9 +57,13 @@
  *   level history     USER#<uid>             LEVELLOG#<at>        -                                       -                               -
  *   mall item stock   PTSMALL#<itemId>       STOCK                -                                       -                               -   ({redeemed}; stock in the members config)
  *   mall per shopper  USER#<uid>             PTSMALLBOUGHT#<id>   -                                       -                               -   ({count}, per-user limit)
+ *   behaviour event   EVT#<yyyy-mm-dd>#<shard> <eventId>      -                                       -                               -   (raw events by UTC day, 16 shards by user; TTL `ttl`; the trainer reads a day range)
+ *   shopper profile   USER#<uid>             BEHAVIOUR            -                                       -                               -   (recent items, decayed interests, price band, order stats; `rev` guards every write)
+ *   footprint (足迹)  USER#<uid>             FOOT#<pid>           USER#<uid>#FOOT / <viewedAt>#<pid>      -                               -   (one row per product viewed, latest first on GSI1; TTL `ttl`)
+ *   privacy           USER#<uid>             PROFILE              -                                       -                               -   (`privacy {personalizedRecs, behaviourData}` on the user item; absent = both on)
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
-import { ORDER_TABS } from '@shop/shared';
+import { ORDER_TABS, fnv1a32 } from '@shop/shared';
 
 export interface Key {
   PK: string;
@@ -285,6 +289,23 @@ export const keys = {
   mallStock: (itemId: string): Key => ({ PK: `PTSMALL#${itemId}`, SK: 'STOCK' }),
   mallBought: (userId: string, itemId: string): Key => ({ PK: `USER#${userId}`, SK: `PTSMALLBOUGHT#${itemId}` }),
 
+  /**
+   * A raw behaviour event, by the UTC day it belongs to and one of EVENT_SHARDS shards (by the shopper, so one busy
+   * day spreads over partitions); the event id is the sort key, so a re-sent event meets its own conditional put.
+   */
+  event: (day: string, userId: string, eventId: string): Key => ({ PK: keys.eventPartition(day, eventShard(userId)), SK: eventId }),
+  eventPartition: (day: string, shard: number) => `EVT#${day}#${String(shard).padStart(2, '0')}`,
+  /** Recent items, interests and order stats of a shopper: one item, read with the user item in one BatchGet. */
+  shopperProfile: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'BEHAVIOUR' }),
+  /** 足迹: one row per product the shopper viewed, latest view first on GSI1. */
+  footprint: (userId: string, productId: string): Key => ({ PK: `USER#${userId}`, SK: `FOOT#${productId}` }),
+  footprintPrefix: 'FOOT#',
+  footprintIndex: (userId: string, viewedAt: number, productId: string) => ({
+    GSI1PK: `USER#${userId}#FOOT`,
+    GSI1SK: `${String(viewedAt).padStart(15, '0')}#${productId}`,
+  }),
+  userFootprintsPartition: (userId: string) => `USER#${userId}#FOOT`,
+
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),
   sandboxPrepay: (prepayId: string): Key => ({ PK: `WXSANDBOX#PREPAY#${prepayId}`, SK: 'PREPAY' }),
@@ -299,6 +320,13 @@ export const keys = {
   }),
   sandboxDeliveryDuePartition: 'DUE#WXSANDBOX_NOTIFY',
 };
+
+/** Raw events of one day are spread over this many partitions (a day's reader queries each). Never lowered. */
+export const EVENT_SHARDS = 16;
+
+function eventShard(userId: string): number {
+  return fnv1a32(userId) % EVENT_SHARDS;
+}
 
 /** The order-list tab a status belongs to (one tab per status, 全部 aside). */
 function tabOf(status: OrderStatus): Exclude<OrderTabKey, 'ALL'> {

@@ -102,7 +102,7 @@ export async function tagProducts(products: ProductSummary[], now: number): Prom
 }
 
 export async function homeCampaigns(userId: string | null, now: number): Promise<HomeCampaignsResponse> {
-  const [{ config }, user] = await Promise.all([campaignConfig(), campaignUser(userId)]);
+  const [{ config }, user] = await Promise.all([campaignConfig(), campaignUser(userId, now)]);
   const live = liveCampaigns(config, { at: now, user });
 
   const banners: CampaignBanner[] = live.flatMap((c) => {

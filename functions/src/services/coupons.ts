@@ -28,15 +28,16 @@ import { catalogRepo } from '../repositories/catalog-repo';
 import { couponRepo, type ClaimOutcome, type CouponItem } from '../repositories/coupon-repo';
 import { pointsRepo } from '../repositories/points-repo';
 import { orderRepo } from '../repositories/order-repo';
+import { shopperSegments } from './segments';
 
 /** Someone browsing without a session sees what a new shopper would. */
 const VISITOR: CampaignUser = { id: 'visitor', level: 'NORMAL', isNew: true, segments: [] };
 
-/** The shopper as campaigns target them. Member levels and segment tags are not kept yet: 普通, untagged. */
-export async function campaignUser(userId: string | null): Promise<CampaignUser> {
+/** The shopper as campaigns target them: member level, 新/老用户, and the segment tags of their profile at `now`. */
+export async function campaignUser(userId: string | null, now = Date.now()): Promise<CampaignUser> {
   if (!userId) return VISITOR;
-  const [member, hasPaid] = await Promise.all([pointsRepo.member(userId), orderRepo.hasPaidOrder(userId)]);
-  return { id: userId, level: member?.level ?? 'NORMAL', isNew: !hasPaid, segments: [] };
+  const [member, hasPaid, segments] = await Promise.all([pointsRepo.member(userId), orderRepo.hasPaidOrder(userId), shopperSegments(userId, now)]);
+  return { id: userId, level: member?.level ?? 'NORMAL', isNew: !hasPaid, segments };
 }
 
 // ───────────── labels ─────────────
@@ -111,7 +112,7 @@ function dropRefusal(drop: CouponDropCampaign, template: CouponTemplate, user: C
 }
 
 export async function couponCenter(userId: string | null, now: number): Promise<{ items: ClaimableCoupon[] }> {
-  const [{ config }, user] = await Promise.all([campaignConfig(), campaignUser(userId)]);
+  const [{ config }, user] = await Promise.all([campaignConfig(), campaignUser(userId, now)]);
   const templates = new Map(config.couponTemplates.map((t) => [t.id, t]));
   // Drops open now, highest priority first; a template dropped twice shows once, from a drop this shopper can use.
   const drops = claimCenterDrops(config)
@@ -185,7 +186,7 @@ export async function grant(
  * checked in the claim's one transaction, never from a read).
  */
 export async function claimCoupon(userId: string, templateId: string, now: number): Promise<CouponView> {
-  const [{ config }, user] = await Promise.all([campaignConfig(), campaignUser(userId)]);
+  const [{ config }, user] = await Promise.all([campaignConfig(), campaignUser(userId, now)]);
   const template = config.couponTemplates.find((t) => t.id === templateId);
   if (!template) throw new DomainError('COUPON_NOT_FOUND');
   const drops = claimCenterDrops(config).filter((d) => d.templateIds.includes(templateId));

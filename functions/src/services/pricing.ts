@@ -46,6 +46,7 @@ import { keys } from '../repositories/keys';
 import { orderRepo } from '../repositories/order-repo';
 import { addressSnapshot, type OrderGift, type OrderLine, type ShippingAddress, type StockMove } from '../domain/order';
 import { priceBreakdown } from './views';
+import { segmentKeys, segmentsFromItems } from './segments';
 
 export interface Wanted {
   productId: string;
@@ -142,8 +143,8 @@ export async function readForPricing(
   const giftCampaigns = open.flatMap((c) => (c.type === 'gift_with_purchase' ? [c] : []));
   const giftQuotaIds = giftCampaigns.filter((c) => c.quota !== undefined).map((c) => c.id);
   const addressKey = options.addressId && userId ? [keys.address(userId, options.addressId)] : [];
-  // The member record (level) and the points balance ride along in the same BatchGet.
-  const memberKeys = userId ? [keys.member(userId), keys.pointsBalance(userId)] : [];
+  // The member record (level), the points balance and what segment tags are computed from ride along in the same BatchGet.
+  const memberKeys = userId ? [keys.member(userId), keys.pointsBalance(userId), ...segmentKeys(userId)] : [];
 
   // Only the reads this checkout needs: no coupon query when the shopper chose none, and no "has paid before" query
   // unless a price-changing campaign open now tells new shoppers from returning ones (coupon drops do not price).
@@ -160,7 +161,7 @@ export async function readForPricing(
   const member = userId ? extra.get(keyId(keys.member(userId))) : undefined;
   const balance = userId ? extra.get(keyId(keys.pointsBalance(userId))) : undefined;
   const level = (member?.level as MemberLevel | undefined) ?? DEFAULT_LEVEL;
-  const user: CampaignUser = { id: uid, level, isNew: !hasPaid, segments: [] };
+  const user: CampaignUser = { id: uid, level, isNew: !hasPaid, segments: userId ? segmentsFromItems(userId, extra, now) : [] };
   const pointsAvailable = Math.max(0, Number(balance?.available ?? 0));
   return { userId: uid, now, config, open, flashRefs, giftCampaigns, giftQuotaIds, addressKey, catalog, extra, held, user, pointsAvailable };
 }

@@ -15,6 +15,7 @@ import type { RefundItem } from '../repositories/refund-repo';
 import { refundOwedPayment, retryOwedRefund } from './refunds';
 import { onChangeForMembers } from './points';
 import { onChangeForDrops } from './drops';
+import { onChangeForProfiles } from './profiles';
 
 export interface TableChange {
   kind: 'INSERT' | 'MODIFY' | 'REMOVE';
@@ -34,6 +35,8 @@ export async function reactToChange(change: TableChange, now: number, schedules:
   await onChangeForMembers(change, now);
   // Coupon drops: a paid order is the payer's last (win_back), and a friend's first rewards the share (services/drops.ts).
   await onChangeForDrops(change, now);
+  // Shopper profiles: a paid order adds to the payer's order stats and interests (services/profiles.ts; idempotent).
+  await onChangeForProfiles(change, now);
   switch (next.type) {
     case 'order': {
       const order = next as OrderItem;

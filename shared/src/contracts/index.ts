@@ -9,3 +9,4 @@ export * from './coupons';
 export * from './group';
 export * from './favorites';
 export * from './members';
+export * from './events';
