@@ -1,0 +1,3 @@
+export * from './model';
+export * from './score';
+export * from './metrics';
