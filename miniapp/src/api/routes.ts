@@ -68,4 +68,10 @@ export const ROUTES: RouteTable = {
   checkInCalendar: { method: 'GET', path: '/v1/points/check-in', auth: true },
   pointsMall: { method: 'GET', path: '/v1/points/mall', auth: false },
   redeemMallItem: { method: 'POST', path: '/v1/points/mall/{itemId}/redeem', auth: true },
+
+  getPrivacy: { method: 'GET', path: '/v1/me/privacy', auth: true },
+  setPrivacy: { method: 'PUT', path: '/v1/me/privacy', auth: true },
+  listFootprints: { method: 'GET', path: '/v1/footprints', auth: true },
+  removeFootprint: { method: 'DELETE', path: '/v1/footprints/{productId}', auth: true },
+  clearFootprints: { method: 'DELETE', path: '/v1/footprints', auth: true },
 };

@@ -12,6 +12,7 @@ import { groupsSlice } from './slices/groups';
 import { favoritesSlice } from './slices/favorites';
 import { searchSlice } from './slices/search';
 import { membersSlice } from './slices/members';
+import { privacySlice } from './slices/privacy';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
 export function shopState(deps: StoreDeps): StateCreator<ShopState> {
@@ -28,6 +29,7 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...favoritesSlice(set, get, deps),
     ...searchSlice(set, get, deps),
     ...membersSlice(set, get, deps),
+    ...privacySlice(set, get, deps),
   });
 }
 

@@ -22,6 +22,7 @@ export {
   type GroupStatusKey,
 } from './slices/groups';
 export { flashState, serverTime, soldPercent } from './slices/campaigns';
+export { footprintDays } from './slices/privacy';
 
 const toast: StoreDeps['toast'] = (title, kind = 'none') => {
   void Taro.showToast({ title, icon: kind, duration: 2000 });

@@ -13,6 +13,7 @@ import type { GroupsSlice } from './slices/groups';
 import type { SearchSlice } from './slices/search';
 import type { FavoritesSlice } from './slices/favorites';
 import type { MembersSlice } from './slices/members';
+import type { PrivacySlice } from './slices/privacy';
 
 export type ShopState = SessionSlice &
   CatalogSlice &
@@ -25,7 +26,8 @@ export type ShopState = SessionSlice &
   GroupsSlice &
   SearchSlice &
   FavoritesSlice &
-  MembersSlice;
+  MembersSlice &
+  PrivacySlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

@@ -15,6 +15,8 @@ export const PAGES = {
   addresses: '/packageUser/pages/addresses/index',
   addressEdit: '/packageUser/pages/address-edit/index',
   favorites: '/packageUser/pages/favorites/index',
+  footprints: '/packageUser/pages/footprints/index',
+  settings: '/packageUser/pages/settings/index',
   couponCenter: '/packageCoupon/pages/center/index',
   myCoupons: '/packageCoupon/pages/list/index',
   groupLanding: '/packageGroup/pages/landing/index',

@@ -130,8 +130,16 @@ export default function MinePage() {
           <Text>我的收藏</Text>
           <ArrowRight size={12} color="#999" />
         </View>
+        <View className="mine__menu-item row row--between e2e-mine-footprints" onClick={() => needLogin(PAGES.footprints)}>
+          <Text>足迹</Text>
+          <ArrowRight size={12} color="#999" />
+        </View>
         <View className="mine__menu-item row row--between" onClick={() => needLogin(PAGES.addresses)}>
           <Text>收货地址</Text>
+          <ArrowRight size={12} color="#999" />
+        </View>
+        <View className="mine__menu-item row row--between e2e-mine-settings" onClick={() => needLogin(PAGES.settings)}>
+          <Text>设置</Text>
           <ArrowRight size={12} color="#999" />
         </View>
       </View>

@@ -161,6 +161,7 @@ export const sessionSlice: Slice<SessionSlice> = (set, get, deps) => {
       get().resetCheckout();
       get().resetCoupons();
       get().resetMembers();
+      get().resetPrivacy();
     },
 
     logout() {
