@@ -83,6 +83,9 @@ export const API = {
   listFootprints: { method: 'GET', path: '/v1/footprints', auth: true, query: C.ListFootprintsQuery, response: C.FootprintsPage },
   removeFootprint: { method: 'DELETE', path: '/v1/footprints/{productId}', auth: true, response: C.FootprintsRemoved },
   clearFootprints: { method: 'DELETE', path: '/v1/footprints', auth: true, response: C.FootprintsRemoved },
+  /** 猜你喜欢 and the other placements (a visitor gets the shop's own ranking); 不感兴趣. */
+  recommendations: { method: 'GET', path: '/v1/recs', auth: false, query: C.RecsQuery, response: C.RecsPage },
+  dislikeRec: { method: 'POST', path: '/v1/recs/dislikes', auth: true, body: C.DislikeRequest, response: C.DislikeResponse },
 
   /** WeChat Pay → us. Not JSON-parsed by zod before the signature over the raw body is verified. */
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false, response: z.unknown() },

@@ -61,6 +61,9 @@
  *   shopper profile   USER#<uid>             BEHAVIOUR            -                                       -                               -   (recent items, decayed interests, price band, order stats; `rev` guards every write)
  *   footprint (足迹)  USER#<uid>             FOOT#<pid>           USER#<uid>#FOOT / <viewedAt>#<pid>      -                               -   (one row per product viewed, latest first on GSI1; TTL `ttl`)
  *   privacy           USER#<uid>             PROFILE              -                                       -                               -   (`privacy {personalizedRecs, behaviourData}` on the user item; absent = both on)
+ *   recs model head   RECMODEL               HEAD                 -                                       -                               -   (the live version, trainedAt, popular / per-category / newest lists; one put flips versions)
+ *   item neighbours   RECNB#<pid>            V#<version>          -                                       -                               -   (top-K neighbours of one product in one model version; TTL `ttl` retires old versions)
+ *   不感兴趣          USER#<uid>             RECDISLIKE           -                                       -                               -   (`items`: the products the shopper turned down, newest last, capped)
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS, fnv1a32 } from '@shop/shared';
@@ -305,6 +308,11 @@ export const keys = {
     GSI1SK: `${String(viewedAt).padStart(15, '0')}#${productId}`,
   }),
   userFootprintsPartition: (userId: string) => `USER#${userId}#FOOT`,
+
+  /** The recommendation model: its head (the live version and the ranked lists) and each product's neighbours. */
+  recModelHead: { PK: 'RECMODEL', SK: 'HEAD' } as Key,
+  recNeighbours: (productId: string, version: string): Key => ({ PK: `RECNB#${productId}`, SK: `V#${version}` }),
+  recDislikes: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'RECDISLIKE' }),
 
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),

@@ -15,6 +15,7 @@ import { matchName, matchProduct, searchName, searchWords, type SearchName } fro
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { logger } from '../lib/http';
 import { campaignConfig } from '../providers/campaign-config';
+import { profileRepo } from '../repositories/profile-repo';
 import { shelf } from './catalog';
 
 const MAX_SUGGESTIONS = 8;
@@ -91,10 +92,27 @@ function priceBands(prices: number[]): SearchPage['priceBands'] {
 
 const SearchPosition = z.object({ o: z.number().int().min(0).max(100_000) }).strict();
 
-export async function searchProducts(q: SearchQuery): Promise<SearchPage> {
-  const entries = await searchIndex();
+/**
+ * The shopper's interest in each category as a share of all their interest (0…1), when they allow personalisation.
+ * Every weight of a profile decays alike, so shares need no clock.
+ */
+async function interestShares(userId: string | null): Promise<Map<string, number>> {
+  if (!userId) return new Map();
+  const state = await profileRepo.read(userId);
+  if (!state.privacy.personalizedRecs) return new Map();
+  const cats = Object.entries(state.profile.interests.cats);
+  const total = cats.reduce((a, [, w]) => a + w, 0);
+  return new Map(total > 0 ? cats.map(([id, w]) => [id, w / total]) : []);
+}
+
+export async function searchProducts(q: SearchQuery, userId: string | null = null): Promise<SearchPage> {
+  const [entries, interest] = await Promise.all([searchIndex(), q.sort === 'relevance' ? interestShares(userId) : new Map<string, number>()]);
   const words = searchWords(q.q).map((w) => nameOf(w, false));
-  const hits = entries.map((e) => ({ p: e.summary, score: matchProduct(words, e.names) })).filter((h) => h.score > 0);
+  // Match scores are whole numbers a tier apart; the shopper's interest (under 1) reorders only within a tier.
+  const hits = entries
+    .map((e) => ({ p: e.summary, match: matchProduct(words, e.names) }))
+    .filter((h) => h.match > 0)
+    .map((h) => ({ p: h.p, score: h.match + 0.9 * (interest.get(h.p.categoryId) ?? 0) }));
 
   const perCategory = new Map<string, number>();
   for (const h of hits) perCategory.set(h.p.categoryId, (perCategory.get(h.p.categoryId) ?? 0) + 1);

@@ -10,3 +10,4 @@ export * from './group';
 export * from './favorites';
 export * from './members';
 export * from './events';
+export * from './recs';
