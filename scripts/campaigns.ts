@@ -9,6 +9,8 @@
  *       What is live for whom at that moment, and what a sample cart costs them. <who> is a demo login code
  *       (demo-xiaoming, demo-xiaohong, demo-laowang, demo-tester) or a description such as
  *       `level:GOLD,new,seg:beauty-lover,id:u-42,birthday:11-20`. Without --user, every demo user is shown.
+ *       A shopper's user id (26-character ULID) reads that shopper from the running local shop (`npm start`): their
+ *       level, 新/老用户, birthday, and the segment tags their profile gives them at --at (profiles/local.yaml).
  *
  *   tsx scripts/campaigns.ts bundle --stage prod [--out campaigns-prod.json]
  *       Checks the stage and writes it as the one JSON document an AWS AppConfig push carries:
@@ -108,7 +110,8 @@ const USAGE = `用法:
   campaigns.ts bundle --stage <stage> [--out <文件>]     生成推送到 AppConfig 的 JSON
     --at    ISO 时间（2026-11-25T10:00:00+08:00）或北京时间（"2026-11-25 10:00"），默认现在
     --user  demo-xiaoming | demo-xiaohong | demo-laowang | demo-tester
-            或 level:GOLD,new|returning,seg:<标签>,id:<用户 id>,birthday:MM-DD`;
+            或 level:GOLD,new|returning,seg:<标签>,id:<用户 id>,birthday:MM-DD
+            或本地商城（npm start）里的用户 id（26 位），读取其等级、生日和画像标签`;
 
 function parseAt(text: string | undefined): number {
   if (text === undefined) return Date.now();
@@ -147,6 +150,38 @@ function parseUser(spec: string): { label: string; user: CampaignUser } {
     else fail(`无法识别的用户描述: ${token}`);
   }
   return { label: spec, user };
+}
+
+const USER_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** A shopper of the running local shop, as its functions target them at `at` (level, 新/老用户, birthday, segments). */
+async function shopUser(userId: string, at: number): Promise<{ label: string; user: CampaignUser }> {
+  const { localFunctionEnv } = await import('./lib/stack');
+  const dataDir = path.resolve(process.env.SHOP_DATA_DIR ?? path.join(ROOT, '.local'));
+  Object.assign(
+    process.env,
+    localFunctionEnv({ dynamoEndpoint: `http://127.0.0.1:${process.env.DYNAMO_PORT ?? 8000}`, apiPort: 3000, secretsFile: path.join(dataDir, 'secrets.json') }),
+    // Another table of the same DynamoDB (tests) when named.
+    process.env.SHOP_TABLE ? { TABLE_NAME: process.env.SHOP_TABLE } : {},
+  );
+  const { campaignUser } = await import('../functions/src/services/coupons');
+  const { shopperContext } = await import('../functions/src/services/profiles');
+  const { profileRepo } = await import('../functions/src/repositories/profile-repo');
+  try {
+    const state = await profileRepo.read(userId);
+    if (!state.exists) fail(`本地商城里没有这个用户: ${userId}`);
+    const [user, context] = await Promise.all([campaignUser(userId, at), shopperContext(userId, at)]);
+    const { userRepo } = await import('../functions/src/repositories/user-repo');
+    const birthday = (await userRepo.get(userId))?.birthday;
+    const p = context.profile;
+    const label = p ? `${userId} 画像 ${p.lifecycleName} · RFM ${p.rfm.r}/${p.rfm.f}/${p.rfm.m} · ${p.orders} 单` : userId;
+    return { label, user: { ...user, ...(birthday ? { birthday } : {}) } };
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ECONNREFUSED' || /ECONNREFUSED|connect/i.test(String((e as Error).message))) {
+      fail(`连不上本地商城的数据库（DYNAMO_PORT ${process.env.DYNAMO_PORT ?? 8000}）：先运行 npm start`);
+    }
+    throw e;
+  }
 }
 
 const SAMPLE_CART = [
@@ -322,8 +357,12 @@ if (command === 'check') {
     process.exit(1);
   }
   const at = parseAt(flags.get('at')?.at(-1));
-  const users = (flags.get('user') ?? demoUsers.map((u) => u.code)).map(parseUser);
+  const specs = flags.get('user') ?? demoUsers.map((u) => u.code);
+  const users = [];
+  for (const spec of specs) users.push(USER_ID.test(spec) ? await shopUser(spec, at) : parseUser(spec));
   preview(result.config, stage, at, users, cartLines(flags.get('cart')?.at(-1) ?? SAMPLE_CART));
+  // A shop user's preview opened the database client: do not wait for its idle connections.
+  if (specs.some((s) => USER_ID.test(s))) process.exit(0);
 } else if (command === 'bundle') {
   // The document an AppConfig push carries: the stage's files as they are, so the functions (and AppConfig's
   // validator) check exactly what campaigns:check checked, with the same file names in their messages.

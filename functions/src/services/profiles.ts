@@ -89,13 +89,14 @@ export async function onChangeForProfiles(change: { next: Record<string, any> | 
   const { next, previous } = change;
   if (next?.type !== 'order' || next.status !== 'PAID' || previous?.status === 'PAID' || !next.paidAt) return 'none';
   const order = next as OrderItem;
-  const cards = await productCards(order.lines.map((l) => l.productId), now);
+  const lines = order.lines ?? [];
+  const cards = await productCards(lines.map((l) => l.productId), now);
   for (let attempt = 0; attempt < PROFILE_WRITE_ATTEMPTS; attempt++) {
     const state = await profileRepo.read(order.userId);
     if (!state.exists) return 'none';
     const updated = applyPaidOrder(
       state.profile,
-      { id: order.id, paidAt: order.paidAt!, paidFen: order.paidFen ?? order.payableFen, lines: order.lines },
+      { id: order.id, paidAt: order.paidAt!, paidFen: order.paidFen ?? order.payableFen, lines },
       cards,
       profilesConfig(),
       state.privacy.behaviourData,
