@@ -194,7 +194,7 @@ describe('足迹', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r = await call(events.listFootprints, { token: s.token, query: { limit: '10', ...(cursor ? { cursor } : {}) } });
+      const r: { status: number; body: any } = await call(events.listFootprints, { token: s.token, query: { limit: '10', ...(cursor ? { cursor } : {}) } });
       expect(r.status).toBe(200);
       ids.push(...r.body.items.map((i: { productId: string }) => i.productId));
       if (pages === 0) {

@@ -43,8 +43,3 @@ export function profilesConfig(): ProfilesConfig {
   else logger.error('profiles configuration rejected; the last good one stays live', { errors: result.errors });
   return state.good;
 }
-
-/** Tests point the process at another profiles folder between files. */
-export function resetProfilesConfig(): void {
-  state = undefined;
-}

@@ -10,7 +10,7 @@ export const BEHAVIOUR_KINDS = ['exposure', 'view', 'click', 'search', 'cart', '
 export type BehaviourKind = (typeof BEHAVIOUR_KINDS)[number];
 
 /** The most events one batch may carry. */
-export const MAX_EVENTS_PER_BATCH = 50;
+const MAX_EVENTS_PER_BATCH = 50;
 
 /** Where a product was shown (home_feed, pdp_also_viewed, cart, pay_result, search…). */
 const Placement = z.string().max(40, '位置标记格式不正确').regex(/^[a-z0-9][a-z0-9_:-]{0,39}$/, '位置标记格式不正确');

@@ -10,7 +10,7 @@ const PosInt = z.number().int().positive();
 const NonNegInt = z.number().int().nonnegative();
 const Weight = z.number().min(0).max(100);
 
-export const LIFECYCLE_STAGES = ['new', 'active', 'dormant', 'churn_risk'] as const;
+const LIFECYCLE_STAGES = ['new', 'active', 'dormant', 'churn_risk'] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 /** How the stages read to operators and shoppers. */
 export const LIFECYCLE_NAMES: Record<LifecycleStage, string> = { new: '新客', active: '活跃', dormant: '沉睡', churn_risk: '流失风险' };
@@ -52,7 +52,6 @@ const SegmentSchema = z
     when: SegmentRule,
   })
   .strict();
-export type SegmentDefinition = z.output<typeof SegmentSchema>;
 
 const DEFAULT_SEGMENTS: z.input<typeof SegmentSchema>[] = [
   { id: 'new-shopper', name: '新客', when: { lifecycle: ['new'] } },

@@ -23,7 +23,7 @@ export interface InterestState {
   price: { w: number; l: number; l2: number };
 }
 
-export interface OrderStats {
+interface OrderStats {
   count: number;
   spentFen: number;
   firstPaidAt: number | null;
