@@ -21,10 +21,8 @@ import {
   type ShopperSequence,
 } from '../../shared/src/recs/index';
 
-export const BEAUTY_DIR = path.resolve(import.meta.dirname, '../../../shared/datasets/amazon-beauty');
+const BEAUTY_DIR = path.resolve(import.meta.dirname, '../../../shared/datasets/amazon-beauty');
 
-/** Parameters chosen on the validation split (`npm run recs:eval -- --tune`). */
-export const BEAUTY_PARAMS: Partial<RecParams> = {};
 
 export interface BeautyData {
   /** Per shopper: [userId, item ids oldest first]. */
@@ -71,7 +69,7 @@ export function trainingInput(data: BeautyData, split: Split): { sequences: Shop
 }
 
 /** Refuses a model that was not trained on exactly this split's training data (e.g. one that saw a held-out target). */
-export function assertTrainedOnSplit(model: RecModel, data: BeautyData, split: Split): void {
+function assertTrainedOnSplit(model: RecModel, data: BeautyData, split: Split): void {
   const pairs: [string, string][] = [];
   for (const [userId, seq] of data.users) for (const itemId of history(seq, split)) pairs.push([userId, itemId]);
   const expected = interactionDigest(pairs);
@@ -157,7 +155,7 @@ export function scoreSplit(model: RecModel, data: BeautyData, split: Split, ever
 }
 
 /** Trains on a split's training data and scores it; returns the metrics and the training seconds. */
-export function runSplit(data: BeautyData, split: Split, params: Partial<RecParams>, every = 1): { metrics: Metrics; trainSeconds: number } {
+function runSplit(data: BeautyData, split: Split, params: Partial<RecParams>, every = 1): { metrics: Metrics; trainSeconds: number } {
   const started = performance.now();
   const model = trainModel(trainingInput(data, split), params);
   const trainSeconds = Math.round((performance.now() - started) / 10) / 100;
@@ -188,7 +186,7 @@ export interface BeautyReport {
  */
 export function evaluateBeauty(options: { dataFile?: string; params?: Partial<RecParams>; every?: number; ablation?: boolean } = {}): BeautyReport {
   const data = loadBeauty(options.dataFile);
-  const params = { ...BEAUTY_PARAMS, ...options.params };
+  const params = { ...options.params };
   const every = options.every ?? 1;
   const validation = runSplit(data, 'validation', params, every);
   const ablation = (options.ablation ?? true)
@@ -207,9 +205,10 @@ export function evaluateBeauty(options: { dataFile?: string; params?: Partial<Re
 /** Values tried per parameter by the tuner (coordinate ascent on validation NDCG@10 + HR@10). */
 const SEARCH_SPACE: Partial<Record<keyof RecParams, number[]>> = {
   contentWeight: [0.02, 0.05, 0.1, 0.2],
-  neighbourNorm: [0, 0.1, 0.25],
+  neighbourNorm: [0, 0.1, 0.25, 0.5],
   anchorNorm: [0, 0.25, 0.5, 0.75, 1],
   coOccurrenceWeight: [0.3, 0.6, 1],
+  maxRecent: [5, 10, 20],
   stepDecay: [0.3, 0.5, 0.7, 0.85],
   window: [3, 6, 10, 15],
   recencyDecay: [0.3, 0.5, 0.7, 0.85],
@@ -229,7 +228,7 @@ export function tuneOnValidation(
   const data = loadBeauty(options.dataFile);
   const every = options.every ?? 4;
   const objective = (m: Metrics) => m['NDCG@10'] + m['HR@10'];
-  let best: Partial<RecParams> = { ...BEAUTY_PARAMS, ...options.start };
+  let best: Partial<RecParams> = { ...options.start };
   // Scoring-only parameters are tried on the same trained model.
   const scoringOnly = new Set<keyof RecParams>(['recencyDecay', 'maxRecent', 'popularityWeight', 'categoryWeight']);
   const input = trainingInput(data, 'validation');

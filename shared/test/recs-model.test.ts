@@ -143,19 +143,19 @@ describe('recommendFor', () => {
 
   it('never shows a 不感兴趣 item again and pushes its look-alikes down', () => {
     const recent = [{ itemId: 'mascara', at: 1 }];
-    const before = recommendFor(model, recent, { k: 8, exclude: ['mascara'], itemMeta: items }).map((r) => r.itemId);
-    expect(before[0]).toBe('toner');
-    const after = recommendFor(model, recent, {
-      k: 8,
-      exclude: ['mascara'],
-      dislikedItems: ['toner'],
-      dislikePenalty: 0.1,
-      itemMeta: items,
-    }).map((r) => r.itemId);
-    expect(after).not.toContain('toner');
-    // The cleanser (the toner's neighbour, same brand) falls below the makeup best-seller it outranked before.
-    expect(before.indexOf('cleanser')).toBeLessThan(before.indexOf('liner'));
-    expect(after.indexOf('cleanser')).toBeGreaterThan(after.indexOf('liner'));
+    const scores = (disliked: string[]) =>
+      new Map(
+        recommendFor(model, recent, { k: 8, exclude: ['mascara'], dislikedItems: disliked, dislikePenalty: 0.1, itemMeta: items }).map(
+          (r) => [r.itemId, r.score],
+        ),
+      );
+    const before = scores([]);
+    const after = scores(['toner']);
+    expect(before.has('toner')).toBe(true);
+    expect(after.has('toner')).toBe(false);
+    // The cleanser (the toner's neighbour, same brand) keeps a tenth of its score; the makeup items are untouched.
+    expect(after.get('cleanser')).toBeCloseTo(before.get('cleanser')! * 0.1, 9);
+    expect(after.get('liner')).toBe(before.get('liner'));
     const cold = recommendFor(model, [], { k: 8, dislikedItems: ['cleanser'], itemMeta: items }).map((r) => r.itemId);
     expect(cold).not.toContain('cleanser');
   });

@@ -15,7 +15,7 @@
 
 export type EventKind = 'view' | 'click' | 'cart' | 'favorite' | 'purchase';
 
-export interface InteractionEvent {
+interface InteractionEvent {
   itemId: string;
   /** Time (epoch ms) or position; only the order and the gaps in positions matter to training. */
   at: number;
@@ -75,20 +75,21 @@ export interface RecParams {
   kindWeights: Record<EventKind, number>;
 }
 
+/** Chosen on the Amazon Beauty validation split (docs/recommendations.md, Offline evaluation); kind weights by hand. */
 export const DEFAULT_REC_PARAMS: RecParams = {
-  k: 50,
+  k: 100,
   window: 6,
   stepDecay: 0.6,
   transitionWeight: 1,
-  coOccurrenceWeight: 0.6,
+  coOccurrenceWeight: 0.3,
   anchorNorm: 0.5,
-  neighbourNorm: 0.5,
-  contentWeight: 0.3,
+  neighbourNorm: 0,
+  contentWeight: 0.1,
   contentPopularity: 0.3,
   maxAttributeShare: 0.1,
-  recencyDecay: 0.6,
+  recencyDecay: 0.5,
   maxRecent: 20,
-  popularityWeight: 0.001,
+  popularityWeight: 0.01,
   categoryWeight: 0.05,
   listLength: 200,
   kindWeights: { view: 1, click: 1, favorite: 2, cart: 3, purchase: 4 },
@@ -112,7 +113,7 @@ export interface RecModel {
   trainedOn: TrainingFingerprint;
 }
 
-export interface TrainingFingerprint {
+interface TrainingFingerprint {
   users: number;
   events: number;
   /** Hex digest of the multiset of (userId, itemId) pairs, see `interactionDigest`. */

@@ -12,7 +12,7 @@ export interface RecentItem {
   weight?: number;
 }
 
-export type ReasonKind = 'because-viewed' | 'also-bought' | 'category-hot' | 'new' | 'popular';
+type ReasonKind = 'because-viewed' | 'also-bought' | 'category-hot' | 'new' | 'popular';
 
 export interface Reason {
   kind: ReasonKind;
