@@ -10,6 +10,7 @@ import { benchGroupHotspot } from './group-hotspot';
 import { benchNotify } from './notify';
 import { benchPoints } from './points';
 import { benchQuote } from './quote';
+import { benchRecs } from './recs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   notify: benchNotify,
   points: benchPoints,
   quote: benchQuote,
+  recs: benchRecs,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -384,10 +384,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       every(5_000, jobs.sweepOrders);
       every(5_000, jobs.sweepGroups);
       every(60_000, jobs.reconcileJob);
-      // Recommendations learn from the behaviour events: every 6 hours in the cloud, every 2 minutes here so a demo
-      // shows what was just browsed in 看了又看.
+      // Recommendations learn from the behaviour events: every 6 hours in the cloud, every 10 minutes here so a demo
+      // soon shows what was browsed in 看了又看.
       const { recsTrainJob } = await import('../../functions/src/handlers/recs');
-      every(120_000, recsTrainJob);
+      every(600_000, recsTrainJob);
       // The sandbox's WeChat Pay re-sends unanswered notifications (15 s, 15 s, 30 s, 3 m … as WeChat does); the
       // pending ones are in the table, so this process sends what a crashed API could not.
       const { sandboxWechatPay } = await import('../../functions/src/providers/wechat-pay/index');

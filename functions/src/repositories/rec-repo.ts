@@ -3,6 +3,7 @@ import type { Neighbour, RecModel } from '../../../shared/src/recs';
 import { db, table } from '../lib/dynamo';
 import { batchGet, keyId } from './batch';
 import { keys } from './keys';
+import { profileRepo, type ShopperState } from './profile-repo';
 
 /** The live model's head: which version the neighbour lists belong to, and the ranked lists the feed falls back on. */
 export interface RecModelHead {
@@ -31,12 +32,31 @@ async function batchPut(items: Record<string, unknown>[]): Promise<void> {
   }
 }
 
+function headOf(item: Record<string, unknown> | undefined): RecModelHead | null {
+  if (!item) return null;
+  const { PK: _pk, SK: _sk, ...head } = item;
+  return head as unknown as RecModelHead;
+}
+
 export const recRepo = {
   async head(): Promise<RecModelHead | null> {
     const out = await db().send(new GetCommand({ TableName: table(), Key: keys.recModelHead }));
-    if (!out.Item) return null;
-    const { PK: _pk, SK: _sk, ...head } = out.Item;
-    return head as RecModelHead;
+    return headOf(out.Item);
+  },
+
+  /**
+   * What serving a shopper needs first, in ONE BatchGetItem: the model head, the shopper (consent) and their profile,
+   * and their 不感兴趣 list. A visitor: the head alone.
+   */
+  async servingReads(userId: string | null): Promise<{ head: RecModelHead | null; shopper: ShopperState | null; disliked: string[] }> {
+    const wanted = userId ? [keys.recModelHead, keys.user(userId), keys.shopperProfile(userId), keys.recDislikes(userId)] : [keys.recModelHead];
+    const found = await batchGet(wanted);
+    const get = (k: { PK: string; SK: string }) => found.get(keyId(k));
+    return {
+      head: headOf(get(keys.recModelHead)),
+      shopper: userId ? profileRepo.fromItems(get(keys.user(userId)), get(keys.shopperProfile(userId))) : null,
+      disliked: userId ? ((get(keys.recDislikes(userId))?.items as string[] | undefined) ?? []) : [],
+    };
   },
 
   /**

@@ -1,7 +1,7 @@
 /**
  * Recommendations as served: one placement's ranked cards for a shopper (or a visitor), each with its reason in words.
- * Reads: the cached shelf, the model head, the shopper's profile and 不感兴趣 list (side by side), then the neighbour
- * lists of the shopper's recent products (one BatchGetItem). Scoring, the reasons and the diversity re-rank are the
+ * Reads: the cached shelf; the model head, the shopper's profile and 不感兴趣 list (one BatchGetItem); then the neighbour
+ * lists of the shopper's recent products (one more BatchGetItem). Scoring, the reasons and the diversity re-rank are the
  * model's own code in shared/src/recs, the same the offline evaluation measures.
  */
 import { z } from 'zod';
@@ -18,7 +18,6 @@ import {
   type RecentItem,
 } from '../../../shared/src/recs';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
-import { profileRepo } from '../repositories/profile-repo';
 import { recRepo, type RecModelHead } from '../repositories/rec-repo';
 import { shelf } from './catalog';
 
@@ -66,12 +65,7 @@ export async function recommendations(userId: string | null, q: RecsQuery, now =
   const offset = position?.o ?? 0;
   // Later pages rank as the first did: the history is read as it was when the first page was asked for.
   const asOf = position?.t ?? now;
-  const [{ summaries, keywords }, head, state, disliked] = await Promise.all([
-    shelf(now),
-    recRepo.head(),
-    userId ? profileRepo.read(userId) : Promise.resolve(null),
-    userId ? recRepo.dislikes(userId) : Promise.resolve([] as string[]),
-  ]);
+  const [{ summaries, keywords }, { head, shopper: state, disliked }] = await Promise.all([shelf(now), recRepo.servingReads(userId)]);
   const onShelf = new Map(summaries.map((s) => [s.id, s]));
   const personal = !!state?.privacy.personalizedRecs;
   const history: RecentItem[] = personal
