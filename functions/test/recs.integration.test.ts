@@ -124,7 +124,7 @@ describe('recommendations', () => {
     expect(visitor.status).toBe(401);
   });
 
-  it('with 个性化推荐 off the feed is the visitor’s ranking, and on again it is personal', async () => {
+  it('with 个性化推荐 off, or 行为数据 off, the feed is the visitor’s ranking; on again it is personal', async () => {
     const s = await shopper('recs-switch');
     await views(s, beauty.slice(3, 6));
     expect((await feed(s)).body.personalized).toBe(true);
@@ -135,6 +135,11 @@ describe('recommendations', () => {
     expect(off.body.items.map((c: any) => c.product.id)).toEqual(visitor.body.items.map((c: any) => c.product.id));
     await call(events.setPrivacy, { token: s.token, body: { personalizedRecs: true } });
     expect((await feed(s)).body.personalized).toBe(true);
+    // 行为数据 off: what was kept before no longer steers anything either.
+    await call(events.setPrivacy, { token: s.token, body: { behaviourData: false } });
+    const noData = await feed(s);
+    expect(noData.body.personalized).toBe(false);
+    expect(noData.body.items.map((c: any) => c.product.id)).toEqual(visitor.body.items.map((c: any) => c.product.id));
   });
 
   it('learns 看了又看 from what shoppers view next, and serves it from the published model', async () => {

@@ -20,6 +20,7 @@ import {
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { recRepo, type RecModelHead } from '../repositories/rec-repo';
 import { shelf } from './catalog';
+import { usable } from './segments';
 
 /**
  * The running experiment: A re-ranks for variety (at most 2 of one category in any 5 cards), B shows the model's
@@ -69,7 +70,7 @@ export async function recommendations(userId: string | null, q: RecsQuery, now =
   const onShelf = new Map(summaries.map((s) => [s.id, s]));
   const personal = !!state?.privacy.personalizedRecs;
   const history: RecentItem[] = personal
-    ? state!.profile.recent
+    ? usable(state!).recent
         .filter((r) => SCORED_KINDS.has(r.kind) && r.at <= asOf)
         .map((r) => ({ itemId: r.productId, at: r.at, kind: r.kind as EventKind }))
     : [];

@@ -17,6 +17,7 @@ import { logger } from '../lib/http';
 import { campaignConfig } from '../providers/campaign-config';
 import { profileRepo } from '../repositories/profile-repo';
 import { shelf } from './catalog';
+import { usable } from './segments';
 
 const MAX_SUGGESTIONS = 8;
 const MAX_HOT = 10;
@@ -100,7 +101,7 @@ async function interestShares(userId: string | null): Promise<Map<string, number
   if (!userId) return new Map();
   const state = await profileRepo.read(userId);
   if (!state.privacy.personalizedRecs) return new Map();
-  const cats = Object.entries(state.profile.interests.cats);
+  const cats = Object.entries(usable(state).interests.cats);
   const total = cats.reduce((a, [, w]) => a + w, 0);
   return new Map(total > 0 ? cats.map(([id, w]) => [id, w / total]) : []);
 }
