@@ -18,7 +18,7 @@
  *   .e2e-my-group  .e2e-my-group-tab  .e2e-reshare  .e2e-entry-my-groups  .e2e-order-group
  */
 import type { PropsWithChildren } from 'react';
-import { useLaunch } from '@tarojs/taro';
+import Taro, { useLaunch } from '@tarojs/taro';
 import { useShop } from './store';
 import '@nutui/icons-react-taro/dist/style_icon.css';
 import './app.scss';
@@ -27,6 +27,8 @@ function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     // A stored session may be stale: refresh the profile quietly (a 401 clears it).
     if (useShop.getState().isLoggedIn()) void useShop.getState().refreshMe().catch(() => undefined);
+    // Behaviour events waiting in their batch go out when the app is put away.
+    Taro.onAppHide(() => void useShop.getState().flushEvents());
   });
   return children;
 }

@@ -74,4 +74,7 @@ export const ROUTES: RouteTable = {
   listFootprints: { method: 'GET', path: '/v1/footprints', auth: true },
   removeFootprint: { method: 'DELETE', path: '/v1/footprints/{productId}', auth: true },
   clearFootprints: { method: 'DELETE', path: '/v1/footprints', auth: true },
+  ingestEvents: { method: 'POST', path: '/v1/events', auth: false },
+  recommendations: { method: 'GET', path: '/v1/recs', auth: false },
+  dislikeRec: { method: 'POST', path: '/v1/recs/dislikes', auth: true },
 };

@@ -24,10 +24,10 @@ function Tags({ tags }: { tags: ProductSummary['tags'] }) {
   );
 }
 
-/** A product in a two-column grid. */
-export function ProductCard({ product }: { product: ProductSummary }) {
+/** A product in a two-column grid; `onOpen` replaces the plain way to its page (a recommendation tags the visit). */
+export function ProductCard({ product, onOpen }: { product: ProductSummary; onOpen?: () => void }) {
   return (
-    <View className="product-card e2e-product-card" data-product-id={product.id} onClick={() => openProduct(product.id)}>
+    <View className="product-card e2e-product-card" data-product-id={product.id} onClick={() => (onOpen ? onOpen() : openProduct(product.id))}>
       <Image className="product-card__image" src={resolveAsset(product.image)} mode="aspectFill" lazyLoad ariaLabel={product.title} nativeProps={{ alt: product.title }} />
       {product.stock === 0 && <View className="product-card__soldout">已售罄</View>}
       <View className="product-card__body">

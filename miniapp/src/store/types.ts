@@ -14,6 +14,7 @@ import type { SearchSlice } from './slices/search';
 import type { FavoritesSlice } from './slices/favorites';
 import type { MembersSlice } from './slices/members';
 import type { PrivacySlice } from './slices/privacy';
+import type { RecsSlice } from './slices/recs';
 
 export type ShopState = SessionSlice &
   CatalogSlice &
@@ -27,7 +28,8 @@ export type ShopState = SessionSlice &
   SearchSlice &
   FavoritesSlice &
   MembersSlice &
-  PrivacySlice;
+  PrivacySlice &
+  RecsSlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

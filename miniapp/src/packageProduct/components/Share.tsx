@@ -3,6 +3,7 @@ import { Share } from '@nutui/icons-react-taro';
 import Taro, { useShareAppMessage, useShareTimeline } from '@tarojs/taro';
 import type { ProductDetail } from '@shop/shared';
 import { resolveAsset } from '../../api/assets';
+import { useShop } from '../../store';
 import { PAGES, withQuery } from '../../utils/nav';
 import './Share.scss';
 
@@ -19,8 +20,15 @@ function productPageUrl(productId: string): string {
 export function ShareButton({ product }: { product: Pick<ProductDetail, 'id' | 'title' | 'image'> }) {
   const path = withQuery(PAGES.product, { id: product.id });
   const imageUrl = resolveAsset(product.image);
-  useShareAppMessage(() => ({ title: product.title, path, imageUrl }));
-  useShareTimeline(() => ({ title: product.title, query: `id=${encodeURIComponent(product.id)}`, imageUrl }));
+  const shared = () => useShop.getState().track({ kind: 'share', productId: product.id });
+  useShareAppMessage(() => {
+    shared();
+    return { title: product.title, path, imageUrl };
+  });
+  useShareTimeline(() => {
+    shared();
+    return { title: product.title, query: `id=${encodeURIComponent(product.id)}`, imageUrl };
+  });
 
   if (process.env.TARO_ENV === 'weapp') {
     return (
@@ -34,6 +42,7 @@ export function ShareButton({ product }: { product: Pick<ProductDetail, 'id' | '
   const copy = async () => {
     try {
       await Taro.setClipboardData({ data: url });
+      shared();
       void Taro.showToast({ title: '链接已复制', icon: 'success' });
     } catch {
       void Taro.showToast({ title: '复制失败，请手动复制', icon: 'none' });

@@ -5,6 +5,7 @@ import type { CartLineView } from '@shop/shared';
 import { CART_LINE_STATE_LABEL } from '../../constants/labels';
 import { MAX_QUANTITY_PER_LINE } from '@shop/shared/src/quote';
 import { resolveAsset } from '../../api/assets';
+import { RecFeed } from '../../components/RecFeed';
 import { EmptyState, ListSkeleton } from '../../components/States';
 import { useCartBadge } from '../../components/useCartBadge';
 import { allSelected, canCheckout, invalidLines, selectableLines, useShop } from '../../store';
@@ -129,6 +130,7 @@ export default function CartPage() {
     return (
       <View className="page">
         <EmptyState text="购物车还是空的" actionText="去逛逛" onAction={() => Taro.switchTab({ url: PAGES.home })} />
+        <RecFeed placement="cart" title="猜你喜欢" />
       </View>
     );
   }
@@ -188,6 +190,7 @@ export default function CartPage() {
           ))}
         </View>
       )}
+      <RecFeed placement="cart" title="猜你喜欢" />
       <View className="bottom-bar cart-bar" style={TAB_PAGE_BAR_STYLE}>
         <View className="cart-bar__all e2e-cart-select-all">
           <Checkbox

@@ -3,7 +3,9 @@ import Taro, { useLoad, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import type { Category } from '@shop/shared';
 import { Search } from '@nutui/icons-react-taro';
 import { resolveAsset } from '../../api/assets';
-import { ProductFeed } from '../../components/Feed';
+import { ProductCard } from '../../components/ProductCard';
+import { RecFeed } from '../../components/RecFeed';
+import { EmptyState, ListSkeleton } from '../../components/States';
 import { CampaignBanners, CouponCenterEntry, FlashSales } from '../../components/HomeCampaigns';
 import { useCartBadge } from '../../components/useCartBadge';
 import { EMPTY_FEED, feedKey, useShop, type FeedQuery } from '../../store';
@@ -12,6 +14,8 @@ import './index.scss';
 
 const HOME_FEED: FeedQuery = { kind: 'list', sort: 'sales' };
 const HOME_KEY = feedKey(HOME_FEED);
+/** 热销推荐 is a short curated row; the feed below it is 猜你喜欢. */
+const HOT_COUNT = 6;
 
 function CategoryIcon({ category }: { category: Category }) {
   const icon = category.icon;
@@ -25,7 +29,7 @@ export default function HomePage() {
   const categories = useShop((s) => s.categories);
   const categoriesStatus = useShop((s) => s.categoriesStatus);
   const feed = useShop((s) => s.feeds[HOME_KEY] ?? EMPTY_FEED);
-  const { loadCategories, loadFeed, setActiveCategory, loadHomeCampaigns } = useShop.getState();
+  const { loadCategories, loadFeed, setActiveCategory, loadHomeCampaigns, loadRecs } = useShop.getState();
   useCartBadge();
 
   useLoad(() => {
@@ -34,11 +38,11 @@ export default function HomePage() {
     void loadHomeCampaigns();
   });
   usePullDownRefresh(async () => {
-    await Promise.all([loadCategories(true), loadFeed(HOME_FEED, 'reset'), loadHomeCampaigns()]);
+    await Promise.all([loadCategories(true), loadFeed(HOME_FEED, 'reset'), loadHomeCampaigns(), loadRecs('home_feed', 'reset')]);
     Taro.stopPullDownRefresh();
   });
   useReachBottom(() => {
-    void loadFeed(HOME_FEED, 'more');
+    void loadRecs('home_feed', 'more');
   });
 
   const openCategory = (id: string) => {
@@ -73,10 +77,22 @@ export default function HomePage() {
       <FlashSales />
 
       <View className="home__section-title">热销推荐</View>
-      {/* The whole catalogue, a page at a time by the server's cursor, best sellers first, then an end line. */}
-      <ProductFeed feed={feed} onRetry={() => loadFeed(HOME_FEED, feed.items.length ? 'more' : 'reset')} />
-      {/* 猜你喜欢: personal recommendations go here, under the end of the catalogue, once the server has them. */}
-      <View className="home__recommend e2e-recommend-slot" />
+      {/* The shop's best sellers, one short row. */}
+      {feed.items.length > 0 ? (
+        <View className="product-grid e2e-home-hot">
+          {feed.items.slice(0, HOT_COUNT).map((p) => (
+            <ProductCard key={p.id} product={p} />
+          ))}
+        </View>
+      ) : feed.status === 'error' ? (
+        <EmptyState status="error" text="加载失败" actionText="重新加载" onAction={() => loadFeed(HOME_FEED, 'reset')} />
+      ) : (
+        <ListSkeleton count={2} />
+      )}
+      {/* 猜你喜欢: chosen for the shopper, read again when they come back from browsing; pages on as they scroll. */}
+      <View className="home__recommend e2e-recommend-slot">
+        <RecFeed placement="home_feed" title="猜你喜欢" feed />
+      </View>
     </View>
   );
 }

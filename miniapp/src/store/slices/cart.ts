@@ -89,6 +89,7 @@ export const cartSlice: Slice<CartSlice> = (set, get, deps) => {
     async addToCart(line) {
       try {
         await mutate(line.skuId, () => deps.api.call('addCartLine', { body: line }));
+        get().track({ kind: 'cart', productId: line.productId, skuId: line.skuId, quantity: line.quantity });
         deps.toast('已加入购物车', 'success');
         return true;
       } catch {

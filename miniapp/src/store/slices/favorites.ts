@@ -56,6 +56,7 @@ export const favoritesSlice: Slice<FavoritesSlice> = (set, get, deps) => ({
         favorites: removed ? get().favorites.filter((f) => f.productId !== productId) : get().favorites,
         favoritesTotal: removed && get().favorites.some((f) => f.productId === productId) ? Math.max(0, get().favoritesTotal - 1) : get().favoritesTotal,
       });
+      if (r.favorited) get().track({ kind: 'favorite', productId });
       deps.toast(r.favorited ? '已收藏' : '已取消收藏', 'success');
       return r.favorited;
     } catch {

@@ -1,8 +1,9 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { Clock, Success } from '@nutui/icons-react-taro';
 import { ORDER_STATUS_LABEL } from '@shop/shared/src/order-lifecycle';
+import { RecFeed } from '../../../components/RecFeed';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { useShop } from '../../../store';
 import { formatFen, formatRemaining, formatTime } from '../../../utils/format';
@@ -11,6 +12,8 @@ import { PAGES, withQuery } from '../../../utils/nav';
 import './index.scss';
 
 const PAID_STATUSES: readonly string[] = ['PAID', 'SHIPPED', 'COMPLETED'];
+/** Orders whose purchases this app has reported already (the page may be shown again). */
+const reportedPurchases = new Set<string>();
 
 /**
  * 支付结果. `paying=1`: the shopper says they paid; only the server's order decides, so the page reads it again for a
@@ -35,6 +38,15 @@ export default function PayResultPage() {
     else void loadOrder(id);
     started.current = true;
   });
+
+  // 支付成功: one purchase per product bought (tagged when a recommendation led to it), once per order.
+  const paid = !!order && PAID_STATUSES.includes(order.status) && order.paidFen !== null;
+  useEffect(() => {
+    if (!paid || !order || reportedPurchases.has(order.id)) return;
+    reportedPurchases.add(order.id);
+    const { track } = useShop.getState();
+    for (const productId of new Set(order.lines.map((l) => l.productId))) track({ kind: 'purchase', productId, orderId: order.id });
+  }, [paid, order?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const viewOrder = () => Taro.redirectTo({ url: withQuery(PAGES.order, { id }) });
   const payAgain = () => Taro.redirectTo({ url: withQuery(PAGES.order, { id, pay: 1 }) });
@@ -77,8 +89,9 @@ export default function PayResultPage() {
             </View>
           </View>
         </View>
-        {/* 为你推荐: recommendations go here. */}
-        <View className="pay-result__recommend" />
+        <View className="pay-result__recommend">
+          <RecFeed placement="pay_result" title="为你推荐" />
+        </View>
       </View>
     );
   }

@@ -1,6 +1,6 @@
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
-import Taro, { useRouter } from '@tarojs/taro';
-import { useEffect, useState } from 'react';
+import Taro, { useDidHide, useDidShow, useRouter, useUnload } from '@tarojs/taro';
+import { useEffect, useRef, useState } from 'react';
 import { dealMinPriceFen, groupRemainingMs, joinableGroups } from '../../../store';
 import { formatCountdown } from '../../../utils/format';
 import { useTicker } from '../../../utils/hooks';
@@ -14,6 +14,8 @@ import { clampQuantity, findSku, initialSelection, maxQuantity, selectionText, t
 import { SpecSheet, dealProduct, type SpecSheetMode } from '../../components/SpecSheet';
 import { PriceArea, PromotionsArea } from '../../components/PriceArea';
 import { BackHome } from '../../../components/BackHome';
+import { RecFeed } from '../../../components/RecFeed';
+import { recTagFrom } from '../../../utils/tracker';
 import { Description } from '../../components/Description';
 import { FavoriteButton } from '../../components/Favorite';
 import { Guarantees } from '../../components/Guarantees';
@@ -48,6 +50,23 @@ export default function ProductDetailPage() {
       void loadGroupDeals(id);
     }
   }, [id, loadProduct, loadGroupDeals]);
+  // 浏览: how long the page was on screen, reported when it is hidden or closed (tagged when a recommendation led here).
+  const shownAt = useRef<number | null>(null);
+  useEffect(() => {
+    const tag = recTagFrom(params);
+    if (id && tag) useShop.getState().rememberRec(id, tag);
+  }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
+  useDidShow(() => {
+    shownAt.current = Date.now();
+  });
+  const reportView = () => {
+    if (!id || shownAt.current === null) return;
+    const dwellMs = Math.min(Math.max(0, Date.now() - shownAt.current), 86_400_000);
+    shownAt.current = null;
+    useShop.getState().track({ kind: 'view', productId: id, dwellMs });
+  };
+  useDidHide(reportView);
+  useUnload(reportView);
   useEffect(() => {
     if (product) setSelection(initialSelection(product));
   }, [product?.id]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -236,6 +255,8 @@ export default function ProductDetailPage() {
 
       <Guarantees guarantees={product.guarantees} />
       <Description product={product} />
+      <RecFeed placement="pdp_also_viewed" productId={product.id} title="看了又看" />
+      <RecFeed placement="pdp_also_bought" productId={product.id} title="买了又买" />
 
       <View className="bottom-bar product__bar">
         <View className="product__bar-icon" onClick={() => Taro.switchTab({ url: PAGES.cart })}>

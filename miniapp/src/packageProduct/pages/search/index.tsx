@@ -6,6 +6,7 @@ import type { SearchSort } from '@shop/shared';
 import { highlightParts } from '@shop/shared/src/search';
 import { ProductFeed } from '../../../components/Feed';
 import { ProductCard } from '../../../components/ProductCard';
+import { RecFeed } from '../../../components/RecFeed';
 import { SortTabs } from '../../../components/SortTabs';
 import { useShop } from '../../../store';
 import { EMPTY_SEARCH, searchKey, type SearchFilters, type SearchQueryState } from '../../../store/slices/search';
@@ -95,6 +96,7 @@ export default function SearchPage() {
     setText(q);
     setTyping(false);
     setSubmitted(q);
+    useShop.getState().track({ kind: 'search', q });
     setFilters({});
     const next = [q, ...history.filter((h) => h !== q)].slice(0, MAX_HISTORY);
     setHistory(next);
@@ -110,6 +112,18 @@ export default function SearchPage() {
   const filtered = !!(filters.categoryId || filters.band || filters.inStock);
   const showSuggestions = typing && text.trim() !== '' && suggestionsFor === text.trim() && suggestions.length > 0;
   const ready = feed.status === 'ready' || (feed.status === 'error' && feed.items.length > 0);
+
+  const bestSellers =
+    feed.alternatives.length > 0 ? (
+      <View className="search__alternatives e2e-search-alternatives">
+        <View className="search__section-title search__alternatives-title">看看大家都在买</View>
+        <View className="product-grid">
+          {feed.alternatives.map((p) => (
+            <ProductCard key={p.id} product={p} />
+          ))}
+        </View>
+      </View>
+    ) : null;
 
   return (
     <View className="page search">
@@ -235,16 +249,14 @@ export default function SearchPage() {
               清除筛选条件
             </View>
           )}
-          {ready && feed.total === 0 && feed.alternatives.length > 0 && (
-            <View className="search__alternatives e2e-search-alternatives">
-              <View className="search__section-title search__alternatives-title">看看大家都在买</View>
-              <View className="product-grid">
-                {feed.alternatives.map((p) => (
-                  <ProductCard key={p.id} product={p} />
-                ))}
-              </View>
-            </View>
-          )}
+          {/* Nothing found: 猜你喜欢 (each with why, and 不感兴趣); the server's best sellers when there is none to show. */}
+          {ready &&
+            feed.total === 0 &&
+            (filtered ? (
+              bestSellers
+            ) : (
+              <RecFeed placement="search_empty" title="猜你喜欢" className="search__alternatives e2e-search-alternatives" fallback={bestSellers} />
+            ))}
         </View>
       )}
     </View>
