@@ -307,12 +307,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     Object.assign(process.env, env, secrets);
     await resetFunctionState();
 
-    const { isEmpty, seedDemoData } = await import('../seed/seed');
+    const { isEmpty, seedDemoBehaviour, seedDemoData } = await import('../seed/seed');
     const prepareTable = async () => {
       const created = await ensureTable(localClient(dynamo!.endpoint), TABLE_NAME);
       if (created || (await isEmpty())) {
         const counts = await seedDemoData();
         log(`demo data: ${counts.categories} categories, ${counts.products} products, ${counts.skus} SKUs, ${counts.users} demo shoppers`);
+        const browsing = await seedDemoBehaviour();
+        log(`demo browsing: ${browsing.events} events of ${browsing.browsers} accounts, a recommendation model of ${browsing.lists} products`);
       } else if (!supervising) {
         log('existing data kept (delete the data folder to start over)');
       }

@@ -2,7 +2,10 @@ import { catalogRepo } from '../../functions/src/repositories/catalog-repo';
 import { userRepo } from '../../functions/src/repositories/user-repo';
 import { welcomeGifts } from '../../functions/src/services/auth';
 import { giftPoints } from '../../functions/src/services/points';
+import { ingestEvents } from '../../functions/src/services/events';
+import { trainAndPublish } from '../../functions/src/services/recs-training';
 import { newId } from '../../functions/src/lib/ids';
+import type { ClientEvent } from '@shop/shared';
 import { categories, demoUsers, products, type SeedProduct } from './catalog-data';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -84,6 +87,42 @@ export async function seedDemoData(now = Date.now()): Promise<{ categories: numb
     skus: products.reduce((n, p) => n + p.skus.length, 0),
     users: demoUsers.length,
   };
+}
+
+/** Browsing accounts of the demo shop (no login code): their history is what 看了又看 learns from at first. */
+const DEMO_BROWSERS = 24;
+
+/**
+ * A few days of browsing by demo accounts, then one training run, so the local shop's 看了又看 / 买了又买 and 猜你喜欢
+ * have a model from the first minute. Each account mostly browses one category (sometimes a neighbour's), adds one
+ * product to the cart and now and then buys; the sequence is deterministic, so every fresh shop learns the same.
+ */
+export async function seedDemoBehaviour(now = Date.now()): Promise<{ browsers: number; events: number; lists: number }> {
+  const byCategory = new Map<string, string[]>();
+  for (const p of products) if (p.onShelf) byCategory.set(p.categoryId, [...(byCategory.get(p.categoryId) ?? []), p.id]);
+  const cats = [...byCategory.keys()];
+  let events = 0;
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  await inBatches(Array.from({ length: DEMO_BROWSERS }, (_, i) => i), 4, async (i) => {
+    const openid = `sandbox-openid-browser-${i}`;
+    let userId = await userRepo.userIdForOpenid(openid);
+    if (!userId) {
+      const id = newId(now - 3 * DAY_MS);
+      await userRepo.create({ id, openid, unionid: null, nickname: `逛逛${i + 1}`, avatar: '', createdAt: now - 3 * DAY_MS, lastLoginAt: now - 3 * DAY_MS, defaultAddressId: null });
+      userId = (await userRepo.userIdForOpenid(openid))!;
+    }
+    const home = byCategory.get(cats[i % cats.length]!)!;
+    const next = byCategory.get(cats[(i + 1) % cats.length]!)!;
+    const start = now - (1 + (i % 3)) * DAY_MS;
+    const path = Array.from({ length: 8 }, (_, k) => (k === 6 ? next[(i + k) % next.length]! : home[Math.floor(rand() * home.length)]!));
+    const batch: ClientEvent[] = path.map((productId, k) => ({ id: newId(start + k * 60_000), kind: 'view', productId, at: start + k * 60_000, dwellMs: 4000 + k * 500 }));
+    batch.push({ id: newId(start + 9 * 60_000), kind: 'cart', productId: path[3]!, at: start + 9 * 60_000 });
+    const r = await ingestEvents(userId, batch, start + 10 * 60_000);
+    events += r.stored;
+  });
+  const { lists } = await trainAndPublish(now, 7);
+  return { browsers: DEMO_BROWSERS, events, lists };
 }
 
 /** True when the table has no catalog yet. */
