@@ -87,6 +87,14 @@ export const API = {
   recommendations: { method: 'GET', path: '/v1/recs', auth: false, query: C.RecsQuery, response: C.RecsPage },
   dislikeRec: { method: 'POST', path: '/v1/recs/dislikes', auth: true, body: C.DislikeRequest, response: C.DislikeResponse },
 
+  /** 评价 and 追评 of a received order's lines, a product's reviews and summary, 意见反馈. */
+  createReview: { method: 'POST', path: '/v1/reviews', auth: true, body: C.CreateReviewRequest, response: C.ReviewView },
+  followUpReview: { method: 'POST', path: '/v1/reviews/follow-up', auth: true, body: C.FollowUpRequest, response: C.ReviewView },
+  orderReviews: { method: 'GET', path: '/v1/orders/{orderId}/reviews', auth: true, response: C.OrderReviewsResponse },
+  productReviews: { method: 'GET', path: '/v1/products/{productId}/reviews', auth: false, query: C.ListReviewsQuery, response: C.ReviewsPage },
+  reviewSummary: { method: 'GET', path: '/v1/products/{productId}/reviews/summary', auth: false, response: C.ReviewSummary },
+  createFeedback: { method: 'POST', path: '/v1/feedback', auth: true, body: C.CreateFeedbackRequest, response: C.FeedbackReceipt },
+
   /** WeChat Pay → us. Not JSON-parsed by zod before the signature over the raw body is verified. */
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false, response: z.unknown() },
   /** WeChat Pay → us: refund results (REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED). */

@@ -44,6 +44,9 @@ export const ERROR_CATALOG = {
   POINTS_INSUFFICIENT: { status: 409, message: '积分不足' },
   POINTS_ITEM_SOLD_OUT: { status: 409, message: '该商品已兑完' },
   POINTS_ITEM_LIMIT: { status: 409, message: '已达兑换上限' },
+  REVIEW_NOT_ALLOWED: { status: 409, message: '确认收货后才能评价' },
+  REVIEW_EXISTS: { status: 409, message: '该商品已评价' },
+  CONTENT_NOT_ALLOWED: { status: 400, message: '内容包含不当词语，请修改后再提交' },
   CAMPAIGN_CONFIG_INVALID: { status: 500, message: '活动配置有误，请稍后再试' },
   INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -10,3 +10,4 @@ export * from './coupons/index';
 export * from './group-buy/index';
 export * from './members/index';
 export * from './profiles/index';
+export * from './reviews';

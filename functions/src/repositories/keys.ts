@@ -64,6 +64,10 @@
  *   recs model head   RECMODEL               HEAD                 -                                       -                               -   (the live version, trainedAt, popular / per-category / newest lists; one put flips versions)
  *   item neighbours   RECNB#<pid>            V#<version>          -                                       -                               -   (top-K neighbours of one product in one model version; TTL `ttl` retires old versions)
  *   不感兴趣          USER#<uid>             RECDISLIKE           -                                       -                               -   (`items`: the products the shopper turned down, newest last, capped)
+ *   review            ORDER#<oid>            REVIEW#<skuId>       REVIEWS#<pid> / <at>#<rid>              REVIEWS#<pid>#<GOOD|NEUTRAL|BAD> / <at>#<rid>  REVIEWS#<pid>#PHOTO / <at>#<rid> (with photos)
+ *                     (GSI4PK / GSI4SK: REVIEWS#<pid>#TOP / <score>#<at>#<rid>, with photos; every index key removed while hidden. One per order line: attribute_not_exists)
+ *   review totals     REVIEWAGG#<pid>        S#<nn>               -                                       -                               -   ({count, s1..s5, photo, tag:<tag>}: 16 shards, ADDed in the review's transaction)
+ *   feedback          FEEDBACK#<id>          FEEDBACK             FEEDBACK / <at>#<id>                    -                               -   (意见反馈, newest first for operators)
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS, fnv1a32 } from '@shop/shared';
@@ -313,6 +317,31 @@ export const keys = {
   recModelHead: { PK: 'RECMODEL', SK: 'HEAD' } as Key,
   recNeighbours: (productId: string, version: string): Key => ({ PK: `RECNB#${productId}`, SK: `V#${version}` }),
   recDislikes: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'RECDISLIKE' }),
+
+  /** A review of one order line (in the order's partition: one per line, and the order's reviews in one query). */
+  review: (orderId: string, skuId: string): Key => ({ PK: `ORDER#${orderId}`, SK: `REVIEW#${skuId}` }),
+  reviewPrefix: 'REVIEW#',
+  /** The listings of a product's visible reviews, newest first: all, by rating bucket, with photos, top with photos. */
+  reviewIndexes: (r: { productId: string; reviewId: string; createdAt: number; bucket: string; hasPhotos: boolean; topScore: string }) => {
+    const sk = `${String(r.createdAt).padStart(15, '0')}#${r.reviewId}`;
+    return {
+      GSI1PK: `REVIEWS#${r.productId}`,
+      GSI1SK: sk,
+      GSI2PK: `REVIEWS#${r.productId}#${r.bucket.toUpperCase()}`,
+      GSI2SK: sk,
+      ...(r.hasPhotos
+        ? { GSI3PK: `REVIEWS#${r.productId}#PHOTO`, GSI3SK: sk, GSI4PK: `REVIEWS#${r.productId}#TOP`, GSI4SK: `${r.topScore}#${sk}` }
+        : {}),
+    };
+  },
+  reviewListPartition: (productId: string, list: 'ALL' | 'GOOD' | 'NEUTRAL' | 'BAD' | 'PHOTO' | 'TOP') =>
+    list === 'ALL' ? `REVIEWS#${productId}` : `REVIEWS#${productId}#${list}`,
+  /** One shard of a product's review totals (shards spread concurrent reviews of one product). */
+  reviewTotals: (productId: string, shard: number): Key => ({ PK: `REVIEWAGG#${productId}`, SK: `S#${String(shard).padStart(2, '0')}` }),
+  reviewTotalsPartition: (productId: string) => `REVIEWAGG#${productId}`,
+  feedback: (id: string): Key => ({ PK: `FEEDBACK#${id}`, SK: 'FEEDBACK' }),
+  feedbackIndex: (at: number, id: string) => ({ GSI1PK: 'FEEDBACK', GSI1SK: `${String(at).padStart(15, '0')}#${id}` }),
+  feedbackPartition: 'FEEDBACK',
 
   /** State kept by the local WeChat Pay sandbox (the provider's side of the world, not ours). */
   sandboxPayment: (outTradeNo: string): Key => ({ PK: `WXSANDBOX#${outTradeNo}`, SK: 'TRANSACTION' }),

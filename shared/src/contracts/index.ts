@@ -11,3 +11,5 @@ export * from './favorites';
 export * from './members';
 export * from './events';
 export * from './recs';
+export * from './reviews';
+
