@@ -185,6 +185,9 @@ export async function benchCold(): Promise<Record<string, unknown>> {
         event: () => ({ content: Buffer.from(JSON.stringify({ files: campaignFiles })).toString('base64') }),
       },
       { fn: 'sandboxPay', module: 'sandbox', export: 'sandboxPay', event: http(token) },
+      { fn: 'sweepReceipts', module: 'fulfilment', export: 'sweepReceipts', event: () => ({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }) },
+      // Without an IAM caller the operator API refuses at once (403): the bundle's load is what is measured.
+      { fn: 'opsListOrders', module: 'ops', export: 'opsListOrders', event: http() },
     ];
     const missing = [...deployedModules()].filter((m) => !cases.some((c) => c.module === m));
     if (missing.length) throw new Error(`no cold-start case for handler module(s) ${missing.join(', ')}: add one`);

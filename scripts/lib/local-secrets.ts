@@ -44,6 +44,8 @@ const GROUPS: Record<string, () => Record<string, string>> = {
       WXPAY_PLATFORM_PUBLIC_KEYS: JSON.stringify({ [platformSerial]: pair.publicKey }),
     };
   },
+  // Fulfilment: the local operator key (x-ops-key on /ops/v1), the salt of 快递100 pushes, WeChat's message-push token.
+  fulfilment: () => ({ OPS_LOCAL_KEY: randomText(40), KUAIDI100_SALT: randomText(24), WECHAT_PUSH_TOKEN: randomText(32) }),
 };
 
 const GROUP_NAMES: Record<string, string[]> = {
@@ -52,6 +54,7 @@ const GROUP_NAMES: Record<string, string[]> = {
   merchant: ['WXPAY_MCH_PRIVATE_KEY', 'WXPAY_MCH_SERIAL'],
   apiV3: ['WXPAY_API_V3_KEY'],
   platform: ['SANDBOX_PLATFORM_PRIVATE_KEY', 'SANDBOX_PLATFORM_SERIAL', 'WXPAY_PLATFORM_PUBLIC_KEYS'],
+  fulfilment: ['OPS_LOCAL_KEY', 'KUAIDI100_SALT', 'WECHAT_PUSH_TOKEN'],
 };
 
 export const LOCAL_SECRET_NAMES: readonly string[] = Object.values(GROUP_NAMES).flat();

@@ -95,6 +95,15 @@ export const API = {
   reviewSummary: { method: 'GET', path: '/v1/products/{productId}/reviews/summary', auth: false, response: C.ReviewSummary },
   createFeedback: { method: 'POST', path: '/v1/feedback', auth: true, body: C.CreateFeedbackRequest, response: C.FeedbackReceipt },
 
+  /** Photos go straight to object storage: a presigned PUT for one photo; requests later name the key. */
+  createUpload: { method: 'POST', path: '/v1/uploads', auth: true, body: C.CreateUploadRequest, response: C.UploadTicket },
+  /** 售后: requests per order line (仅退款 / 退货退款), the shopper's own only. */
+  createAfterSale: { method: 'POST', path: '/v1/after-sales', auth: true, body: C.CreateAfterSaleRequest, response: C.AfterSaleView },
+  listAfterSales: { method: 'GET', path: '/v1/after-sales', auth: true, query: C.ListAfterSalesQuery, response: C.AfterSalesPage },
+  getAfterSale: { method: 'GET', path: '/v1/after-sales/{afterSaleId}', auth: true, response: C.AfterSaleView },
+  withdrawAfterSale: { method: 'POST', path: '/v1/after-sales/{afterSaleId}/withdraw', auth: true, response: C.AfterSaleView },
+  shipAfterSaleReturn: { method: 'POST', path: '/v1/after-sales/{afterSaleId}/return', auth: true, body: C.ShipReturnRequest, response: C.AfterSaleView },
+
   /** WeChat Pay → us. Not JSON-parsed by zod before the signature over the raw body is verified. */
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false, response: z.unknown() },
   /** WeChat Pay → us: refund results (REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED). */

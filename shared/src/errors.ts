@@ -47,6 +47,11 @@ export const ERROR_CATALOG = {
   REVIEW_NOT_ALLOWED: { status: 409, message: '确认收货后才能评价' },
   REVIEW_EXISTS: { status: 409, message: '该商品已评价' },
   CONTENT_NOT_ALLOWED: { status: 400, message: '内容包含不当词语，请修改后再提交' },
+  AFTER_SALE_NOT_FOUND: { status: 404, message: '售后单不存在' },
+  AFTER_SALE_OPEN: { status: 409, message: '该商品已有进行中的售后申请' },
+  AFTER_SALE_NOT_ALLOWED: { status: 409, message: '该订单暂不能申请售后' },
+  AFTER_SALE_STATE_CONFLICT: { status: 409, message: '售后单状态已变化，请刷新后重试' },
+  UPLOAD_INVALID: { status: 400, message: '图片无效，请重新上传' },
   CAMPAIGN_CONFIG_INVALID: { status: 500, message: '活动配置有误，请稍后再试' },
   INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -5,6 +5,7 @@ export * from './quote';
 export * from './contracts/index';
 export * from './api';
 export * from './refund';
+export * from './after-sales';
 export * from './campaigns/index';
 export * from './coupons/index';
 export * from './group-buy/index';

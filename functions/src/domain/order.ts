@@ -84,6 +84,17 @@ export interface OrderItem {
   group?: OrderGroup;
   /** 积分抵扣: points spent in the placing transaction (ledger SPEND#<id>) and the fen they took off; returned on cancel. */
   points?: { used: number; deductionFen: number };
+  /** Fulfilment (services/fulfilment.ts): set with SHIP; `version` counts uploads of the shipping info to WeChat. */
+  shipment?: { parcels: number; allDelivered: boolean; version: number };
+  /** Last time parcels were sent (M days after it the order is received when tracking never says delivered). */
+  shippedAt?: number;
+  /** When every parcel was delivered (已签收), from tracking. */
+  deliveredAt?: number | null;
+  /** When the order counts as received automatically (kept with its DUE#RECEIPT index while SHIPPED). */
+  receiptDueAt?: number;
+  /** Received (CONFIRM_RECEIPT): when, and who said so (the shopper, WeChat's confirm component, or the schedule). */
+  receivedAt?: number;
+  receivedBy?: 'shopper' | 'wechat' | 'auto';
 }
 
 export interface OrderGroup {

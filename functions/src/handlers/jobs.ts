@@ -6,6 +6,8 @@ import { dailyReport, reconcile } from '../services/reconcile';
 import { settleGroup, sweepDueGroups } from '../services/group-settlement';
 import { reactToChange, type TableChange } from '../services/reactions';
 import { runDropJobs } from '../services/drops';
+import { runAfterSaleDeadline, sweepAfterSales } from '../services/after-sales';
+import { parseAfterSaleId } from '../repositories/after-sales-repo';
 
 /** Invoked by the order's own EventBridge Scheduler schedule at its payment deadline. */
 export async function orderTimeout(event: { orderId: string }) {
@@ -36,6 +38,24 @@ export async function groupDeadline(event: { groupId: string }) {
 export async function sweepGroups() {
   const counts = await sweepDueGroups(Date.now());
   if (counts.success || counts.failed || counts.error) logger.info('group sweep', counts);
+  return counts;
+}
+
+/** Invoked by an after-sales request's own schedule at its deadline (auto-approve, close, auto-refund). */
+export async function afterSaleDeadline(event: { afterSaleId: string; dueAt?: string }) {
+  const ref = parseAfterSaleId(event.afterSaleId);
+  if (!ref) return { afterSaleId: event.afterSaleId, result: 'none' };
+  const result = await runAfterSaleDeadline(ref.orderId, ref.seq, Date.now());
+  logger.info('after-sale deadline', { afterSaleId: event.afterSaleId, result });
+  // Fired before its own time: failing makes the scheduler retry. A deadline moved later has its own schedule.
+  if (result === 'not_due' && Number(event.dueAt) > Date.now()) throw new Error(`after-sale ${event.afterSaleId} is not due yet`);
+  return { afterSaleId: event.afterSaleId, result };
+}
+
+/** Every five minutes: after-sales deadlines whose schedule did not fire (running it twice changes nothing). */
+export async function sweepAfterSalesJob() {
+  const counts = await sweepAfterSales(Date.now());
+  if (Object.keys(counts).length) logger.info('after-sales sweep', counts);
   return counts;
 }
 

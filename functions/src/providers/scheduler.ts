@@ -60,3 +60,15 @@ export function scheduleOrderTimeout(orderId: string, deadlineAt: number, target
 export function scheduleGroupDeadline(groupId: string, deadline: number, target: TimeoutTarget): Promise<'created' | 'exists'> {
   return createOnce(groupDeadlineSchedule(groupId, deadline, target));
 }
+
+/**
+ * An after-sales request's deadline (→ afterSaleDeadline): one schedule per due time, so a moved deadline gets a new
+ * one and the old one finds the request moved on or not yet due. Without a target (the local stage) the sweeper alone
+ * applies it.
+ */
+export async function scheduleAfterSaleDeadline(afterSaleId: string, dueAt: number): Promise<'created' | 'exists' | 'skipped'> {
+  const arn = process.env.AFTERSALE_TARGET_ARN;
+  if (!arn) return 'skipped';
+  const target = { targetArn: arn, roleArn: process.env.AFTERSALE_SCHEDULER_ROLE_ARN ?? '', groupName: process.env.AFTERSALE_SCHEDULE_GROUP ?? 'default' };
+  return createOnce(oneTimeSchedule(`aftersale-${afterSaleId}-${Math.ceil(dueAt / 1000)}`, dueAt, target, { afterSaleId, dueAt: String(dueAt) }));
+}

@@ -68,6 +68,9 @@
  *                     (GSI4PK / GSI4SK: REVIEWS#<pid>#TOP / <score>#<at>#<rid>, with photos; every index key removed while hidden. One per order line: attribute_not_exists)
  *   review totals     REVIEWAGG#<pid>        S#<nn>               -                                       -                               -   ({count, s1..s5, photo, tag:<tag>}: 16 shards, ADDed in the review's transaction)
  *   feedback          FEEDBACK#<id>          FEEDBACK             FEEDBACK / <at>#<id>                    -                               -   (意见反馈, newest first for operators)
+ *   after-sale        ORDER#<oid>            AFTERSALE#<nnnn>     USER#<uid>#AFTERSALES / <createdAt>#<id>  AFTERSALES#<state> / <createdAt>#<id>  DUE#AFTERSALE / <dueAt>#<id> (while a party's deadline runs; id = <oid>-<n>)
+ *   after-sale line   ORDER#<oid>            AFTERSALELINE#<skuId> -                                      -                               -   ({afterSaleId}: the line's one open request, attribute_not_exists; deleted when it ends)
+ *   after-sale seq    ORDER#<oid>            AFTERSALESEQ         -                                       -                               -   ({n}: the order's request numbers, ADD 1 each)
  */
 import type { OrderStatus, OrderTabKey } from '@shop/shared';
 import { ORDER_TABS, fnv1a32 } from '@shop/shared';
@@ -356,6 +359,23 @@ export const keys = {
     GSI3SK: `${String(dueAt).padStart(15, '0')}#${eventId}`,
   }),
   sandboxDeliveryDuePartition: 'DUE#WXSANDBOX_NOTIFY',
+
+  /** After-sales (docs/after-sales.md): a request in its order's partition, the line it holds open, the order's counter. */
+  afterSale: (orderId: string, seq: number): Key => ({ PK: `ORDER#${orderId}`, SK: `AFTERSALE#${String(seq).padStart(4, '0')}` }),
+  afterSaleLine: (orderId: string, skuId: string): Key => ({ PK: `ORDER#${orderId}`, SK: `AFTERSALELINE#${skuId}` }),
+  afterSaleSeq: (orderId: string): Key => ({ PK: `ORDER#${orderId}`, SK: 'AFTERSALESEQ' }),
+  /** A shopper's requests, newest first; every request by its state (the operators' queues). */
+  afterSaleIndexes: (userId: string, state: string, createdAt: number, id: string) => ({
+    GSI1PK: `USER#${userId}#AFTERSALES`,
+    GSI1SK: `${String(createdAt).padStart(15, '0')}#${id}`,
+    GSI2PK: `AFTERSALES#${state}`,
+    GSI2SK: `${String(createdAt).padStart(15, '0')}#${id}`,
+  }),
+  userAfterSalesPartition: (userId: string) => `USER#${userId}#AFTERSALES`,
+  afterSaleStatePartition: (state: string) => `AFTERSALES#${state}`,
+  /** Requests whose next party's deadline runs, by when it is due (the after-sales sweeper's list). */
+  afterSaleDue: (dueAt: number, id: string) => ({ GSI3PK: 'DUE#AFTERSALE', GSI3SK: `${String(dueAt).padStart(15, '0')}#${id}` }),
+  afterSaleDuePartition: 'DUE#AFTERSALE',
 };
 
 /** Raw events of one day are spread over this many partitions (a day's reader queries each). Never lowered. */

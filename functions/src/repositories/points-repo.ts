@@ -12,7 +12,7 @@
  *   pending lot  USER#<uid> / PTSLOT#P#<orderId>     status PENDING → RELEASED; GSI3 DUE#PTSPENDING until released
  *   member       USER#<uid> / MEMBER                 {level, spentFen, invites, growthRev, gs_<yyyymm>, gi_<yyyymm>}
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError, fifoPlan, type MemberLevel } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
 import { keys } from './keys';
@@ -472,6 +472,31 @@ export const pointsRepo = {
       ExpressionAttributeValues: { ':pk': keys.userOrders(userId), ':zero': 0 },
     });
     return items.map((i) => ({ id: String(i.id), paidAt: Number(i.paidAt) }));
+  },
+
+  /**
+   * Receipt ends an order's pending window (services/fulfilment.ts): its pending lot becomes due at `availableAt`
+   * instead, only while it is still PENDING. False when there is none or it was released already.
+   */
+  async reschedulePending(userId: string, orderId: string, availableAt: number): Promise<boolean> {
+    const lotId = pendingLotId(orderId);
+    const due = keys.pointsPendingDue(availableAt, userId, lotId);
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.pointsLot(userId, lotId),
+          UpdateExpression: 'SET availableAt = :at, GSI3SK = :sk',
+          ConditionExpression: '#st = :pending',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':at': availableAt, ':sk': due.GSI3SK, ':pending': 'PENDING' },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
   },
 
   /** Due work of the jobs: pending lots to release, lots to expire, members to review (oldest first, one page). */

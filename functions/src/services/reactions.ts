@@ -16,6 +16,7 @@ import { refundOwedPayment, retryOwedRefund } from './refunds';
 import { onChangeForMembers } from './points';
 import { onChangeForDrops } from './drops';
 import { onChangeForProfiles } from './profiles';
+import { onChangeForAfterSales } from './after-sales';
 
 export interface TableChange {
   kind: 'INSERT' | 'MODIFY' | 'REMOVE';
@@ -37,6 +38,8 @@ export async function reactToChange(change: TableChange, now: number, schedules:
   await onChangeForDrops(change, now);
   // Shopper profiles: a paid order adds to the payer's order stats and interests (services/profiles.ts; idempotent).
   await onChangeForProfiles(change, now);
+  // After-sales: a request's deadline schedule; an after-sales refund WeChat paid moves its request to 已退款.
+  await onChangeForAfterSales(change, now);
   switch (next.type) {
     case 'order': {
       const order = next as OrderItem;

@@ -12,4 +12,4 @@ export * from './members';
 export * from './events';
 export * from './recs';
 export * from './reviews';
-
+export * from './after-sales';

@@ -3,7 +3,7 @@ import { secrets, type Secrets } from '../../lib/secrets';
 import { createRealWechatMp, type RealWechatMp } from './real';
 import type { WechatMp } from './types';
 
-export type { PosterCode, WechatMp } from './types';
+export type { PosterCode, ShippingInfo, WechatMp } from './types';
 
 /**
  * The sandbox on the local stage, api.weixin.qq.com otherwise. Secrets are read on the first call, not here. The
@@ -18,6 +18,7 @@ function wechatMp(cfg: AppConfig = config(), s?: Secrets | Promise<Secrets>, bas
       return {
         posterCode: async (req) => (await sandbox).posterCode(req),
         sendSubscribeMessage: async (msg) => (await sandbox).sendSubscribeMessage(msg),
+        uploadShippingInfo: async (info) => (await sandbox).uploadShippingInfo(info),
       };
     }
     throw new ConfigError('this bundle was built without the WeChat mini-program sandbox');
@@ -31,6 +32,7 @@ function wechatMp(cfg: AppConfig = config(), s?: Secrets | Promise<Secrets>, bas
   return {
     posterCode: async (req) => (await client()).posterCode(req),
     sendSubscribeMessage: async (msg) => (await client()).sendSubscribeMessage(msg),
+    uploadShippingInfo: async (info) => (await client()).uploadShippingInfo(info),
   };
 }
 

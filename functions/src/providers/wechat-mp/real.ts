@@ -1,5 +1,5 @@
 import { DomainError } from '@shop/shared';
-import type { PosterCode, SendOutcome, SubscribeMessage, WechatMp, WxaCodeRequest } from './types';
+import type { PosterCode, SendOutcome, ShippingInfo, SubscribeMessage, WechatMp, WxaCodeRequest } from './types';
 
 export interface RealWechatMpOptions {
   appId: string;
@@ -27,7 +27,8 @@ export interface RealWechatMp extends WechatMp {
 /**
  * api.weixin.qq.com for the mini-program: `GET /cgi-bin/token` (client_credential; cached until 5 minutes before
  * expires_in, one refresh in flight at a time), `POST /wxa/getwxacodeunlimit` and
- * `POST /cgi-bin/message/subscribe/send`. The app secret and the access token travel in query strings, so no URL
+ * `POST /cgi-bin/message/subscribe/send` and `POST /wxa/sec/order/upload_shipping_info` (发货信息录入).
+ * The app secret and the access token travel in query strings, so no URL
  * or raw error text ever goes into an error.
  */
 export function createRealWechatMp(opts: RealWechatMpOptions): RealWechatMp {
@@ -136,6 +137,13 @@ export function createRealWechatMp(opts: RealWechatMpOptions): RealWechatMp {
       if (errcode === ERRCODE_NOT_SUBSCRIBED) return 'NOT_SUBSCRIBED';
       if (errcode !== 0) throw errorOf(api, out);
       return 'SENT';
+    },
+
+    async uploadShippingInfo(info: ShippingInfo): Promise<void> {
+      const api = 'upload_shipping_info';
+      const out = await post(api, '/wxa/sec/order/upload_shipping_info', info);
+      if (out instanceof Response) throw failed(api, { reason: 'BAD_RESPONSE' });
+      if (errcodeOf(out) !== 0) throw errorOf(api, out);
     },
   };
 }

@@ -32,4 +32,21 @@ export type SendOutcome = 'SENT' | 'NOT_SUBSCRIBED';
 export interface WechatMp {
   posterCode(req: WxaCodeRequest): Promise<PosterCode>;
   sendSubscribeMessage(msg: SubscribeMessage): Promise<SendOutcome>;
+  /** 小程序发货信息管理: POST /wxa/sec/order/upload_shipping_info. Failures throw DomainError INTERNAL with the errcode. */
+  uploadShippingInfo(info: ShippingInfo): Promise<void>;
+}
+
+/** upload_shipping_info's body, as WeChat names it. */
+export interface ShippingInfo {
+  /** 2 = by WeChat Pay transaction id (1 = mchid + out_trade_no). */
+  order_key: { order_number_type: 1; mchid: string; out_trade_no: string } | { order_number_type: 2; transaction_id: string };
+  /** 1 express, 2 same-city, 3 virtual, 4 self pick-up. */
+  logistics_type: 1 | 2 | 3 | 4;
+  /** 1 one parcel, 2 split (≤ 15 parcels, with is_all_delivered). */
+  delivery_mode: 1 | 2;
+  is_all_delivered?: boolean;
+  shipping_list: { tracking_no: string; express_company: string; item_desc: string; contact?: { consignor_contact?: string; receiver_contact?: string } }[];
+  /** RFC 3339 with offset; must increase on each update of the same order. */
+  upload_time: string;
+  payer: { openid: string };
 }
