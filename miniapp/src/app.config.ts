@@ -1,12 +1,13 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/category/index', 'pages/cart/index', 'pages/mine/index'],
   subPackages: [
-    { root: 'packageProduct', pages: ['pages/detail/index', 'pages/search/index'] },
+    { root: 'packageProduct', pages: ['pages/detail/index', 'pages/search/index', 'pages/reviews/index'] },
     { root: 'packageOrder', pages: ['pages/checkout/index', 'pages/list/index', 'pages/detail/index', 'pages/result/index'] },
     { root: 'packageUser', pages: ['pages/login/index', 'pages/addresses/index', 'pages/address-edit/index', 'pages/favorites/index', 'pages/footprints/index', 'pages/settings/index'] },
     { root: 'packageCoupon', pages: ['pages/center/index', 'pages/list/index'] },
     { root: 'packageGroup', pages: ['pages/landing/index', 'pages/buy/index', 'pages/mine/index'] },
     { root: 'packageMember', pages: ['pages/center/index', 'pages/points/index', 'pages/check-in/index', 'pages/mall/index', 'pages/invite/index'] },
+    { root: 'packageReview', pages: ['pages/write/index', 'pages/feedback/index'] },
   ],
   preloadRule: {
     'pages/index/index': { network: 'all', packages: ['packageProduct'] },

@@ -3,7 +3,7 @@
  * profiles readers) because it pulls in the YAML parser; the functions import it directly.
  */
 import { parse } from 'yaml';
-import { ReviewsConfigSchema, type ReviewsConfig } from './reviews';
+import { ReviewsConfigSchema, type ReviewsConfig } from './reviews-config';
 
 export function parseReviewsConfig(text: string, file: string): { ok: true; config: ReviewsConfig } | { ok: false; errors: string[] } {
   let doc: unknown;

@@ -1,10 +1,10 @@
 /**
  * Reviews (评价) and feedback (意见反馈): the pure rules both sides share. Stars 1–5, the text and photo limits, the
  * tags a shopper may pick (from the stage's reviews config), the banned-word check, the rating buckets behind 好评率
- * and the 好评 / 中评 / 差评 filters. No I/O here.
+ * and the 好评 / 中评 / 差评 filters. No I/O here, and no zod (the mini-app's pages import this file).
  */
-import { z } from 'zod';
 import { DomainError } from './errors';
+import type { ReviewsConfig } from './reviews-config';
 
 export const REVIEW_LIMITS = {
   maxText: 500,
@@ -41,19 +41,6 @@ export function ratingBucket(stars: number): RatingBucket {
 }
 
 export const STAR_LABEL: Record<number, string> = { 1: '非常差', 2: '差', 3: '一般', 4: '满意', 5: '非常满意' };
-
-const DEFAULT_TAGS = ['质量很好', '物流很快', '包装精美', '性价比高', '与描述相符', '做工精细', '客服热情', '值得回购'];
-
-export const ReviewsConfigSchema = z
-  .object({
-    /** The tags a shopper may pick (tag cloud on the product page). */
-    tags: z.array(z.string().trim().min(1).max(REVIEW_LIMITS.maxTagLength)).max(40).default(DEFAULT_TAGS),
-    /** Words a review or 追评 may not contain (compared ignoring case, spaces and punctuation between characters). */
-    bannedWords: z.array(z.string().trim().min(1).max(30)).max(5000).default([]),
-  })
-  .strict();
-export type ReviewsConfig = z.infer<typeof ReviewsConfigSchema>;
-export const DEFAULT_REVIEWS_CONFIG: ReviewsConfig = ReviewsConfigSchema.parse({});
 
 /** Lower case, full-width letters and digits folded, and every space and punctuation mark left out. */
 function normalise(text: string): string {

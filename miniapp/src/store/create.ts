@@ -13,6 +13,7 @@ import { favoritesSlice } from './slices/favorites';
 import { searchSlice } from './slices/search';
 import { membersSlice } from './slices/members';
 import { privacySlice } from './slices/privacy';
+import { reviewsSlice } from './slices/reviews';
 import { recsSlice } from './slices/recs';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
@@ -31,6 +32,7 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...searchSlice(set, get, deps),
     ...membersSlice(set, get, deps),
     ...privacySlice(set, get, deps),
+    ...reviewsSlice(set, get, deps),
     ...recsSlice(set, get, deps),
   });
 }

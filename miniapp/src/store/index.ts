@@ -23,6 +23,7 @@ export {
 } from './slices/groups';
 export { flashState, serverTime, soldPercent } from './slices/campaigns';
 export { footprintDays } from './slices/privacy';
+export { EMPTY_REVIEW_LIST, filterTabLabel, reviewHeadline, reviewListKey } from './slices/reviews';
 export { EMPTY_RECS, recsKey } from './slices/recs';
 
 const toast: StoreDeps['toast'] = (title, kind = 'none') => {

@@ -14,9 +14,11 @@ import type { SearchSlice } from './slices/search';
 import type { FavoritesSlice } from './slices/favorites';
 import type { MembersSlice } from './slices/members';
 import type { PrivacySlice } from './slices/privacy';
+import type { ReviewsSlice } from './slices/reviews';
 import type { RecsSlice } from './slices/recs';
 
 export type ShopState = SessionSlice &
+  ReviewsSlice &
   CatalogSlice &
   CartSlice &
   CheckoutSlice &

@@ -11,6 +11,5 @@ export * from './favorites';
 export * from './members';
 export * from './events';
 export * from './recs';
-export * from './fulfilment';
 export * from './reviews';
 export * from './after-sales';

@@ -11,6 +11,7 @@ import { AmountBreakdown, LineList } from '../../components/LineList';
 import { SandboxPaySheet } from '../../components/SandboxPaySheet';
 import { payOrder, payResultUrl } from '../../components/payFlow';
 import { copyOrderNumber, useBuyAgain } from '../../components/orderActions';
+import { OrderReviews } from '../../components/OrderReviews';
 import '../../components/order.scss';
 import './index.scss';
 
@@ -173,6 +174,8 @@ export default function OrderDetailPage() {
         <View className="card__title">商品（共 {order.itemCount} 件）</View>
         <LineList lines={order.lines} />
       </View>
+
+      <OrderReviews orderId={order.id} status={order.status} />
 
       <View className="card">
         <AmountBreakdown amounts={order} />

@@ -19,6 +19,7 @@ import { recTagFrom } from '../../../utils/tracker';
 import { Description } from '../../components/Description';
 import { FavoriteButton } from '../../components/Favorite';
 import { Guarantees } from '../../components/Guarantees';
+import { ReviewSection } from '../../components/ReviewSection';
 import { ServiceButton } from '../../components/Service';
 import { ShareButton } from '../../components/Share';
 import './index.scss';
@@ -254,6 +255,7 @@ export default function ProductDetailPage() {
       )}
 
       <Guarantees guarantees={product.guarantees} />
+      <ReviewSection productId={product.id} />
       <Description product={product} />
       <RecFeed placement="pdp_also_viewed" productId={product.id} title="看了又看" />
       <RecFeed placement="pdp_also_bought" productId={product.id} title="买了又买" />
