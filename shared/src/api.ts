@@ -62,6 +62,9 @@ export const API = {
   getOrder: { method: 'GET', path: '/v1/orders/{orderId}', auth: true, response: C.OrderView },
   cancelOrder: { method: 'POST', path: '/v1/orders/{orderId}/cancel', auth: true, response: C.OrderView },
   payOrder: { method: 'POST', path: '/v1/orders/{orderId}/pay', auth: true, response: C.PayOrderResponse },
+  /** Fulfilment: the order's parcels and their timelines; 确认收货 (idempotent). */
+  orderTracking: { method: 'GET', path: '/v1/orders/{orderId}/tracking', auth: true, response: C.TrackingView },
+  receiveOrder: { method: 'POST', path: '/v1/orders/{orderId}/receive', auth: true, response: C.OrderView },
 
   listFavorites: { method: 'GET', path: '/v1/favorites', auth: true, query: C.ListFavoritesQuery, response: C.FavoritesPage },
   getFavorite: { method: 'GET', path: '/v1/favorites/{productId}', auth: true, response: C.FavoriteState },
@@ -108,6 +111,10 @@ export const API = {
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false, response: z.unknown() },
   /** WeChat Pay → us: refund results (REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED). */
   refundNotify: { method: 'POST', path: '/v1/pay/refund-notify', auth: false, response: z.unknown() },
+  /** 快递100 → us: parcel progress (form body, signed with our salt; verified before use). */
+  trackingPush: { method: 'POST', path: '/v1/logistics/kuaidi100/push', auth: false, response: C.Kuaidi100PushAnswer },
+  /** WeChat → us: the mini-program's message push (trade_manage_order_settlement = the buyer confirmed receipt). */
+  wechatPush: { method: 'POST', path: '/v1/wechat/push', auth: false, response: z.unknown() },
   sandboxPay: { method: 'POST', path: '/v1/sandbox/pay', auth: true, body: C.SandboxPayRequest, response: C.SandboxPayResponse, localOnly: true },
 } as const satisfies Record<string, RouteDef>;
 

@@ -4,6 +4,8 @@ export * from './order-lifecycle';
 export * from './quote';
 export * from './contracts/index';
 export * from './api';
+export * from './ops-api';
+export * from './fulfilment';
 export * from './refund';
 export * from './after-sales';
 export * from './campaigns/index';

@@ -19,6 +19,12 @@ export const OPS_API = {
   opsListOrders: { method: 'GET', path: '/ops/v1/orders', query: C.OpsOrdersQuery, response: C.OpsOrdersPage },
   opsShipOrder: { method: 'POST', path: '/ops/v1/orders/{orderId}/ship', body: C.ShipRequest, response: C.ShipResponse },
   opsLog: { method: 'GET', path: '/ops/v1/log', query: C.OpsLogQuery, response: C.OpsLogPage },
+  /** 售后 (docs/after-sales.md): the queue by state, approve, reject with a reason, confirm a return, ask for the refund again. */
+  opsListAfterSales: { method: 'GET', path: '/ops/v1/after-sales', query: C.OpsAfterSalesQuery, response: C.OpsAfterSalesPage },
+  opsApproveAfterSale: { method: 'POST', path: '/ops/v1/after-sales/{afterSaleId}/approve', response: C.OpsAfterSaleView },
+  opsRejectAfterSale: { method: 'POST', path: '/ops/v1/after-sales/{afterSaleId}/reject', body: C.OpsRejectRequest, response: C.OpsAfterSaleView },
+  opsReceiveAfterSaleReturn: { method: 'POST', path: '/ops/v1/after-sales/{afterSaleId}/receive', response: C.OpsAfterSaleView },
+  opsRetryAfterSaleRefund: { method: 'POST', path: '/ops/v1/after-sales/{afterSaleId}/refund', response: C.OpsAfterSaleView },
 } as const satisfies Record<string, OpsRouteDef>;
 
 export type OpsApiName = keyof typeof OPS_API;

@@ -24,7 +24,7 @@ export async function startS3(bucket = 'shop-uploads'): Promise<{ endpoint: stri
 
 /** PUTs bytes to a presigned upload ticket as the mini-program does (the ticket's headers, the exact size). */
 export async function putPhoto(ticket: { url: string; headers: Record<string, string> }, bytes: Uint8Array): Promise<number> {
-  const res = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: bytes });
+  const res = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: new Uint8Array(bytes) as Uint8Array<ArrayBuffer> });
   await res.arrayBuffer();
   return res.status;
 }

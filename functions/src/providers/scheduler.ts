@@ -62,6 +62,18 @@ export function scheduleGroupDeadline(groupId: string, deadline: number, target:
 }
 
 /**
+ * The order's automatic receipt (→ receiptDue): one schedule per due time, so when tracking moves the due (delivered)
+ * a new one is made and the old one finds the order received or not yet due. Without a target (the local stage) the
+ * sweeper alone applies it.
+ */
+export async function scheduleReceipt(orderId: string, dueAt: number): Promise<'created' | 'exists' | 'skipped'> {
+  const arn = process.env.RECEIPT_TARGET_ARN;
+  if (!arn) return 'skipped';
+  const target = { targetArn: arn, roleArn: process.env.RECEIPT_SCHEDULER_ROLE_ARN ?? '', groupName: process.env.RECEIPT_SCHEDULE_GROUP ?? 'default' };
+  return createOnce(oneTimeSchedule(`order-receipt-${orderId}-${Math.ceil(dueAt / 1000)}`, dueAt, target, { orderId }));
+}
+
+/**
  * An after-sales request's deadline (→ afterSaleDeadline): one schedule per due time, so a moved deadline gets a new
  * one and the old one finds the request moved on or not yet due. Without a target (the local stage) the sweeper alone
  * applies it.

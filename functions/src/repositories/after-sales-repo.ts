@@ -9,6 +9,7 @@ import {
   type OrderStatus,
 } from '@shop/shared';
 import { db, table } from '../lib/dynamo';
+import { newId } from '../lib/ids';
 import { keys } from './keys';
 import { transact, TransactionRefused, type LabelledItem } from './transactions';
 
@@ -79,6 +80,17 @@ export interface AfterSaleMove {
   due: { at: number; event: AfterSaleItem['dueEvent'] } | null;
   /** Written in the same transaction (e.g. the operator log). */
   alsoWrite?: LabelledItem[];
+}
+
+/**
+ * An operator action's entry in the operator log (OPSLOG#<day>, the same entries `GET /ops/v1/log` lists: who, when,
+ * what, which request), written in the action's own transaction.
+ */
+export function operatorLogItem(entry: { at: number; actor: string; action: string; target: string; summary: string }): LabelledItem {
+  return {
+    label: 'opsLog',
+    Put: { TableName: table(), Item: { ...keys.opsLog(entry.at, newId(entry.at)), type: 'opsLog', ...entry }, ConditionExpression: 'attribute_not_exists(PK)' },
+  };
 }
 
 export type CreateResult = 'created' | 'line_open' | 'order_moved';

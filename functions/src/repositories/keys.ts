@@ -68,6 +68,14 @@
  *                     (GSI4PK / GSI4SK: REVIEWS#<pid>#TOP / <score>#<at>#<rid>, with photos; every index key removed while hidden. One per order line: attribute_not_exists)
  *   review totals     REVIEWAGG#<pid>        S#<nn>               -                                       -                               -   ({count, s1..s5, photo, tag:<tag>}: 16 shards, ADDed in the review's transaction)
  *   feedback          FEEDBACK#<id>          FEEDBACK             FEEDBACK / <at>#<id>                    -                               -   (意见反馈, newest first for operators)
+ *   parcel            ORDER#<oid>            PARCEL#<nn>          -                                       -                               -   (carrier, tracking number, lines, timeline; written with SHIP)
+ *   tracking number   TRACKNO#<carrier>#<no> PARCEL               -                                       -                               -   ({orderId, parcelNo}: one parcel per number, attribute_not_exists)
+ *   order (shipped)   ORDER#<oid>            ORDER                …                                       …                               DUE#RECEIPT / <receiptDueAt>#<oid> (while SHIPPED: auto-receipt)
+ *   order notice      ORDER#<oid>            NOTICE#<kind>        -                                       -                               -   (已发货 / 已签收 subscribe message, once)
+ *   shipping upload   ORDER#<oid>            WXSHIPPING#<ver>     -                                       -                               -   (upload_shipping_info claimed once per shipment version)
+ *   operator log      OPSLOG#<yyyy-mm-dd>    <at>#<id>            -                                       -                               -   ({actor, action, target, summary}: written in the operator action's transaction)
+ *   sandbox shipping  WXSANDBOX#SHIPPING#<orderKey> <at>#<id>     -                                       -                               -   (local: upload_shipping_info calls the WeChat twin accepted)
+ *   sandbox tracking  KD100SANDBOX           <carrier>#<no>       -                                       -                               -   (local: the 快递100 twin's subscriptions and timeline position)
  *   after-sale        ORDER#<oid>            AFTERSALE#<nnnn>     USER#<uid>#AFTERSALES / <createdAt>#<id>  AFTERSALES#<state> / <createdAt>#<id>  DUE#AFTERSALE / <dueAt>#<id> (while a party's deadline runs; id = <oid>-<n>)
  *   after-sale line   ORDER#<oid>            AFTERSALELINE#<skuId> -                                      -                               -   ({afterSaleId}: the line's one open request, attribute_not_exists; deleted when it ends)
  *   after-sale seq    ORDER#<oid>            AFTERSALESEQ         -                                       -                               -   ({n}: the order's request numbers, ADD 1 each)
@@ -376,6 +384,27 @@ export const keys = {
   /** Requests whose next party's deadline runs, by when it is due (the after-sales sweeper's list). */
   afterSaleDue: (dueAt: number, id: string) => ({ GSI3PK: 'DUE#AFTERSALE', GSI3SK: `${String(dueAt).padStart(15, '0')}#${id}` }),
   afterSaleDuePartition: 'DUE#AFTERSALE',
+
+  /** Fulfilment (docs/after-sales.md): an order's parcels, each tracking number once, the receipt due index. */
+  parcel: (orderId: string, parcelNo: number): Key => ({ PK: `ORDER#${orderId}`, SK: `PARCEL#${String(parcelNo).padStart(2, '0')}` }),
+  parcelPrefix: 'PARCEL#',
+  trackingNumber: (carrier: string, trackingNo: string): Key => ({ PK: `TRACKNO#${carrier}#${trackingNo.toUpperCase()}`, SK: 'PARCEL' }),
+  /** A shipped order until it is received: the auto-receipt sweeper reads it (moved when tracking says delivered). */
+  receiptDue: (dueAt: number, orderId: string) => ({ GSI3PK: 'DUE#RECEIPT', GSI3SK: `${String(dueAt).padStart(15, '0')}#${orderId}` }),
+  receiptDuePartition: 'DUE#RECEIPT',
+  /** A subscribe message about an order (已发货, 已签收), claimed once before it is sent. */
+  orderNotice: (orderId: string, kind: string): Key => ({ PK: `ORDER#${orderId}`, SK: `NOTICE#${kind}` }),
+  /** One upload_shipping_info per order and shipment version (claimed before the call, so a replay sends nothing). */
+  shippingUpload: (orderId: string, version: number): Key => ({ PK: `ORDER#${orderId}`, SK: `WXSHIPPING#${String(version).padStart(3, '0')}` }),
+  /** The operator log: who did what to which target, by UTC day, newest last within a day. */
+  opsLog: (at: number, id: string): Key => ({ PK: `OPSLOG#${new Date(at).toISOString().slice(0, 10)}`, SK: `${String(at).padStart(15, '0')}#${id}` }),
+  opsLogPartition: (day: string) => `OPSLOG#${day}`,
+  /** The local WeChat twin's record of upload_shipping_info calls, by order_key. */
+  sandboxShippingCall: (orderKey: string, at: number, id: string): Key => ({ PK: `WXSANDBOX#SHIPPING#${orderKey}`, SK: `${String(at).padStart(15, '0')}#${id}` }),
+  sandboxShippingPartition: (orderKey: string) => `WXSANDBOX#SHIPPING#${orderKey}`,
+  /** The local 快递100 twin's subscriptions (one partition: a laptop's worth). */
+  sandboxTracking: (carrier: string, trackingNo: string): Key => ({ PK: 'KD100SANDBOX', SK: `${carrier}#${trackingNo.toUpperCase()}` }),
+  sandboxTrackingPartition: 'KD100SANDBOX',
 };
 
 /** Raw events of one day are spread over this many partitions (a day's reader queries each). Never lowered. */

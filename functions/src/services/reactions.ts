@@ -17,6 +17,7 @@ import { onChangeForMembers } from './points';
 import { onChangeForDrops } from './drops';
 import { onChangeForProfiles } from './profiles';
 import { onChangeForAfterSales } from './after-sales';
+import { onChangeForFulfilment } from './fulfilment';
 
 export interface TableChange {
   kind: 'INSERT' | 'MODIFY' | 'REMOVE';
@@ -40,6 +41,8 @@ export async function reactToChange(change: TableChange, now: number, schedules:
   await onChangeForProfiles(change, now);
   // After-sales: a request's deadline schedule; an after-sales refund WeChat paid moves its request to 已退款.
   await onChangeForAfterSales(change, now);
+  // Fulfilment: WeChat's shipping info, tracking subscriptions, receipt schedules, 已发货/已签收, points after receipt.
+  await onChangeForFulfilment(change, now);
   switch (next.type) {
     case 'order': {
       const order = next as OrderItem;

@@ -74,6 +74,9 @@ export const ROUTES: RouteTable = {
   listFootprints: { method: 'GET', path: '/v1/footprints', auth: true },
   removeFootprint: { method: 'DELETE', path: '/v1/footprints/{productId}', auth: true },
   clearFootprints: { method: 'DELETE', path: '/v1/footprints', auth: true },
+  ingestEvents: { method: 'POST', path: '/v1/events', auth: false },
+  recommendations: { method: 'GET', path: '/v1/recs', auth: false },
+  dislikeRec: { method: 'POST', path: '/v1/recs/dislikes', auth: true },
   createReview: { method: 'POST', path: '/v1/reviews', auth: true },
   followUpReview: { method: 'POST', path: '/v1/reviews/follow-up', auth: true },
   orderReviews: { method: 'GET', path: '/v1/orders/{orderId}/reviews', auth: true },
@@ -86,7 +89,4 @@ export const ROUTES: RouteTable = {
   getAfterSale: { method: 'GET', path: '/v1/after-sales/{afterSaleId}', auth: true },
   withdrawAfterSale: { method: 'POST', path: '/v1/after-sales/{afterSaleId}/withdraw', auth: true },
   shipAfterSaleReturn: { method: 'POST', path: '/v1/after-sales/{afterSaleId}/return', auth: true },
-  ingestEvents: { method: 'POST', path: '/v1/events', auth: false },
-  recommendations: { method: 'GET', path: '/v1/recs', auth: false },
-  dislikeRec: { method: 'POST', path: '/v1/recs/dislikes', auth: true },
 };

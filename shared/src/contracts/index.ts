@@ -11,5 +11,6 @@ export * from './favorites';
 export * from './members';
 export * from './events';
 export * from './recs';
+export * from './fulfilment';
 export * from './reviews';
 export * from './after-sales';
