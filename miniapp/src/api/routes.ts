@@ -42,6 +42,8 @@ export const ROUTES: RouteTable = {
   getOrder: { method: 'GET', path: '/v1/orders/{orderId}', auth: true },
   cancelOrder: { method: 'POST', path: '/v1/orders/{orderId}/cancel', auth: true },
   payOrder: { method: 'POST', path: '/v1/orders/{orderId}/pay', auth: true },
+  orderTracking: { method: 'GET', path: '/v1/orders/{orderId}/tracking', auth: true },
+  receiveOrder: { method: 'POST', path: '/v1/orders/{orderId}/receive', auth: true },
 
   listFavorites: { method: 'GET', path: '/v1/favorites', auth: true },
   getFavorite: { method: 'GET', path: '/v1/favorites/{productId}', auth: true },
@@ -51,6 +53,8 @@ export const ROUTES: RouteTable = {
 
   payNotify: { method: 'POST', path: '/v1/pay/notify', auth: false },
   refundNotify: { method: 'POST', path: '/v1/pay/refund-notify', auth: false },
+  trackingPush: { method: 'POST', path: '/v1/logistics/kuaidi100/push', auth: false },
+  wechatPush: { method: 'POST', path: '/v1/wechat/push', auth: false },
   sandboxPay: { method: 'POST', path: '/v1/sandbox/pay', auth: true },
 
   groupDeals: { method: 'GET', path: '/v1/groups/deals', auth: false },
