@@ -87,6 +87,26 @@ describe('trainModel', () => {
     for (const list of Object.values(a.neighbours)) expect(list.length).toBeLessThanOrEqual(3);
   });
 
+  it('links items further apart than the window through session co-occurrence, less in longer histories', () => {
+    const items: Record<string, ItemMeta> = Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => [id, { attributes: [] }]));
+    const sequences: ShopperSequence[] = [
+      { userId: 'short', events: ['a', 'b', 'c'].map((itemId, at) => ({ itemId, at })) },
+      { userId: 'long', events: ['d', 'b', 'c', 'e', 'f'].map((itemId, at) => ({ itemId, at })) },
+    ];
+    const score = (m: ReturnType<typeof trainModel>, a: string, b: string) => m.neighbours[a]?.find(([id]) => id === b)?.[1];
+    const base = { window: 1, contentWeight: 0, anchorNorm: 0 };
+    const off = trainModel({ sequences, items }, { ...base, sessionWeight: 0 });
+    expect(score(off, 'a', 'c')).toBeUndefined();
+    const on = trainModel({ sequences, items }, { ...base, sessionWeight: 0.5, sessionNorm: 1 });
+    // a … c two steps apart in a history of 3: 0.5 / 3 forward; c … a backward, times coOccurrenceWeight.
+    expect(score(on, 'a', 'c')).toBeCloseTo(0.5 / 3, 5);
+    expect(score(on, 'c', 'a')).toBeCloseTo((0.5 / 3) * on.params.coOccurrenceWeight, 5);
+    // d … f in a history of 5 count less than a … c in a history of 3.
+    expect(score(on, 'd', 'f')!).toBeLessThan(score(on, 'a', 'c')!);
+    // Adjacent pairs keep their step weight on top.
+    expect(score(on, 'b', 'c')!).toBeGreaterThan(score(off, 'b', 'c')!);
+  });
+
   it('fingerprints the interactions regardless of order, and changes with one more', () => {
     const pairs: [string, string][] = [
       ['u1', 'a'],

@@ -61,6 +61,12 @@ export interface RecParams {
   contentPopularity: number;
   /** Attributes carried by more than this share of the items (and more than 20) are too general to liken items. */
   maxAttributeShare: number;
+  /**
+   * Session co-occurrence: any two items of one shopper's sequence of n items, however far apart, also count
+   * sessionWeight · n^-sessionNorm (a long history says less about each of its pairs), in both directions.
+   */
+  sessionWeight: number;
+  sessionNorm: number;
   /** Scoring: the i-th most recent item weighs recencyDecay^i. */
   recencyDecay: number;
   /** Scoring: at most this many recent items are used. */
@@ -78,7 +84,7 @@ export interface RecParams {
 /** Chosen on the Amazon Beauty validation split (docs/recommendations.md, Offline evaluation); kind weights by hand. */
 export const DEFAULT_REC_PARAMS: RecParams = {
   k: 100,
-  window: 6,
+  window: 8,
   stepDecay: 0.6,
   transitionWeight: 1,
   coOccurrenceWeight: 0.3,
@@ -87,6 +93,8 @@ export const DEFAULT_REC_PARAMS: RecParams = {
   contentWeight: 0.1,
   contentPopularity: 0.3,
   maxAttributeShare: 0.1,
+  sessionWeight: 0.1,
+  sessionNorm: 0.5,
   recencyDecay: 0.5,
   maxRecent: 20,
   popularityWeight: 0.01,
@@ -248,14 +256,17 @@ export function trainModel(input: TrainingInput, params: Partial<RecParams> = {}
         weights.push(w);
       }
     }
-    for (let x = 0; x < items.length; x++) {
+    const length = items.length;
+    const session = p.sessionWeight > 0 && length > 0 ? p.sessionWeight * length ** -p.sessionNorm : 0;
+    for (let x = 0; x < length; x++) {
       const a = items[x];
       count[a] = (count[a] ?? 0) + weights[x];
-      const end = Math.min(items.length, x + p.window + 1);
+      const end = session > 0 ? length : Math.min(length, x + p.window + 1);
       for (let y = x + 1; y < end; y++) {
         const b = items[y];
         if (a === b) continue;
-        const w = stepWeights[y - x] * Math.sqrt(weights[x] * weights[y]);
+        const d = y - x;
+        const w = ((d <= p.window ? stepWeights[d] : 0) + session) * Math.sqrt(weights[x] * weights[y]);
         bump(forward, a, b, w);
         bump(backward, b, a, w);
       }
