@@ -30,7 +30,9 @@ import { setReviewHidden } from '../src/services/reviews';
 import * as orders from '../src/handlers/orders';
 import * as cart from '../src/handlers/cart';
 import * as reviews from '../src/handlers/reviews';
+import * as opsReviews from '../src/handlers/ops-reviews';
 import { notify } from '../src/handlers/pay-notify';
+import * as orderOps from '../src/handlers/ops';
 import { membersFolder } from './support-points';
 
 const PRODUCT = 'p-review-main';
@@ -38,8 +40,10 @@ let skus: string[];
 let alice: Shopper;
 let bob: Shopper;
 
+let opsKey = '';
+
 beforeAll(async () => {
-  await freshTable();
+  opsKey = (await freshTable()).env.OPS_LOCAL_KEY!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-reviews-'));
   fs.writeFileSync(path.join(dir, 'local.yaml'), 'tags: [质量很好, 物流很快, 性价比高]\nbannedWords: [骗子, 加微信]\n');
   process.env.REVIEWS_DIR = dir;
@@ -296,5 +300,47 @@ describe('意见反馈', () => {
     expect((await pointsRepo.balance(bob.userId)).available).toBe(before + 20);
     expect((await send({ type: 'APP', text: '短' })).body.code).toBe('VALIDATION_FAILED');
     expect((await call(reviews.createFeedback, { body: { type: 'APP', text: '没有登录的反馈' } })).status).toBe(401);
+  });
+});
+
+describe('operator routes', () => {
+  it('hide a review with the operator key (logged once), and refuse shopper tokens and unsigned calls', async () => {
+    const orderId = await completedOrder(alice, [skus[5]]);
+    const r = await review(alice, { orderId, skuId: skus[5], stars: 1, text: '广告内容' });
+    expect(r.status).toBe(201);
+    const hide = (headers: Record<string, string>, body: unknown = { hidden: true, reason: '广告' }) =>
+      call(opsReviews.opsHideReview as never, { headers, params: { reviewId: r.body.id }, body });
+    expect((await hide({ authorization: `Bearer ${alice.token}` })).status).toBe(403);
+    expect((await hide({})).status).toBe(401);
+    expect((await hide({ 'x-ops-key': 'not-the-key' })).status).toBe(403);
+    expect((await reviewRepo.get(orderId, skus[5]))!.hidden).toBe(false);
+
+    const before = await reviewRepo.totals(PRODUCT);
+    const done = await hide({ 'x-ops-key': opsKey });
+    expect(done.body).toEqual({ id: r.body.id, productId: PRODUCT, hidden: true, changed: true });
+    expect((await hide({ 'x-ops-key': opsKey })).body.changed).toBe(false);
+    expect((await reviewRepo.totals(PRODUCT)).count).toBe(before.count - 1);
+    expect(await reviewRepo.totals(PRODUCT)).toEqual(await recount(PRODUCT));
+    const log = await call(orderOps.opsLog as never, { headers: { 'x-ops-key': opsKey }, query: {} });
+    const mine = log.body.items.filter((e: any) => e.target === r.body.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ action: 'review.hide', actor: 'local-operator' });
+    expect((await call(opsReviews.opsHideReview as never, { headers: { 'x-ops-key': opsKey }, params: { reviewId: 'nope' }, body: { hidden: true, reason: 'x' } })).status).toBe(404);
+  });
+
+  it('list 意见反馈 newest first, page by page', async () => {
+    const carol = await shopper('rv-carol');
+    for (const text of ['第一条反馈内容', '第二条反馈内容', '第三条反馈内容']) {
+      expect((await call(reviews.createFeedback, { token: carol.token, body: { type: 'SUGGESTION', text } })).status).toBe(201);
+    }
+    const list = (cursor?: string) =>
+      call(opsReviews.opsListFeedback as never, { headers: { 'x-ops-key': opsKey }, query: { limit: '2', ...(cursor ? { cursor } : {}) } });
+    const first = await list();
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((f: any) => f.text)).toEqual(['第三条反馈内容', '第二条反馈内容']);
+    expect(first.body.items[0]).toMatchObject({ userId: carol.userId, typeLabel: '功能建议', phone: null, contactConsent: false });
+    const second = await list(first.body.nextCursor);
+    expect(second.body.items[0].text).toBe('第一条反馈内容');
+    expect((await call(opsReviews.opsListFeedback as never, { headers: { authorization: `Bearer ${carol.token}` } })).status).toBe(403);
   });
 });

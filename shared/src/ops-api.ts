@@ -25,6 +25,9 @@ export const OPS_API = {
   opsRejectAfterSale: { method: 'POST', path: '/ops/v1/after-sales/{afterSaleId}/reject', body: C.OpsRejectRequest, response: C.OpsAfterSaleView },
   opsReceiveAfterSaleReturn: { method: 'POST', path: '/ops/v1/after-sales/{afterSaleId}/receive', response: C.OpsAfterSaleView },
   opsRetryAfterSaleRefund: { method: 'POST', path: '/ops/v1/after-sales/{afterSaleId}/refund', response: C.OpsAfterSaleView },
+  /** Reviews and 意见反馈 (docs/after-sales.md#reviews-and-feedback): hide a review or show it again; read feedback. */
+  opsHideReview: { method: 'POST', path: '/ops/v1/reviews/{reviewId}/hide', body: C.HideReviewRequest, response: C.OpsReviewResult },
+  opsListFeedback: { method: 'GET', path: '/ops/v1/feedback', query: C.ListFeedbackQuery, response: C.FeedbackPage },
 } as const satisfies Record<string, OpsRouteDef>;
 
 export type OpsApiName = keyof typeof OPS_API;

@@ -22,6 +22,7 @@ import {
   type ReviewsPage,
 } from '@shop/shared';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
+import { operatorLogItem } from '../repositories/after-sales-repo';
 import { orderRepo } from '../repositories/order-repo';
 import { parseReviewId, reviewId, reviewRepo, type ReviewItem, type ReviewList } from '../repositories/review-repo';
 import { userRepo } from '../repositories/user-repo';
@@ -186,7 +187,10 @@ export async function reviewSummary(productId: string): Promise<ReviewSummary> {
   };
 }
 
-/** An operator hides a review (out of every list and the product's totals) or shows it again. */
+/**
+ * An operator hides a review (out of every list and the product's totals) or shows it again; the operator log entry
+ * is written in the same transaction, so only a change that happened is logged.
+ */
 export async function setReviewHidden(
   actor: string,
   id: string,
@@ -196,6 +200,13 @@ export async function setReviewHidden(
   const ref = parseReviewId(id);
   const review = ref ? await reviewRepo.get(ref.orderId, ref.skuId) : null;
   if (!review) throw new DomainError('NOT_FOUND', '评价不存在');
-  const changed = await reviewRepo.setHidden(review, req.hidden, { reason: req.reason, actor, now });
+  const log = operatorLogItem({
+    at: now,
+    actor,
+    action: req.hidden ? 'review.hide' : 'review.show',
+    target: id,
+    summary: `${req.hidden ? '隐藏' : '恢复显示'}评价（${review.productId}，${review.stars} 星）：${req.reason}`,
+  });
+  const changed = await reviewRepo.setHidden(review, req.hidden, { reason: req.reason, actor, now, extra: [log] });
   return { id, productId: review.productId, hidden: req.hidden, changed };
 }
