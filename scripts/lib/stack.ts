@@ -394,6 +394,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // pending ones are in the table, so this process sends what a crashed API could not.
       const { sandboxWechatPay } = await import('../../functions/src/providers/wechat-pay/index');
       every(5_000, async () => (await sandboxWechatPay()).server.redeliverDue(Date.now()));
+      // Fulfilment: shipped orders past their receipt due are received (the cloud's schedule + sweeper), and the 快递100
+      // twin walks each parcel's timeline on the wall clock, pushing to the API's callback as 快递100 would.
+      const fulfilment = await import('../../functions/src/handlers/fulfilment');
+      every(60_000, fulfilment.sweepReceipts);
+      const { sandboxLogistics } = await import('../../functions/src/providers/logistics/index');
+      every(5_000, async () => (await sandboxLogistics()).advance(Date.now()));
     }
 
     // In the cloud Lambda reads the table's stream; here the same handler gets the same batches from DynamoDB Local's
