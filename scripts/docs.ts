@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { membershipDiagram, orderStatusDiagram, transitionTable } from '../shared/src/order-lifecycle';
+import { afterSaleDiagram, afterSaleTransitionTable } from '../shared/src/after-sales';
 
 export const DOCS_DIR = path.resolve(import.meta.dirname, '..', 'docs');
 
@@ -24,6 +25,8 @@ export const GENERATED: Record<string, () => string> = {
   'order-lifecycle': () => mermaid(orderStatusDiagram()),
   'order-transitions': () => transitionTable(),
   'group-membership': () => mermaid(membershipDiagram()),
+  'after-sale-states': () => mermaid(afterSaleDiagram()),
+  'after-sale-transitions': () => afterSaleTransitionTable(),
 };
 
 const BLOCK = /<!-- generated:([a-z0-9-]+) -->\n([\s\S]*?)<!-- \/generated -->/g;

@@ -78,7 +78,8 @@ describe('serverless.yml', () => {
   it('gives each group its own deadline schedule, targeting only the groupDeadline function', () => {
     expect(yml).toMatch(/handler: functions\/src\/handlers\/jobs\.groupDeadline\n/);
     expect(yml).toMatch(/handler: functions\/src\/handlers\/jobs\.onTableChange\n/);
-    expect(yml).toMatch(/type: \{ S: \[order, group, payment, refund\] \}/);
+    // After-sales requests too: their deadline schedules and 已退款 follow from the stream.
+    expect(yml).toMatch(/type: \{ S: \[order, group, payment, refund, aftersale\] \}/);
     expect(yml).toMatch(/Resource: !GetAtt GroupDeadlineLambdaFunction\.Arn/);
     expect(yml).toMatch(/Resource: \[!GetAtt OrderTimeoutSchedulerRole\.Arn, !GetAtt GroupDeadlineSchedulerRole\.Arn\]/);
   });

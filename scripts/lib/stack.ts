@@ -11,6 +11,7 @@ import { ensureTable, freePort, localClient, startDynamoLocal, type DynamoLocal 
 import { loadOrCreateLocalSecrets } from './local-secrets';
 import { startWebServer } from './web-server';
 import { createStreamReader, type StreamHandler } from './table-stream';
+import { startLocalS3, type LocalS3 } from './local-s3';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const TABLE_NAME = 'wechat-shop-local';
@@ -175,6 +176,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => {});
   const children: ChildProcess[] = [];
   let dynamo: DynamoLocal | undefined;
+  let s3: LocalS3 | undefined;
   let web: http.Server | undefined;
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
@@ -205,6 +207,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ),
     );
     await dynamo?.stop();
+    await s3?.stop();
     if (esbuildDir) fs.rmSync(esbuildDir, { recursive: true, force: true });
   };
   const onExit = () => {
@@ -292,6 +295,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     watchDynamo(dynamo);
     log(`DynamoDB Local on ${dynamo.endpoint}${options.dataDir ? ` (data in ${path.relative(ROOT, dataDir) || dataDir})` : ' (in memory)'}`);
 
+    // Shoppers' photos: an S3-compatible server with the uploads bucket, beside DynamoDB Local (data kept with it).
+    s3 = await startLocalS3(path.join(dataDir, 's3'), await freePort());
+    log(`S3 (s3rver) on ${s3.endpoint}, bucket ${s3.bucket}`);
+
     const apiPort = options.apiPort ?? (await freePort());
     const wantWeb = options.web ?? true;
     // The web port is chosen now: the functions make links to the web server (WEB_BASE_URL) from their first call.
@@ -300,6 +307,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const env: Record<string, string> = {
       ...localFunctionEnv({ dynamoEndpoint: dynamo.endpoint, apiPort, secretsFile, webUrl }),
       LAMBDA_PORT: String(await freePort()),
+      S3_ENDPOINT: s3.endpoint,
+      UPLOADS_BUCKET: s3.bucket,
+      RETURN_ADDRESS: '上海市浦东新区世纪大道 100 号 售后仓',
       ...options.functionEnv,
     };
     // This process talks to the same table (seeding; tests and benchmarks that call services directly); clients and
@@ -385,6 +395,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       };
       every(5_000, jobs.sweepOrders);
       every(5_000, jobs.sweepGroups);
+      every(5_000, jobs.sweepAfterSalesJob);
       every(60_000, jobs.reconcileJob);
       // Recommendations learn from the behaviour events: every 6 hours in the cloud, every 10 minutes here so a demo
       // soon shows what was browsed in 看了又看.

@@ -164,3 +164,14 @@ export function afterSaleDiagram(): string {
   for (const end of ['REFUNDED', 'REJECTED', 'WITHDRAWN', 'CLOSED']) lines.push(`  ${end} --> [*]`);
   return lines.join('\n');
 }
+
+/** Every row of the table as a markdown table (docs/after-sales.md). */
+export function afterSaleTransitionTable(): string {
+  const rows = ['| event | from | to | by | type | then | label |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const t of AFTER_SALE_TRANSITIONS) {
+    rows.push(
+      `| \`${t.event}\` | ${t.from} ${AFTER_SALE_STATE_LABEL[t.from]} | ${t.to} ${AFTER_SALE_STATE_LABEL[t.to]} | ${t.by} | ${t.type ? AFTER_SALE_TYPE_LABEL[t.type] : '–'} | ${t.startsRefund ? 'refund asked for' : '–'} | ${t.label} |`,
+    );
+  }
+  return rows.join('\n');
+}
