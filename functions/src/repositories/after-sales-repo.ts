@@ -13,7 +13,7 @@ import { newId } from '../lib/ids';
 import { keys } from './keys';
 import { transact, TransactionRefused, type LabelledItem } from './transactions';
 
-export interface AfterSaleTimelineEntry {
+interface AfterSaleTimelineEntry {
   at: number;
   state: AfterSaleState;
   note: string;

@@ -50,7 +50,7 @@ function positive(name: string, fallback: number): number {
 }
 
 /** The parties' deadlines: AFTERSALES_APPROVE_UNSHIPPED_HOURS, _APPROVE_DAYS, _RETURN_SHIP_DAYS, _RETURN_RECEIVE_DAYS. */
-export function afterSaleDeadlines(): AfterSaleDeadlines {
+function afterSaleDeadlines(): AfterSaleDeadlines {
   const d = DEFAULT_AFTER_SALE_DEADLINES;
   return {
     approveUnshippedHours: positive('AFTERSALES_APPROVE_UNSHIPPED_HOURS', d.approveUnshippedHours),

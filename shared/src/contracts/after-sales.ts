@@ -4,7 +4,7 @@ import { AFTER_SALE_EVENTS, AFTER_SALE_MAX_PHOTOS, AFTER_SALE_REASON_CODES, AFTE
 
 /* ───────── photo uploads (presigned S3 PUT) ───────── */
 
-export const UPLOAD_PURPOSES = ['after_sales', 'review', 'feedback'] as const;
+const UPLOAD_PURPOSES = ['after_sales', 'review', 'feedback'] as const;
 export type UploadPurpose = (typeof UPLOAD_PURPOSES)[number];
 export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 /** The largest photo a shopper may upload (bytes). */
@@ -27,7 +27,7 @@ export const UploadTicket = z.object({
 export type UploadTicket = z.infer<typeof UploadTicket>;
 
 /** A key the upload route issued: `u/<userId>/<purpose>/<id>.<ext>`. */
-export const PhotoKey = z
+const PhotoKey = z
   .string()
   .max(200, '图片编号无效')
   .regex(/^u\/[0-9A-HJKMNP-TV-Z]{26}\/(after_sales|review|feedback)\/[0-9A-HJKMNP-TV-Z]{26}\.(jpg|png|webp)$/, '图片编号无效');
@@ -35,7 +35,7 @@ export const PhotoKey = z
 /* ───────── after-sales requests ───────── */
 
 /** `<orderId>-<n>`: the order's n-th request. */
-export const AfterSaleId = z.string().max(32, '售后单号无效').regex(/^[0-9A-HJKMNP-TV-Z]{26}-[1-9][0-9]{0,3}$/, '售后单号无效');
+const AfterSaleId = z.string().max(32, '售后单号无效').regex(/^[0-9A-HJKMNP-TV-Z]{26}-[1-9][0-9]{0,3}$/, '售后单号无效');
 export const AfterSalePath = z.object({ afterSaleId: AfterSaleId });
 
 const TypeSchema = z.enum(AFTER_SALE_TYPES, { errorMap: () => ({ message: '请选择售后类型' }) });
