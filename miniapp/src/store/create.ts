@@ -14,6 +14,7 @@ import { searchSlice } from './slices/search';
 import { membersSlice } from './slices/members';
 import { privacySlice } from './slices/privacy';
 import { reviewsSlice } from './slices/reviews';
+import { fulfilmentSlice } from './slices/fulfilment';
 import { recsSlice } from './slices/recs';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
@@ -34,6 +35,7 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...privacySlice(set, get, deps),
     ...reviewsSlice(set, get, deps),
     ...recsSlice(set, get, deps),
+    ...fulfilmentSlice(set, get, deps),
   });
 }
 

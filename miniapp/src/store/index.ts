@@ -24,6 +24,7 @@ export {
 export { flashState, serverTime, soldPercent } from './slices/campaigns';
 export { footprintDays } from './slices/privacy';
 export { EMPTY_REVIEW_LIST, filterTabLabel, reviewHeadline, reviewListKey } from './slices/reviews';
+export { autoReceiptText } from './slices/fulfilment';
 export { EMPTY_RECS, recsKey } from './slices/recs';
 
 const toast: StoreDeps['toast'] = (title, kind = 'none') => {

@@ -16,6 +16,7 @@ import type { MembersSlice } from './slices/members';
 import type { PrivacySlice } from './slices/privacy';
 import type { ReviewsSlice } from './slices/reviews';
 import type { RecsSlice } from './slices/recs';
+import type { FulfilmentSlice } from './slices/fulfilment';
 
 export type ShopState = SessionSlice &
   ReviewsSlice &
@@ -31,7 +32,8 @@ export type ShopState = SessionSlice &
   FavoritesSlice &
   MembersSlice &
   PrivacySlice &
-  RecsSlice;
+  RecsSlice &
+  FulfilmentSlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

@@ -12,6 +12,7 @@ import { SandboxPaySheet } from '../../components/SandboxPaySheet';
 import { payOrder, payResultUrl } from '../../components/payFlow';
 import { copyOrderNumber, useBuyAgain } from '../../components/orderActions';
 import { OrderReviews } from '../../components/OrderReviews';
+import { OrderTracking } from '../../components/OrderTracking';
 import '../../components/order.scss';
 import './index.scss';
 
@@ -169,6 +170,8 @@ export default function OrderDetailPage() {
           {a.province} {a.city} {a.district} {a.detail}
         </View>
       </View>
+
+      <OrderTracking order={order} />
 
       <View className="card">
         <View className="card__title">商品（共 {order.itemCount} 件）</View>
