@@ -51,7 +51,7 @@ function normalise(text: string): string {
 }
 
 /** The first banned word the text contains, or null. 傻 瓜 and 傻-瓜 contain 傻瓜. */
-export function findBannedWord(text: string, bannedWords: readonly string[]): string | null {
+function findBannedWord(text: string, bannedWords: readonly string[]): string | null {
   const plain = normalise(text);
   if (!plain) return null;
   for (const word of bannedWords) {

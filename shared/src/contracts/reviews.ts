@@ -6,7 +6,7 @@ import { Cursor, EpochMs, Id, Label, Slug, Title, Url, page } from './common';
  * A photo of a review or feedback as the shopper sends it: what the upload step answered (an object key, or for
  * now the photo's address on the shop's own origin or https).
  */
-export const PhotoRef = z
+const PhotoRef = z
   .string()
   .max(300, '图片地址过长')
   .regex(/^[A-Za-z0-9/_.:%-]+$/, '图片地址无效');
@@ -55,7 +55,7 @@ export const ReviewView = z.object({
 });
 export type ReviewView = z.infer<typeof ReviewView>;
 
-export const ReviewFilterCounts = z.object({
+const ReviewFilterCounts = z.object({
   all: z.number().int().nonnegative(),
   photo: z.number().int().nonnegative(),
   good: z.number().int().nonnegative(),

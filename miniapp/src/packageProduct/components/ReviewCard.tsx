@@ -10,7 +10,7 @@ function preview(urls: string[], current: string) {
 }
 
 /** ★★★★☆ */
-export function Stars({ stars }: { stars: number }) {
+function Stars({ stars }: { stars: number }) {
   return (
     <Text className="review-stars">
       {'★'.repeat(stars)}
