@@ -8,6 +8,7 @@ export default defineAppConfig({
     { root: 'packageGroup', pages: ['pages/landing/index', 'pages/buy/index', 'pages/mine/index'] },
     { root: 'packageMember', pages: ['pages/center/index', 'pages/points/index', 'pages/check-in/index', 'pages/mall/index', 'pages/invite/index'] },
     { root: 'packageReview', pages: ['pages/write/index', 'pages/feedback/index'] },
+    { root: 'packageAfterSale', pages: ['pages/apply/index', 'pages/list/index', 'pages/detail/index'] },
   ],
   preloadRule: {
     'pages/index/index': { network: 'all', packages: ['packageProduct'] },

@@ -16,6 +16,7 @@ import { privacySlice } from './slices/privacy';
 import { reviewsSlice } from './slices/reviews';
 import { fulfilmentSlice } from './slices/fulfilment';
 import { recsSlice } from './slices/recs';
+import { afterSalesSlice } from './slices/after-sales';
 
 /** The whole store, composed of its slices; platform access comes in through `deps`. */
 export function shopState(deps: StoreDeps): StateCreator<ShopState> {
@@ -35,6 +36,7 @@ export function shopState(deps: StoreDeps): StateCreator<ShopState> {
     ...privacySlice(set, get, deps),
     ...reviewsSlice(set, get, deps),
     ...recsSlice(set, get, deps),
+    ...afterSalesSlice(set, get, deps),
     ...fulfilmentSlice(set, get, deps),
   });
 }

@@ -26,6 +26,7 @@ export { footprintDays } from './slices/privacy';
 export { EMPTY_REVIEW_LIST, filterTabLabel, reviewHeadline, reviewListKey } from './slices/reviews';
 export { autoReceiptText } from './slices/fulfilment';
 export { EMPTY_RECS, recsKey } from './slices/recs';
+export { afterSaleChoices, canApplyAfterSale } from './slices/after-sales';
 
 const toast: StoreDeps['toast'] = (title, kind = 'none') => {
   void Taro.showToast({ title, icon: kind, duration: 2000 });

@@ -16,6 +16,7 @@ import type { MembersSlice } from './slices/members';
 import type { PrivacySlice } from './slices/privacy';
 import type { ReviewsSlice } from './slices/reviews';
 import type { RecsSlice } from './slices/recs';
+import type { AfterSalesSlice } from './slices/after-sales';
 import type { FulfilmentSlice } from './slices/fulfilment';
 
 export type ShopState = SessionSlice &
@@ -33,6 +34,7 @@ export type ShopState = SessionSlice &
   MembersSlice &
   PrivacySlice &
   RecsSlice &
+  AfterSalesSlice &
   FulfilmentSlice;
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';

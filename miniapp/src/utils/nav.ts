@@ -30,6 +30,9 @@ export const PAGES = {
   checkIn: '/packageMember/pages/check-in/index',
   pointsMall: '/packageMember/pages/mall/index',
   invite: '/packageMember/pages/invite/index',
+  applyAfterSale: '/packageAfterSale/pages/apply/index',
+  afterSales: '/packageAfterSale/pages/list/index',
+  afterSale: '/packageAfterSale/pages/detail/index',
 } as const;
 
 const TAB_PAGES: string[] = [PAGES.home, PAGES.category, PAGES.cart, PAGES.mine];

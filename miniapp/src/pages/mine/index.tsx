@@ -138,6 +138,10 @@ export default function MinePage() {
           <Text>收货地址</Text>
           <ArrowRight size={12} color="#999" />
         </View>
+        <View className="mine__menu-item row row--between e2e-mine-after-sales" onClick={() => needLogin(PAGES.afterSales)}>
+          <Text>我的售后</Text>
+          <ArrowRight size={12} color="#999" />
+        </View>
         <View className="mine__menu-item row row--between e2e-mine-feedback" onClick={() => needLogin(PAGES.feedback)}>
           <Text>意见反馈</Text>
           <ArrowRight size={12} color="#999" />

@@ -12,6 +12,7 @@ import { SandboxPaySheet } from '../../components/SandboxPaySheet';
 import { payOrder, payResultUrl } from '../../components/payFlow';
 import { copyOrderNumber, useBuyAgain } from '../../components/orderActions';
 import { OrderReviews } from '../../components/OrderReviews';
+import { OrderAfterSale } from '../../components/OrderAfterSale';
 import { OrderTracking } from '../../components/OrderTracking';
 import '../../components/order.scss';
 import './index.scss';
@@ -179,6 +180,8 @@ export default function OrderDetailPage() {
       </View>
 
       <OrderReviews orderId={order.id} status={order.status} />
+
+      <OrderAfterSale order={order} />
 
       <View className="card">
         <AmountBreakdown amounts={order} />
