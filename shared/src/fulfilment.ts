@@ -14,7 +14,7 @@ export interface Carrier {
   needsPhone: boolean;
 }
 
-export const CARRIERS: readonly Carrier[] = [
+const CARRIERS: readonly Carrier[] = [
   { code: 'shunfeng', name: '顺丰速运', wechat: 'SF', needsPhone: true },
   { code: 'zhongtong', name: '中通快递', wechat: 'ZTO', needsPhone: false },
   { code: 'yuantong', name: '圆通速递', wechat: 'YTO', needsPhone: false },

@@ -26,7 +26,7 @@ function header(event: HttpEvent, name: string): string | undefined {
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
-export const LOCAL_OPERATOR = 'local-operator';
+const LOCAL_OPERATOR = 'local-operator';
 
 async function operator(event: OpsEvent): Promise<string> {
   const auth = header(event, 'authorization') ?? '';

@@ -22,7 +22,6 @@ const ParcelView = z.object({
   /** Newest first. */
   events: z.array(TrackingEventView),
 });
-export type ParcelView = z.infer<typeof ParcelView>;
 
 export const TrackingView = z.object({
   orderId: Id,

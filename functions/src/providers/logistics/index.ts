@@ -4,7 +4,7 @@ import { createKuaidi100 } from './kuaidi100';
 import type { Logistics } from './types';
 import type { SandboxLogistics } from './sandbox';
 
-export type { Logistics, TrackingReport } from './types';
+export type { Logistics } from './types';
 
 /** Where 快递100 pushes: the stage's API, beside WeChat Pay's notify URL. */
 export function trackingCallbackUrl(): string {

@@ -21,7 +21,7 @@ export interface Kuaidi100Options {
 export const md5Upper = (text: string) => createHash('md5').update(text, 'utf8').digest('hex').toUpperCase();
 
 /** 快递100 times are Beijing time without an offset: `2024-05-01 13:20:00`. */
-export function kuaidi100Time(text: string): number {
+function kuaidi100Time(text: string): number {
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2})?)$/.exec(text.trim());
   if (!m) return NaN;
   return Date.parse(`${m[1]}T${m[2]}${m[3] ? '' : ':00'}+08:00`);

@@ -67,7 +67,7 @@ async function httpDeliver(url: string, form: Record<string, string>): Promise<b
   }
 }
 
-export type PushDeliver = (callbackUrl: string, form: Record<string, string>) => Promise<boolean>;
+type PushDeliver = (callbackUrl: string, form: Record<string, string>) => Promise<boolean>;
 
 export interface SandboxLogistics extends Logistics {
   /** Pushes every subscription's states reached by `now` that were not yet answered; returns how many were answered. */
