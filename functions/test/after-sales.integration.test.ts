@@ -54,6 +54,12 @@ campaigns:
     trigger: claim_center
     templateIds: [tpl-as-10]
     window: { start: 2026-01-01 00:00, end: 2030-01-01 00:00 }
+  - id: as-flash
+    name: 售后秒杀
+    type: flash_sale
+    window: { start: 2026-01-01 00:00, end: 2030-01-01 00:00 }
+    items:
+      - { productId: p-as-flash, skuId: sku-as-flash-sku0, priceFen: 990, quota: 10, perUserLimit: 5 }
 `,
     }),
     RETURN_ADDRESS: '上海市浦东新区测试路 1 号 售后仓',
@@ -280,6 +286,26 @@ describe('退货退款 with a coupon', () => {
   });
 });
 
+describe('a flash-sale order', () => {
+  it('takes the same path: a 仅退款 of one of two units in transit refunds exactly the flash price paid for it', async () => {
+    const [sku] = await testProduct('p-as-flash', 10, 5900);
+    const s = await shopper('as-flash');
+    const order = await paidOrder(s, 'p-as-flash', sku, 2);
+    expect(order.lines[0]).toMatchObject({ unitPriceFen: 990, payableFen: 1980 });
+    await ship(order.id);
+    const req = await request(s, { orderId: order.id, skuId: sku, quantity: 1, type: 'REFUND_ONLY', reason: 'NOT_RECEIVED' });
+    expect(req.body.refundFen).toBe(990);
+    const approved = await opsCall(ops.opsApproveAfterSale, req.body.id);
+    expect(approved.body).toMatchObject({ state: 'REFUNDING', refundFen: 990 });
+    // Shipped and not received: the unit is not put back on sale.
+    expect(await stockOf('p-as-flash', sku)).toEqual({ stock: 8, sold: 2 });
+    await wechatPaysRefund((await refundRepo.forOrder(order.id))[0].outRefundNo);
+    const after = (await orderRepo.get(order.id))!;
+    expect(after).toMatchObject({ status: 'SHIPPED', refundedFen: 990 });
+    expect((await call(api.getAfterSale, { token: s.token, params: { afterSaleId: req.body.id } })).body.state).toBe('REFUNDED');
+  });
+});
+
 describe('one open request per line', () => {
   it('of 12 concurrent requests on one line exactly one is opened', async () => {
     const [sku] = await testProduct('p-as-race', 10, 3900);
@@ -367,5 +393,14 @@ describe('privacy', () => {
     const queue = await call(ops.opsListAfterSales as never, { headers: opsHeaders(), query: { state: 'AWAITING_RETURN' } });
     expect(queue.status).toBe(200);
     expect(queue.body.items.map((i: { id: string }) => i.id)).toContain(id);
+
+    // The approval is in the operator log: who, what, which request.
+    const log = await call(orderOps.opsLog, { headers: opsHeaders(), query: { limit: '200' } });
+    expect(log.body.items).toContainEqual(expect.objectContaining({ actor: 'local-operator', action: 'after-sale.approve', target: id, summary: '同意退货退款' }));
+    // A refused action writes no entry.
+    const before = log.body.items.filter((e: { target: string }) => e.target === id).length;
+    expect((await opsCall(ops.opsApproveAfterSale, id)).status).toBe(409);
+    const after = await call(orderOps.opsLog, { headers: opsHeaders(), query: { limit: '200' } });
+    expect(after.body.items.filter((e: { target: string }) => e.target === id).length).toBe(before);
   });
 });
