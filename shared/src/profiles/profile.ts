@@ -14,7 +14,10 @@ export interface RecentItem {
   at: number;
 }
 
-/** Weights as of `at` (they all halve every half-life after it), and the price band's weighted log sums. */
+/**
+ * Weights as of `at` (they all halve every half-life after it), and the price band's weighted log sums.
+ * @internal
+ */
 export interface InterestState {
   at: number;
   cats: Record<string, number>;
@@ -62,6 +65,7 @@ export interface PaidOrderFacts {
   lines: { productId: string; unitPriceFen: number; quantity: number }[];
 }
 
+/** @internal */
 export interface Rfm {
   r: number;
   f: number;
@@ -107,7 +111,10 @@ function factor(fromAt: number, toAt: number, halfLifeDays: number): number {
   return Math.pow(2, -(toAt - fromAt) / (halfLifeDays * DAY_MS));
 }
 
-/** The interests as of `to` (every weight halved per half-life since `state.at`); never moves backwards. */
+/**
+ * The interests as of `to` (every weight halved per half-life since `state.at`); never moves backwards.
+ * @internal used by the profile's own rules; exported for its unit test
+ */
 export function decayInterests(state: InterestState, to: number, halfLifeDays: number): InterestState {
   if (to <= state.at) return state;
   const f = state.at === 0 ? 1 : factor(state.at, to, halfLifeDays);
@@ -225,6 +232,7 @@ function score(value: number, thresholds: readonly number[]): number {
   return 1 + thresholds.filter((t) => value >= t).length;
 }
 
+/** @internal used by summarizeProfile; exported for its unit test */
 export function rfmScores(profile: ShopperProfile, now: number, cfg: ProfilesConfig): Rfm {
   const o = profile.orders;
   if (o.count === 0 || o.lastPaidAt === null) return { r: 0, f: 0, m: 0 };
@@ -241,6 +249,7 @@ function lastActiveAt(profile: ShopperProfile): number | null {
 /**
  * 新客: no paid order and first seen within `newDays`; 沉睡: nothing for `dormantDays`; 流失风险: a buyer still around
  * whose last paid order is older than `churnRiskDays`; 活跃: everyone else. `createdAt` is the account's creation.
+ * @internal used by summarizeProfile and segments; exported for its unit test
  */
 export function lifecycleStage(profile: ShopperProfile, now: number, cfg: ProfilesConfig, createdAt: number | null = null): LifecycleStage {
   const { newDays, dormantDays, churnRiskDays } = cfg.lifecycle;
@@ -261,7 +270,10 @@ function shares(m: Record<string, number>): { id: string; share: number }[] {
     .sort((a, b) => b.share - a.share || a.id.localeCompare(b.id));
 }
 
-/** The price band (fen) the shopper's interest sits in: one spread either side of the weighted log-mean. */
+/**
+ * The price band (fen) the shopper's interest sits in: one spread either side of the weighted log-mean.
+ * @internal used by summarizeProfile; exported for its unit test
+ */
 export function priceBand(profile: ShopperProfile): { lowFen: number; highFen: number } | null {
   const { w, l, l2 } = profile.interests.price;
   if (w <= 0) return null;

@@ -146,6 +146,7 @@ function fnv(text: string, basis: number): number {
 /**
  * Order-independent digest of (userId, itemId) pairs: two 32-bit hash sums (mod 2^32) of every pair, so the same
  * interactions in any order give the same digest and one pair more or less gives another.
+ * @public the offline evaluation's leak check recomputes it (scripts/lib/recs-eval.ts)
  */
 export function interactionDigest(pairs: Iterable<readonly [string, string]>): string {
   let a = 0;
