@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignFolder, freshTable } from '../../tests/support/table';
-import { call } from '../../tests/support/http';
+import { call, idempotencyKey } from '../../tests/support/http';
 import { buyNow, shopper, stockOf, testProduct, type Shopper } from '../../tests/support/shop';
 import { drainReactions } from '../../tests/support/stream';
 import { putPhoto, startS3 } from '../../tests/support/s3';
@@ -20,6 +20,7 @@ import { dynamoSandboxStore } from '../src/providers/wechat-pay/sandbox-store';
 import { sweepAfterSales } from '../src/services/after-sales';
 import * as orders from '../src/handlers/orders';
 import * as coupons from '../src/handlers/coupons';
+import * as groups from '../src/handlers/groups';
 import * as api from '../src/handlers/after-sales';
 import * as ops from '../src/handlers/ops-after-sales';
 import * as orderOps from '../src/handlers/ops';
@@ -60,6 +61,20 @@ campaigns:
     window: { start: 2026-01-01 00:00, end: 2030-01-01 00:00 }
     items:
       - { productId: p-as-flash, skuId: sku-as-flash-sku0, priceFen: 990, quota: 10, perUserLimit: 5 }
+  - id: as-group
+    name: 售后拼团
+    type: group_deal
+    window: { start: 2026-01-01 00:00, end: 2030-01-01 00:00 }
+    productId: p-as-group
+    skus:
+      - { skuId: sku-as-group-sku0, groupPriceFen: 3990 }
+    groupSize: 2
+    timeLimitMinutes: 60
+    stockQuota: 100
+    perUserLimit: 2
+    onFull: new_group
+    robotFill: false
+    leaderFree: false
 `,
     }),
     RETURN_ADDRESS: '上海市浦东新区测试路 1 号 售后仓',
@@ -303,6 +318,43 @@ describe('a flash-sale order', () => {
     const after = (await orderRepo.get(order.id))!;
     expect(after).toMatchObject({ status: 'SHIPPED', refundedFen: 990 });
     expect((await call(api.getAfterSale, { token: s.token, params: { afterSaleId: req.body.id } })).body.state).toBe('REFUNDED');
+  });
+});
+
+describe('a group-buy order', () => {
+  it('is refused while its group fills, and once the group succeeded takes the same path (the whole order refunded)', async () => {
+    const [sku] = await testProduct('p-as-group', 10, 5900);
+    const leader = await shopper('as-group-a');
+    const member = await shopper('as-group-b');
+    const placed = async (s: Shopper, groupToken?: string) => {
+      const r = await call(groups.createGroupOrder, {
+        token: s.token,
+        body: { idempotencyKey: idempotencyKey(), campaignId: 'as-group', skuId: sku, addressId: s.addressId, ...(groupToken ? { groupToken } : {}) },
+      });
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    };
+    const lo = await placed(leader);
+    await pay(leader, lo);
+    await drainReactions();
+    const open = (await orderRepo.get(lo))!;
+    expect(open.group!.status).toBe('OPEN');
+    const refused = await request(leader, { orderId: lo, skuId: sku, quantity: 1, type: 'REFUND_ONLY' });
+    expect(refused.body).toMatchObject({ code: 'AFTER_SALE_NOT_ALLOWED', message: '拼团进行中，成团后才能申请售后' });
+
+    const mo = await placed(member, open.group!.token!);
+    await pay(member, mo);
+    await drainReactions();
+    expect((await orderRepo.get(lo))!.group!.status).toBe('SUCCESS');
+    const req = await request(leader, { orderId: lo, skuId: sku, quantity: 1, type: 'REFUND_ONLY', reason: 'NOT_WANTED' });
+    expect(req.status).toBe(201);
+    expect(req.body.refundFen).toBe(open.paidFen);
+    await opsCall(ops.opsApproveAfterSale, req.body.id);
+    const [refund] = await refundRepo.forOrder(lo);
+    expect(refund).toMatchObject({ full: true, amountFen: open.paidFen });
+    await wechatPaysRefund(refund.outRefundNo);
+    expect((await orderRepo.get(lo))!.status).toBe('REFUNDED');
+    expect((await call(api.getAfterSale, { token: leader.token, params: { afterSaleId: req.body.id } })).body.state).toBe('REFUNDED');
   });
 });
 
