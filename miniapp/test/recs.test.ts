@@ -56,6 +56,33 @@ describe('recommendations slice', () => {
     expect(feed.done).toBe(false);
   });
 
+  it('reports the view of the product page just left before the feed is read, with how long it was shown, once', async () => {
+    let now = 1_700_000_000_000;
+    const s = makeStore(
+      {
+        login: () => ok(LOGIN),
+        recommendations: recsServer(() => many(3)),
+        ingestEvents: (req) => ok({ received: (req.body as { events: unknown[] }).events.length, stored: 1, duplicates: 0, collecting: true }),
+      },
+      { now: () => now },
+    );
+    await s.store.getState().loginWithCode('c');
+    const { startView, endView, loadRecs } = s.store.getState();
+    startView('p-seen');
+    now += 4_000;
+    // The product page's own lists leave its view open; 首页 shown again ends it before asking.
+    await loadRecs('pdp_also_viewed', 'refresh', 'p-seen');
+    expect(s.requests.filter((r) => r.name === 'ingestEvents')).toHaveLength(0);
+    await loadRecs('home_feed', 'refresh');
+    const names = s.requests.map((r) => r.name);
+    expect(names.indexOf('ingestEvents')).toBeLessThan(names.lastIndexOf('recommendations'));
+    const events = (s.requests.find((r) => r.name === 'ingestEvents')!.body as { events: { kind: string; productId: string; dwellMs: number }[] }).events;
+    expect(events).toMatchObject([{ kind: 'view', productId: 'p-seen', dwellMs: 4_000 }]);
+    endView('p-seen');
+    await s.store.getState().flushEvents();
+    expect(s.requests.filter((r) => r.name === 'ingestEvents')).toHaveLength(1);
+  });
+
   it('不感兴趣 takes the card out of every list at once, and puts it back where it was when the server refuses', async () => {
     let refuse = false;
     const s = makeStore({

@@ -12,15 +12,15 @@ export function watchPage(page: Page): void {
   });
 }
 
-/** 首页 → 我的 → 登录 → 选择演示用户 (小明). */
-export async function loginAsDemoShopper(page: Page, webUrl: string): Promise<void> {
+/** 首页 → 我的 → 登录 → 选择演示用户 (小明, or the demo shopper named). */
+export async function loginAsDemoShopper(page: Page, webUrl: string, who = { code: 'demo-xiaoming', nickname: '小明' }): Promise<void> {
   await page.goto(`${webUrl}/#/pages/index/index`);
   await visible(page, '.e2e-product-card').waitFor({ timeout: 60_000 });
   await page.getByText('我的', { exact: true }).last().click();
   await visible(page, '.e2e-login-button').click();
   await visible(page, '.e2e-demo-user').waitFor();
-  await visible(page, '.e2e-demo-user[data-code="demo-xiaoming"]').click();
-  await expect.poll(() => visible(page, '.e2e-user-nickname').textContent(), { timeout: 15_000 }).toBe('小明');
+  await visible(page, `.e2e-demo-user[data-code="${who.code}"]`).click();
+  await expect.poll(() => visible(page, '.e2e-user-nickname').textContent(), { timeout: 15_000 }).toBe(who.nickname);
   // The login page returns to where it came from a moment after success: let that navigation finish before the
   // story goes elsewhere, or it would pop the next page.
   await expect.poll(() => page.url(), { timeout: 15_000 }).not.toContain('/packageUser/pages/login');

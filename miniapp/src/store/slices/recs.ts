@@ -47,6 +47,10 @@ export interface RecsSlice {
   rememberRec(productId: string, tag: RecTag): void;
   /** Sends the waiting events now (the app is being hidden, or a feed is about to be read). */
   flushEvents(): Promise<void>;
+  /** A product page came on screen. */
+  startView(productId: string): void;
+  /** A product page left the screen: its view is reported with how long it was shown (once). */
+  endView(productId: string): void;
 }
 
 export const recsSlice: Slice<RecsSlice> = (set, get, deps) => {
@@ -63,6 +67,15 @@ export const recsSlice: Slice<RecsSlice> = (set, get, deps) => {
     },
   });
   let privacySeen: unknown;
+  /** Product pages on screen or just left, with when they were shown. */
+  const openViews = new Map<string, number>();
+  /**
+   * Ends the views of product pages other than `keep`: a feed shown now is on another page, and the product page
+   * that was on top may report its own end a little later (H5 closes a page after its animation).
+   */
+  const endOtherViews = (keep?: string) => {
+    for (const id of [...openViews.keys()]) if (id !== keep) get().endView(id);
+  };
 
   const stamp = () => {
     const s = get();
@@ -103,6 +116,7 @@ export const recsSlice: Slice<RecsSlice> = (set, get, deps) => {
         }
         return;
       }
+      endOtherViews(productId);
       if (mode === 'refresh') {
         const now = stamp();
         // Already read (or being read) for the shopper as they are now.
@@ -193,5 +207,16 @@ export const recsSlice: Slice<RecsSlice> = (set, get, deps) => {
     },
 
     flushEvents: () => tracker.flush(),
+
+    startView(productId) {
+      openViews.set(productId, deps.now());
+    },
+
+    endView(productId) {
+      const shownAt = openViews.get(productId);
+      if (shownAt === undefined) return;
+      openViews.delete(productId);
+      get().track({ kind: 'view', productId, dwellMs: Math.min(Math.max(0, deps.now() - shownAt), 86_400_000) });
+    },
   };
 };

@@ -1,6 +1,6 @@
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import Taro, { useDidHide, useDidShow, useRouter, useUnload } from '@tarojs/taro';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { dealMinPriceFen, groupRemainingMs, joinableGroups } from '../../../store';
 import { formatCountdown } from '../../../utils/format';
 import { useTicker } from '../../../utils/hooks';
@@ -52,19 +52,15 @@ export default function ProductDetailPage() {
     }
   }, [id, loadProduct, loadGroupDeals]);
   // 浏览: how long the page was on screen, reported when it is hidden or closed (tagged when a recommendation led here).
-  const shownAt = useRef<number | null>(null);
   useEffect(() => {
     const tag = recTagFrom(params);
     if (id && tag) useShop.getState().rememberRec(id, tag);
   }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
   useDidShow(() => {
-    shownAt.current = Date.now();
+    if (id) useShop.getState().startView(id);
   });
   const reportView = () => {
-    if (!id || shownAt.current === null) return;
-    const dwellMs = Math.min(Math.max(0, Date.now() - shownAt.current), 86_400_000);
-    shownAt.current = null;
-    useShop.getState().track({ kind: 'view', productId: id, dwellMs });
+    if (id) useShop.getState().endView(id);
   };
   useDidHide(reportView);
   useUnload(reportView);
