@@ -1,5 +1,40 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import { startStack, type Stack } from '../../scripts/lib/stack';
+import { openBrowser } from './browser';
+
+/**
+ * One test file's shop: a fresh local stack (demo data in memory, the built H5 app, no timer jobs) and a phone-sized
+ * browser, started before the file's tests and stopped after them. Read `shop.stack` / `shop.page` inside the tests.
+ */
+export function shopInBrowser(): { readonly stack: Stack; readonly page: Page } {
+  let stack: Stack | undefined;
+  let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
+  beforeAll(async () => {
+    // Builds the H5 app first when no build exists, which takes minutes on a busy machine.
+    stack = await startStack({ dataDir: null, web: true, rebuildH5: false, jobs: false });
+    browser = await openBrowser();
+  }, 900_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  return {
+    get stack() {
+      return stack!;
+    },
+    get page() {
+      return browser!.page;
+    },
+  };
+}
+
+/** Waits until each path answers `status` (the local API bundles each function on its first call: slow when busy). */
+export async function untilLoaded(web: string, paths: string[], status = 200, init?: RequestInit): Promise<void> {
+  for (const path of paths) {
+    await expect.poll(async () => (await fetch(`${web}${path}`, init).catch(() => null))?.status, { timeout: 240_000, interval: 2_000 }).toBe(status);
+  }
+}
 
 /** Taro's H5 keeps earlier pages in the DOM, hidden: only ever act on what is visible. */
 export const visible = (page: Page, selector: string) => page.locator(`${selector}:visible`).first();
