@@ -120,6 +120,7 @@ export const CreateFeedbackRequest = z.object({
   phone: z
     .string()
     .trim()
+    .max(11, '手机号格式不正确')
     .regex(/^1\d{10}$/, '手机号格式不正确')
     .optional(),
 });
