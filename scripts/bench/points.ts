@@ -11,8 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localClient, startDynamoLocal } from '../lib/dynamodb-local';
-import { generateLocalSecrets } from '../lib/local-secrets';
-import { benchLine, ratio } from './paths';
+import { benchLine, inProcessEnv, ratio } from './paths';
 import { percentile } from './stats';
 
 const OPS = Number(process.env.BENCH_POINTS_OPS ?? 200);
@@ -34,24 +33,7 @@ export function benchPoints(): Promise<Record<string, unknown>> {
       fs.mkdirSync(path.join(dir, 'campaigns', 'local'), { recursive: true });
       fs.mkdirSync(path.join(dir, 'members'));
       fs.writeFileSync(path.join(dir, 'members', 'local.yaml'), 'points:\n  feedback: { points: 7 }\n  dailyCaps: { FEEDBACK: null }\n');
-      Object.assign(process.env, {
-        STAGE: 'local',
-        TABLE_NAME: tableName,
-        DYNAMODB_ENDPOINT: dynamo.endpoint,
-        WECHAT_SANDBOX: 'true',
-        WECHAT_APP_ID: 'wxsandbox00000000',
-        WECHAT_MCH_ID: '1900000001',
-        WECHAT_NOTIFY_URL: 'http://127.0.0.1:9/v1/pay/notify',
-        WEB_BASE_URL: 'http://no-web-server.invalid',
-        AWS_REGION: 'local',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        LOG_LEVEL: 'SILENT',
-        CAMPAIGNS_DIR: path.join(dir, 'campaigns'),
-        MEMBERS_DIR: path.join(dir, 'members'),
-        ...generateLocalSecrets(),
-      });
-      delete process.env.SECRETS_SSM_PREFIX;
+      inProcessEnv(dynamo.endpoint, tableName, { CAMPAIGNS_DIR: path.join(dir, 'campaigns'), MEMBERS_DIR: path.join(dir, 'members') });
       await ensureTable(localClient(dynamo.endpoint), tableName);
       const { db, table } = await import('../../functions/src/lib/dynamo');
       const { pointsRepo } = await import('../../functions/src/repositories/points-repo');

@@ -12,10 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localClient, startDynamoLocal } from '../lib/dynamodb-local';
-import { generateLocalSecrets } from '../lib/local-secrets';
 import { loadBeauty, trainingInput } from '../lib/recs-eval';
 import { trainModel } from '../../shared/src/recs/index';
-import { benchLine, interleaved, ratio } from './paths';
+import { benchLine, inProcessEnv, interleaved, ratio } from './paths';
 
 const SHOPPERS = 40;
 const TOTAL = Number(process.env.BENCH_RECS_CALLS ?? 400);
@@ -27,23 +26,7 @@ export function benchRecs(): Promise<Record<string, unknown>> {
     try {
       const tableName = 'bench-recs';
       fs.mkdirSync(path.join(dir, 'campaigns', 'local'), { recursive: true });
-      Object.assign(process.env, {
-        STAGE: 'local',
-        TABLE_NAME: tableName,
-        DYNAMODB_ENDPOINT: dynamo.endpoint,
-        WECHAT_SANDBOX: 'true',
-        WECHAT_APP_ID: 'wxsandbox00000000',
-        WECHAT_MCH_ID: '1900000001',
-        WECHAT_NOTIFY_URL: 'http://127.0.0.1:9/v1/pay/notify',
-        WEB_BASE_URL: 'http://no-web-server.invalid',
-        AWS_REGION: 'local',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        LOG_LEVEL: 'SILENT',
-        CAMPAIGNS_DIR: path.join(dir, 'campaigns'),
-        ...generateLocalSecrets(),
-      });
-      delete process.env.SECRETS_SSM_PREFIX;
+      inProcessEnv(dynamo.endpoint, tableName, { CAMPAIGNS_DIR: path.join(dir, 'campaigns') });
       await ensureTable(localClient(dynamo.endpoint), tableName);
       const { seedDemoData } = await import('../seed/seed');
       const { products } = await import('../seed/catalog-data');
