@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startStack, type Stack } from '../../scripts/lib/stack';
-import { openBrowser, stepShots } from './browser';
-import { loginAsDemoShopper, visible, watchPage } from './steps';
+import { stepShots } from './browser';
+import { loginAsDemoShopper, shopInBrowser, untilLoaded, visible, watchPage } from './steps';
 
 /**
  * 猜你喜欢 in a real browser against the whole local shop: a shopper with no history (测试员) opens three products of
@@ -14,17 +13,7 @@ const BEAUTY = ['p-lipstick-01', 'p-essence-01', 'p-cream-01'];
 const TESTER = { code: 'demo-tester', nickname: '测试员' };
 const HOME_FEED = '.e2e-rec-feed[data-placement="home_feed"]';
 
-let stack: Stack;
-let browser: Awaited<ReturnType<typeof openBrowser>>;
-
-beforeAll(async () => {
-  stack = await startStack({ dataDir: null, web: true, rebuildH5: false, jobs: false });
-  browser = await openBrowser();
-}, 900_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const shop = shopInBrowser();
 
 /** The cards of 猜你喜欢 on screen now: product id, category and reason line. */
 async function feedCards(page: Page) {
@@ -62,15 +51,13 @@ async function scrollToFeedEnd(page: Page) {
 
 describe('猜你喜欢 in the H5 app', () => {
   it('follows what a new shopper browsed, says why, and 不感兴趣 removes a card for good', async () => {
-    const { page } = browser;
+    const { page } = shop;
     const shot = stepShots('recs');
     watchPage(page);
-    const web = stack.webUrl!;
+    const web = shop.stack.webUrl!;
 
     // The local API bundles each function on its first call: on a busy machine the first answers take a while.
-    for (const path of ['/v1/products?limit=1', '/v1/recs?placement=home_feed', `/v1/products/${BEAUTY[0]}`]) {
-      await expect.poll(async () => (await fetch(`${web}${path}`).catch(() => null))?.status, { timeout: 240_000, interval: 2_000 }).toBe(200);
-    }
+    await untilLoaded(web, ['/v1/products?limit=1', '/v1/recs?placement=home_feed', `/v1/products/${BEAUTY[0]}`]);
     const event = { id: '01JAAAAAAAAAAAAAAAAAAAAAAA', at: Date.now(), kind: 'view', productId: BEAUTY[0], dwellMs: 1 };
     const post = (path: string, body: unknown) =>
       fetch(`${web}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).catch(() => null);
