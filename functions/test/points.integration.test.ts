@@ -97,13 +97,23 @@ describe('earning exactly once', () => {
 
   it('an invited friend’s first paid order rewards the inviter once; a second order does not', async () => {
     const inviter = await shopper(`inv-${n++}`);
-    const friend = uid('friend');
+    const friendShopper = await shopper(`friend-${n++}`);
+    const friend = friendShopper.userId;
     const first = await paidOrder(friend, 5000, T0, inviter.userId);
     const second = await paidOrder(friend, 5000, T0 + 1000, inviter.userId);
     await Promise.all([earn(second, T0), earn(first, T0), earn(first, T0), earn(second, T0)]);
     const { balance } = await expectInvariants(inviter.userId);
     expect(balance.available).toBe(20);
     expect((await pointsRepo.member(inviter.userId))?.invites).toBe(1);
+    // 积分明细 speaks in words: the friend by masked nickname, orders by a link, never an id fragment in the text.
+    const mine = await call(members.pointsHistory, { token: inviter.token });
+    expect(mine.body.items).toEqual([expect.objectContaining({ points: 20, reason: expect.stringMatching(/^邀请的好友 \S+ 完成首单$/), orderId: null })]);
+    expect(mine.body.items[0].reason).not.toMatch(/[A-Z0-9]{4,}/);
+    const theirs = await call(members.pointsHistory, { token: friendShopper.token });
+    expect(theirs.body.items.map((e: { reason: string; orderId: string | null }) => [e.reason, e.orderId])).toEqual([
+      ['购物获得积分（15 天后到账）', second.id],
+      ['购物获得积分（15 天后到账）', first.id],
+    ]);
   });
 });
 

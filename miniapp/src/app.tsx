@@ -16,6 +16,7 @@
  *   .e2e-start-group  .e2e-group-deal  .e2e-open-group  .e2e-join-group  .e2e-group-status  .e2e-group-seats
  *   .e2e-group-countdown  .e2e-group-price  .e2e-group-member  .e2e-copy-link  .e2e-poster  .e2e-poster-sheet
  *   .e2e-my-group  .e2e-my-group-tab  .e2e-reshare  .e2e-entry-my-groups  .e2e-order-group
+ *   .e2e-code (a code meant to be read: not counted as leaked text)  .e2e-points-order
  */
 import type { PropsWithChildren } from 'react';
 import Taro, { useLaunch } from '@tarojs/taro';

@@ -122,7 +122,9 @@ async function demoData(): Promise<DemoIds> {
 async function pageFindings(page: Page): Promise<{ codes: string[]; overflows: string[] }> {
   const { text, overflows } = await page.evaluate(() => {
     // Taro's H5 keeps earlier pages in the DOM, hidden: innerText skips what is not rendered.
-    const body = document.body.innerText;
+    // Codes the shopper is meant to read and copy (邀请码) are marked .e2e-code: what they say is not a leak.
+    const meant = Array.from(document.querySelectorAll<HTMLElement>('.e2e-code'), (el) => el.innerText);
+    const body = meant.reduce((t, code) => (code ? t.split(code).join(' ') : t), document.body.innerText);
     const out: string[] = [];
     for (const el of Array.from(document.querySelectorAll<HTMLElement>('.price, .e2e-price, .e2e-title'))) {
       const rect = el.getBoundingClientRect();

@@ -172,7 +172,7 @@ export const orderRepo = {
             orderId: order.id,
             accountFen: order.payableFen,
             at: args.now,
-            note: `订单 ${order.id.slice(-6)} 已取消，退回抵扣的积分`,
+            note: '订单已取消，退回抵扣的积分',
             fallback: { month, expiresAt: lotExpiresAt(month, membersConfig().points.expiryMonths) },
           })
         : [];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DemoUser, LoginResponse, UserView } from '@shop/shared';
 import { DomainError } from '@shop/shared';
 import type { WechatLogin } from '../providers/wechat-login/types';
@@ -12,9 +13,10 @@ function toUserView(u: UserItem): UserView {
   return { id: u.id, nickname: u.nickname, avatar: u.avatar, createdAt: u.createdAt, birthday: u.birthday ?? null };
 }
 
-/** Names shown until the shopper sets a profile: stable per user, never the openid. */
+/** Names shown until the shopper sets a profile: stable per user, never the openid; digits, so never read as a code. */
 function defaultNickname(userId: string): string {
-  return `微信用户${userId.slice(-4)}`;
+  const n = createHash('sha256').update(userId).digest().readUInt16BE(0) % 10_000;
+  return `微信用户${String(n).padStart(4, '0')}`;
 }
 
 const DEFAULT_AVATAR = '/catalog-images/avatar-1.svg';

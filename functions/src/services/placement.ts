@@ -181,7 +181,7 @@ async function place(order: OrderItem, priced: PricedPlacement, hash: RequestHas
           points: order.points.used,
           at: order.createdAt,
           orderId: order.id,
-          note: `订单 ${order.id.slice(-6)} 积分抵扣 ${yuan(order.points.deductionFen)}`,
+          note: `下单积分抵扣 ${yuan(order.points.deductionFen)}`,
         })
       : [];
     try {

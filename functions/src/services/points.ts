@@ -15,6 +15,7 @@ import {
   levelRank,
   liveCampaigns,
   lotExpiresAt,
+  maskNickname,
   nextStreak,
   orderPoints,
   previousDay,
@@ -46,8 +47,6 @@ import { growthChange, levelOf, levelPointsMultiplier } from './members';
 const DAY_MS = 24 * 3600 * 1000;
 /** Plans made on a read are tried again this often when a concurrent change moved what they were made on. */
 const MAX_PLANS = 25;
-const short = (id: string) => id.slice(-6);
-
 function expiresAt(month: string): number {
   return lotExpiresAt(month, membersConfig().points.expiryMonths);
 }
@@ -127,7 +126,7 @@ async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | '
         delta: pendingDays === 0 ? points : 0,
         pendingDelta: pendingDays === 0 ? 0 : points,
         at: order.paidAt,
-        note: `订单 ${short(order.id)} 购物获得积分${pendingDays ? `（${pendingDays} 天后到账）` : ''}`,
+        note: `购物获得积分${pendingDays ? `（${pendingDays} 天后到账）` : ''}`,
         orderId: order.id,
         earned: points,
         paidFen: order.paidFen,
@@ -138,7 +137,7 @@ async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | '
           ? { kind: 'month', month, expiresAt: expiresAt(month) }
           : { kind: 'pending', orderId: order.id, availableAt: order.paidAt + pendingDays * DAY_MS, month, expiresAt: expiresAt(month) },
       cap: { day, source: 'ORDER', cap, seen },
-      growth: { seen: member, change: growthChange(member, { spentFen: order.paidFen }, order.paidAt, `订单 ${short(order.id)} 消费`, cfg) },
+      growth: { seen: member, change: growthChange(member, { spentFen: order.paidFen }, order.paidAt, `订单 ${order.id} 消费`, cfg) },
     });
     if (result === 'applied') return 'earned';
     if (result === 'replayed') return 'replayed';
@@ -158,13 +157,14 @@ async function rewardInviter(order: OrderItem, now: number): Promise<'rewarded' 
   if (await pointsRepo.entry(inviter, `INVITE#${order.userId}`)) return 'none';
   const paid = await pointsRepo.paidOrders(order.userId);
   const earlier = paid.some((o) => o.id !== order.id && (o.paidAt < order.paidAt! || (o.paidAt === order.paidAt && o.id < order.id)));
-  if (earlier || !(await userRepo.get(inviter))) return 'none';
+  const [inviterAccount, friend] = await Promise.all([userRepo.get(inviter), userRepo.get(order.userId)]);
+  if (earlier || !inviterAccount) return 'none';
   await award({
     userId: inviter,
     businessId: `INVITE#${order.userId}`,
     source: 'INVITE',
     points: membersConfig().points.invite.points,
-    note: `邀请的好友（${short(order.userId)}）完成首单`,
+    note: `邀请的好友${friend ? ` ${maskNickname(friend.nickname)} ` : ''}完成首单`,
     now,
     growth: { invites: 1 },
   });
@@ -249,7 +249,7 @@ async function reversePoints(order: OrderItem, refund: RefundItem, now: number):
       delta: -takes.filter((t) => t.lot.status === 'AVAILABLE').reduce((n, t) => n + t.take, 0),
       pendingDelta: -takes.filter((t) => t.lot.status === 'PENDING').reduce((n, t) => n + t.take, 0),
       at: now,
-      note: plan.shortfall ? `订单 ${short(order.id)} 退款，扣回积分（${plan.shortfall} 积分已使用，无法扣回）` : `订单 ${short(order.id)} 退款，扣回积分`,
+      note: plan.shortfall ? `订单退款，扣回积分（${plan.shortfall} 积分已使用，无法扣回）` : '订单退款，扣回积分',
       orderId: order.id,
       lots: takes.map((t) => ({ lot: t.lot.lotId, points: t.take })),
       ...(plan.shortfall ? { shortfall: plan.shortfall } : {}),
@@ -259,7 +259,7 @@ async function reversePoints(order: OrderItem, refund: RefundItem, now: number):
       entry,
       orderEntry: { businessId: earned.businessId, seenFen, newFen },
       takes,
-      growth: spentBack ? { seen: member, change: growthChange(member, { spentFen: -spentBack }, now, `订单 ${short(order.id)} 退款`, cfg) } : null,
+      growth: spentBack ? { seen: member, change: growthChange(member, { spentFen: -spentBack }, now, `订单 ${order.id} 退款`, cfg) } : null,
     });
     if (result === 'applied') {
       if (plan.shortfall) logger.warn('points reversal short', { userId, orderId: order.id, shortfall: plan.shortfall });
@@ -289,7 +289,7 @@ async function returnSpent(order: OrderItem, refund: RefundItem, now: number): P
     const month = keep ? fromLot.month! : shanghaiMonth(now);
     const result = await pointsRepo.returnSpent({
       userId,
-      entry: { businessId, source: 'RETURN', delta: back, pendingDelta: 0, at: now, note: `订单 ${short(order.id)} 退款，退回抵扣的积分`, orderId: order.id, lots: [{ lot: pointsRepo.monthLotId(month), points: back }] },
+      entry: { businessId, source: 'RETURN', delta: back, pendingDelta: 0, at: now, note: '订单退款，退回抵扣的积分', orderId: order.id, lots: [{ lot: pointsRepo.monthLotId(month), points: back }] },
       spendEntry: { businessId: spend.businessId, seenFen, newFen },
       month,
       expiresAt: expiresAt(month),
@@ -453,6 +453,7 @@ export async function history(userId: string, q: { cursor?: string; limit: numbe
       points: e.delta + e.pendingDelta,
       pendingLabel: e.source === 'ORDER' && e.pendingDelta > 0 ? '待到账' : '',
       reason: e.note,
+      orderId: e.orderId ?? null,
       at: e.at,
     })),
     nextCursor: page.last ? encodeCursor(scope, { k: page.last }) : null,

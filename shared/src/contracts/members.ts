@@ -66,6 +66,8 @@ const PointsEntryView = z.object({
   /** 到账中 while the points are pending; empty otherwise. */
   pendingLabel: Label,
   reason: Title,
+  /** The order the change belongs to (the line links to it), when it belongs to one. */
+  orderId: Ref.nullable(),
   at: EpochMs,
 });
 export const PointsHistoryPage = page(PointsEntryView);

@@ -56,7 +56,7 @@ export default function InvitePage() {
       <>
         <View className="invite-card">
           <View className="invite-card__title">我的邀请码</View>
-          <Text className="invite-card__code e2e-invite-code" userSelect onClick={() => void copy(invite.code, '邀请码')}>
+          <Text className="invite-card__code e2e-invite-code e2e-code" userSelect onClick={() => void copy(invite.code, '邀请码')}>
             {invite.code}
           </Text>
           <View className="invite-card__link muted">{invite.link}</View>

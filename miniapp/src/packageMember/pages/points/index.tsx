@@ -6,7 +6,7 @@ import { useShop } from '../../../store';
 import { formatTime } from '../../../utils/format';
 import { useRequireLogin } from '../../../utils/hooks';
 import { signedPoints } from '../../../utils/members';
-import { PAGES } from '../../../utils/nav';
+import { PAGES, withQuery } from '../../../utils/nav';
 import './index.scss';
 
 /** 积分明细: every change of the points, newest first, with its reason in words; pending points marked as such. */
@@ -40,7 +40,14 @@ export default function PointsHistoryPage() {
           <View key={e.id} className="points-entry row e2e-points-entry" data-points={e.points}>
             <View className="grow">
               <View className="points-entry__reason e2e-points-reason">{e.reason}</View>
-              <View className="muted points-entry__time">{formatTime(e.at)}</View>
+              <View className="muted points-entry__time">
+                {formatTime(e.at)}
+                {e.orderId && (
+                  <Text className="points-entry__order e2e-points-order" onClick={() => Taro.navigateTo({ url: withQuery(PAGES.order, { id: e.orderId! }) })}>
+                    查看订单
+                  </Text>
+                )}
+              </View>
             </View>
             <View className="points-entry__side">
               <Text className={`points-entry__points${e.points < 0 ? ' points-entry__points--minus' : ''}`}>{signedPoints(e.points)}</Text>
