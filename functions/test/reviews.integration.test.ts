@@ -2,6 +2,8 @@
  * Reviews and feedback through the HTTP handlers on DynamoDB Local: only after receipt and once per line, 追评 once,
  * another shopper cannot review my order, banned words refused, the product totals equal a recount of the visible
  * reviews after 200 concurrent reviews and after hiding, anonymous reviewers masked, feedback points once a day.
+ * Photos are uploaded first through POST /v1/uploads and a presigned PUT to a local S3 server (s3rver); a review,
+ * 追评 or feedback names them by key, and the pages' links read the stored bytes back.
  *
  * Orders are bought and paid through the API and the WeChat Pay sandbox; shipping and receipt are applied with the
  * order transition repository (SHIP, CONFIRM_RECEIPT rows of the transition table).
@@ -9,11 +11,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { bucketCounts, goodRatePercent } from '@shop/shared';
 import { freshTable } from '../../tests/support/table';
 import { call, idempotencyKey } from '../../tests/support/http';
+import { putPhoto, startS3 } from '../../tests/support/s3';
 import { shopper, testProduct, type Shopper } from '../../tests/support/shop';
 import { db, table } from '../src/lib/dynamo';
 import { keys } from '../src/repositories/keys';
@@ -30,6 +33,7 @@ import { setReviewHidden } from '../src/services/reviews';
 import * as orders from '../src/handlers/orders';
 import * as cart from '../src/handlers/cart';
 import * as reviews from '../src/handlers/reviews';
+import * as afterSales from '../src/handlers/after-sales';
 import * as opsReviews from '../src/handlers/ops-reviews';
 import { notify } from '../src/handlers/pay-notify';
 import * as orderOps from '../src/handlers/ops';
@@ -41,8 +45,10 @@ let alice: Shopper;
 let bob: Shopper;
 
 let opsKey = '';
+let s3: Awaited<ReturnType<typeof startS3>>;
 
 beforeAll(async () => {
+  s3 = await startS3();
   opsKey = (await freshTable()).env.OPS_LOCAL_KEY!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-reviews-'));
   fs.writeFileSync(path.join(dir, 'local.yaml'), 'tags: [质量很好, 物流很快, 性价比高]\nbannedWords: [骗子, 加微信]\n');
@@ -52,6 +58,28 @@ beforeAll(async () => {
   skus = await testProduct(PRODUCT, 100_000, 1990, 10);
   [alice, bob] = await Promise.all([shopper('rv-alice'), shopper('rv-bob')]);
 }, 60_000);
+
+afterAll(async () => {
+  await s3?.stop();
+});
+
+/** The bytes of a tiny JPEG (start and end markers) with a number in it, so each photo is told apart. */
+const jpeg = (n: number) => new Uint8Array([0xff, 0xd8, n & 0xff, (n >> 8) & 0xff, 0xff, 0xd9]);
+
+/** Uploads a photo as the mini-program does (a ticket for this purpose, then the PUT); `put: false` only takes the ticket. */
+async function photo(s: Shopper, purpose: 'review' | 'feedback' | 'after_sales' = 'review', bytes = jpeg(0), put = true): Promise<string> {
+  const t = await call(afterSales.createUpload, { token: s.token, body: { purpose, contentType: 'image/jpeg', size: bytes.byteLength } });
+  expect(t.status).toBe(201);
+  if (put) expect(await putPhoto(t.body, bytes)).toBe(200);
+  return t.body.key as string;
+}
+
+/** What a shown photo link serves. */
+async function fetched(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  return new Uint8Array(await res.arrayBuffer());
+}
 
 /** Buys these SKUs in one cart order through the API and pays it in the WeChat Pay sandbox. */
 async function paidOrder(s: Shopper, skuIds: string[], productId = PRODUCT): Promise<string> {
@@ -121,7 +149,7 @@ async function recount(productId: string) {
 describe('writing a review', () => {
   it('is refused before receipt, allowed once per line after it, and earns points once', async () => {
     const orderId = await paidOrder(alice, [skus[0], skus[1]]);
-    const body = { orderId, skuId: skus[0], stars: 5, text: '很好用，颜色也正', tags: ['质量很好'], photos: ['/catalog-images/a.svg'] };
+    const body = { orderId, skuId: skus[0], stars: 5, text: '很好用，颜色也正', tags: ['质量很好'], photoKeys: [await photo(alice)] };
 
     const paid = await review(alice, body);
     expect(paid.status).toBe(409);
@@ -159,7 +187,10 @@ describe('writing a review', () => {
     expect(banned.status).toBe(400);
     expect(banned.body).toEqual({ code: 'CONTENT_NOT_ALLOWED', message: '内容包含不当词语「加微信」，请修改后再提交' });
     expect((await review(alice, { ...ok, stars: 6 })).body.code).toBe('VALIDATION_FAILED');
-    expect((await review(alice, { ...ok, photos: Array.from({ length: 10 }, (_, i) => `/p/${i}.jpg`) })).body.code).toBe('VALIDATION_FAILED');
+    const key = await photo(alice);
+    expect((await review(alice, { ...ok, photoKeys: Array.from({ length: 10 }, () => key) })).body.code).toBe('VALIDATION_FAILED');
+    // A photo address instead of an uploaded photo's key is not a photo.
+    expect((await review(alice, { ...ok, photoKeys: ['/catalog-images/a.svg'] })).body.code).toBe('VALIDATION_FAILED');
     // Nothing of the refusals was written; the good one still can be.
     expect(await reviewRepo.get(orderId, skus[2])).toBeNull();
     expect((await review(alice, ok)).status).toBe(201);
@@ -173,13 +204,20 @@ describe('writing a review', () => {
     expect((await review(alice, { orderId, skuId: skus[4], stars: 3, text: '一般' })).status).toBe(201);
     expect((await call(reviews.followUpReview, { token: bob.token, body: first })).body.code).toBe('NOT_FOUND');
     expect((await call(reviews.followUpReview, { token: alice.token, body: { ...first, text: '是个骗子' } })).body.code).toBe('CONTENT_NOT_ALLOWED');
-    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => call(reviews.followUpReview, { token: alice.token, body: { ...first, text: `追评 ${i}` } })));
+    const later = await photo(alice, 'review', jpeg(77));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => call(reviews.followUpReview, { token: alice.token, body: { ...first, text: `追评 ${i}`, photoKeys: [later] } })),
+    );
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
     expect(ok[0].body.followUp).toMatchObject({ label: '当天追评' });
+    expect(ok[0].body.followUp.photos).toHaveLength(1);
+    expect(await fetched(ok[0].body.followUp.photos[0])).toEqual(jpeg(77));
     for (const r of results.filter((x) => x.status !== 200)) expect(r.body.code).toBe('REVIEW_EXISTS');
     const stored = await reviewRepo.get(orderId, skus[4]);
     expect(stored!.followUp!.text).toBe(ok[0].body.followUp.text);
+    // The key is stored, never a link (links expire).
+    expect(stored!.followUp!.photos).toEqual([later]);
     const lines = (await call(reviews.orderReviews, { token: alice.token, params: { orderId } })).body.lines;
     expect(lines[0]).toMatchObject({ canReview: false, canFollowUp: false });
   });
@@ -190,6 +228,7 @@ describe('product totals', () => {
     const PID = 'p-review-busy';
     const busySkus = await testProduct(PID, 100_000, 990, 10);
     const people = await Promise.all([0, 1, 2, 3].map((i) => shopper(`rv-busy-${i}`)));
+    const photoOf = new Map(await Promise.all(people.map(async (s, i) => [s.userId, await photo(s, 'review', jpeg(100 + i))] as const)));
     // Five orders of all ten SKUs for each of four shoppers (the shoppers buy side by side).
     const orderIds = (
       await Promise.all(
@@ -211,7 +250,7 @@ describe('product totals', () => {
             stars: (n % 5) + 1,
             text: `第 ${n} 条评价`,
             tags: TAGS.filter((_, t) => (n >> t) & 1),
-            photos: n % 3 === 0 ? [`/catalog-images/r${n}.svg`] : [],
+            photoKeys: n % 3 === 0 ? [photoOf.get(s.userId)!] : [],
             anonymous: n % 4 === 0,
           });
       }),
@@ -231,6 +270,9 @@ describe('product totals', () => {
     expect(summary.top).toHaveLength(2);
     for (const t of summary.top) expect(t).toMatchObject({ stars: 5 });
     expect(summary.top[0].photos).toHaveLength(1);
+    // The product page's photos are links to the stored bytes of that reviewer's upload.
+    const shownBytes = await fetched(summary.top[0].photos[0]);
+    expect(people.map((_, i) => jpeg(100 + i))).toContainEqual(shownBytes);
 
     // Hide 7 reviews (and one twice): they leave every list and the totals; showing one again brings it back.
     const all = (await call(reviews.productReviews, { params: { productId: PID }, query: { filter: 'all', limit: '20' } })).body;
@@ -257,7 +299,8 @@ describe('product totals', () => {
     const orderId = await completedOrder(alice, listSkus, PID);
     const stars = [5, 4, 3, 2, 1, 5];
     for (const [i, skuId] of listSkus.entries()) {
-      const r = await review(alice, { orderId, skuId, stars: stars[i], text: `评价 ${i}`, photos: i % 2 ? ['/catalog-images/x.svg'] : [], anonymous: i === 5 });
+      const photoKeys = i % 2 ? [await photo(alice, 'review', jpeg(200 + i))] : [];
+      const r = await review(alice, { orderId, skuId, stars: stars[i], text: `评价 ${i}`, photoKeys, anonymous: i === 5 });
       expect(r.status).toBe(201);
     }
     const page = async (filter: string, cursor?: string) =>
@@ -275,7 +318,10 @@ describe('product totals', () => {
     const bad = await page('bad');
     expect(bad.items.map((r: any) => r.stars)).toEqual([1, 2]);
     expect(bad.counts).toEqual({ all: 6, photo: 3, good: 3, neutral: 1, bad: 2 });
-    expect((await page('photo')).items.every((r: any) => r.photos.length === 1)).toBe(true);
+    const withPhotos = await page('photo');
+    expect(withPhotos.items.map((r: any) => r.text)).toEqual(['评价 5', '评价 3']);
+    expect(await fetched(withPhotos.items[0].photos[0])).toEqual(jpeg(205));
+    expect(await fetched(withPhotos.items[1].photos[0])).toEqual(jpeg(203));
     const first = (await page('all')).items[0];
     const nickname = (await userRepo.get(alice.userId))!.nickname;
     expect(first.anonymous).toBe(true);
@@ -285,6 +331,43 @@ describe('product totals', () => {
     // A cursor of another filter is refused, never turned into a query.
     const next = (await page('good')).nextCursor;
     expect((await call(reviews.productReviews, { params: { productId: PID }, query: { filter: 'bad', cursor: next } })).body.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('photos', () => {
+  it('of another shopper, another purpose or never uploaded are refused with nothing written', async () => {
+    const orderId = await completedOrder(alice, [skus[6], skus[7]]);
+    const mine = await photo(alice);
+    const refused = {
+      'another shopper': await photo(bob),
+      'for feedback': await photo(alice, 'feedback'),
+      'for after-sales': await photo(alice, 'after_sales'),
+      'never uploaded': await photo(alice, 'review', jpeg(0), false),
+    };
+    const points = (await pointsRepo.balance(alice.userId)).available;
+    const totals = await reviewRepo.totals(PRODUCT);
+    for (const [why, key] of Object.entries(refused)) {
+      const r = await review(alice, { orderId, skuId: skus[6], stars: 5, text: why, photoKeys: [mine, key] });
+      expect([why, r.status, r.body.code]).toEqual([why, 400, 'UPLOAD_INVALID']);
+    }
+    expect(await reviewRepo.get(orderId, skus[6])).toBeNull();
+    expect(await reviewRepo.totals(PRODUCT)).toEqual(totals);
+    expect((await pointsRepo.balance(alice.userId)).available).toBe(points);
+
+    // 追评 checks its photos the same way, and keeps nothing when one is refused.
+    expect((await review(alice, { orderId, skuId: skus[7], stars: 4, text: '不错' })).status).toBe(201);
+    for (const key of Object.values(refused)) {
+      const r = await call(reviews.followUpReview, { token: alice.token, body: { orderId, skuId: skus[7], text: '追评', photoKeys: [key] } });
+      expect(r.body.code).toBe('UPLOAD_INVALID');
+    }
+    expect((await reviewRepo.get(orderId, skus[7]))!.followUp).toBeFalsy();
+
+    // The good photo, named twice, is kept once.
+    const ok = await review(alice, { orderId, skuId: skus[6], stars: 5, text: '图片清楚', photoKeys: [mine, mine] });
+    expect(ok.status).toBe(201);
+    expect(ok.body.photos).toHaveLength(1);
+    expect(await fetched(ok.body.photos[0])).toEqual(jpeg(0));
+    expect((await reviewRepo.get(orderId, skus[6]))!.photos).toEqual([mine]);
   });
 });
 
@@ -300,6 +383,27 @@ describe('意见反馈', () => {
     expect((await pointsRepo.balance(bob.userId)).available).toBe(before + 20);
     expect((await send({ type: 'APP', text: '短' })).body.code).toBe('VALIDATION_FAILED');
     expect((await call(reviews.createFeedback, { body: { type: 'APP', text: '没有登录的反馈' } })).status).toBe(401);
+  });
+
+  it('takes photos uploaded for feedback only, and refuses any other with nothing stored', async () => {
+    const dave = await shopper('rv-dave');
+    const send = (photoKeys: string[]) => call(reviews.createFeedback, { token: dave.token, body: { type: 'PRODUCT', text: '包装破损，附图说明', photoKeys } });
+    const mine = await photo(dave, 'feedback', jpeg(300));
+    const before = (await pointsRepo.balance(dave.userId)).available;
+    for (const key of [await photo(dave, 'review'), await photo(bob, 'feedback'), await photo(dave, 'feedback', jpeg(0), false)]) {
+      expect((await send([mine, key])).body.code).toBe('UPLOAD_INVALID');
+    }
+    expect((await pointsRepo.balance(dave.userId)).available).toBe(before);
+    expect((await send(Array.from({ length: 7 }, () => mine))).body.code).toBe('VALIDATION_FAILED');
+    const ok = await send([mine]);
+    expect(ok.status).toBe(201);
+    expect(ok.body.points).toBe(20);
+    expect((await pointsRepo.balance(dave.userId)).available).toBe(before + 20);
+    const listed = await call(opsReviews.opsListFeedback as never, { headers: { 'x-ops-key': opsKey }, query: { limit: '5' } });
+    const stored = listed.body.items.filter((f: any) => f.userId === dave.userId);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].photos).toHaveLength(1);
+    expect(await fetched(stored[0].photos[0])).toEqual(jpeg(300));
   });
 });
 

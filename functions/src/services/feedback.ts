@@ -9,11 +9,11 @@ import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { newId } from '../lib/ids';
 import { feedbackRepo } from '../repositories/feedback-repo';
 import { awardFeedback } from './points';
-import { acceptPhotos, photoUrls } from './review-photos';
+import { checkPhotos, photoLinks } from './uploads';
 
 /** POST /v1/feedback. */
 export async function createFeedback(userId: string, req: CreateFeedbackRequest, now: number): Promise<{ id: string; points: number; message: string }> {
-  const photos = await acceptPhotos(userId, req.photos);
+  const photos = await checkPhotos(userId, 'feedback', req.photoKeys);
   const id = newId(now);
   await feedbackRepo.put({
     id,
@@ -42,7 +42,7 @@ export async function listFeedback(q: { cursor?: string; limit: number }): Promi
         ...f,
         type: f.type as FeedbackType,
         typeLabel: FEEDBACK_TYPE_LABEL[f.type as FeedbackType] ?? f.type,
-        photos: await photoUrls(f.photos),
+        photos: (await photoLinks(f.photos)).map((p) => p.url),
       })),
     ),
     nextCursor: page.last ? encodeCursor('ops:feedback', { i: page.last.id, k: page.last.sortKey }) : null,

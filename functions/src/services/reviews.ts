@@ -14,6 +14,7 @@ import {
   pickTags,
   tagCloud,
   type CreateReviewRequest,
+  type FollowUpRequest,
   type OrderReviewsResponse,
   type ReviewFilter,
   type ReviewSummary,
@@ -28,9 +29,12 @@ import { parseReviewId, reviewId, reviewRepo, type ReviewItem, type ReviewList }
 import { userRepo } from '../repositories/user-repo';
 import { reviewsConfig } from '../providers/reviews-config';
 import { awardReview } from './points';
-import { acceptPhotos, photoUrls } from './review-photos';
+import { checkPhotos, photoLinks } from './uploads';
 
 const DAY = 24 * 3600 * 1000;
+
+/** Stored photo keys as links a page can show for a while. */
+const shown = async (photoKeys: readonly string[]) => (await photoLinks(photoKeys)).map((p) => p.url);
 
 async function toView(r: ReviewItem, own: boolean): Promise<ReviewView> {
   const masked = r.anonymous && !own;
@@ -40,7 +44,7 @@ async function toView(r: ReviewItem, own: boolean): Promise<ReviewView> {
     specText: r.specText,
     stars: r.stars,
     text: r.text,
-    photos: await photoUrls(r.photos),
+    photos: await shown(r.photos),
     tags: r.tags,
     nickname: masked ? maskNickname(r.nickname) : r.nickname,
     avatar: masked ? '' : r.avatar,
@@ -49,7 +53,7 @@ async function toView(r: ReviewItem, own: boolean): Promise<ReviewView> {
     followUp: r.followUp
       ? {
           text: r.followUp.text,
-          photos: await photoUrls(r.followUp.photos),
+          photos: await shown(r.followUp.photos),
           at: r.followUp.at,
           label: followUpLabel(r.followUp.at - r.createdAt),
         }
@@ -77,7 +81,7 @@ export async function createReview(userId: string, req: CreateReviewRequest, now
   const line = order.lines.find((l) => l.skuId === req.skuId);
   if (!line) throw new DomainError('SKU_NOT_FOUND', '订单中没有该商品');
   if (order.status !== 'COMPLETED') throw notReviewable(order.status);
-  const photos = await acceptPhotos(userId, req.photos);
+  const photos = await checkPhotos(userId, 'review', req.photoKeys);
   const user = await userRepo.get(userId);
   const id = reviewId(order.id, line.skuId);
   const review: ReviewItem = {
@@ -113,12 +117,12 @@ export async function createReview(userId: string, req: CreateReviewRequest, now
 }
 
 /** POST /v1/reviews/follow-up: 追评, once, after my review. */
-export async function followUp(userId: string, req: { orderId: string; skuId: string; text: string; photos: string[] }, now: number): Promise<ReviewView> {
+export async function followUp(userId: string, req: FollowUpRequest, now: number): Promise<ReviewView> {
   assertClean(req.text, reviewsConfig());
   const review = await reviewRepo.get(req.orderId, req.skuId);
   if (!review || review.userId !== userId) throw new DomainError('NOT_FOUND', '还没有评价该商品，请先发表评价');
   if (review.followUp) throw new DomainError('REVIEW_EXISTS', '已经追评过了');
-  const photos = await acceptPhotos(userId, req.photos);
+  const photos = await checkPhotos(userId, 'review', req.photoKeys);
   const f = { text: req.text, photos, at: now };
   if (!(await reviewRepo.addFollowUp(req.orderId, req.skuId, userId, f))) throw new DomainError('REVIEW_EXISTS', '已经追评过了');
   return toView({ ...review, followUp: f }, true);

@@ -26,8 +26,11 @@ export const UploadTicket = z.object({
 });
 export type UploadTicket = z.infer<typeof UploadTicket>;
 
-/** A key the upload route issued: `u/<userId>/<purpose>/<id>.<ext>`. */
-const PhotoKey = z
+/**
+ * A key the upload route issued: `u/<userId>/<purpose>/<id>.<ext>`. The one way a request names a photo (售后, 评价, 追评,
+ * 意见反馈); whether it was issued to this shopper for this purpose and is stored is the server's check (UPLOAD_INVALID).
+ */
+export const PhotoKey = z
   .string()
   .max(200, '图片编号无效')
   .regex(/^u\/[0-9A-HJKMNP-TV-Z]{26}\/(after_sales|review|feedback)\/[0-9A-HJKMNP-TV-Z]{26}\.(jpg|png|webp)$/, '图片编号无效');

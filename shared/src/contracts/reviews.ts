@@ -1,22 +1,15 @@
 import { z } from 'zod';
 import { FEEDBACK_LIMITS, FEEDBACK_TYPES, REVIEW_FILTERS, REVIEW_LIMITS } from '../reviews';
 import { Cursor, EpochMs, Id, Label, Slug, Title, Url, page } from './common';
-
-/**
- * A photo of a review or feedback as the shopper sends it: what the upload step answered (an object key, or for
- * now the photo's address on the shop's own origin or https).
- */
-const PhotoRef = z
-  .string()
-  .max(300, '图片地址过长')
-  .regex(/^[A-Za-z0-9/_.:%-]+$/, '图片地址无效');
+import { PhotoKey } from './after-sales';
 
 export const CreateReviewRequest = z.object({
   orderId: Id,
   skuId: Slug,
   stars: z.number({ invalid_type_error: '请选择评分' }).int('评分为 1–5 星').min(1, '评分为 1–5 星').max(5, '评分为 1–5 星'),
   text: z.string().trim().max(REVIEW_LIMITS.maxText, `评价最多 ${REVIEW_LIMITS.maxText} 字`).default(''),
-  photos: z.array(PhotoRef).max(REVIEW_LIMITS.maxPhotos, `最多上传 ${REVIEW_LIMITS.maxPhotos} 张图片`).default([]),
+  /** Keys from POST /v1/uploads with purpose `review`. */
+  photoKeys: z.array(PhotoKey).max(REVIEW_LIMITS.maxPhotos, `最多上传 ${REVIEW_LIMITS.maxPhotos} 张图片`).default([]),
   anonymous: z.boolean().default(false),
   tags: z.array(z.string().max(REVIEW_LIMITS.maxTagLength, '标签无效')).max(REVIEW_LIMITS.maxTags, `最多选择 ${REVIEW_LIMITS.maxTags} 个标签`).default([]),
 });
@@ -27,8 +20,10 @@ export const FollowUpRequest = z.object({
   orderId: Id,
   skuId: Slug,
   text: z.string().trim().min(1, '请填写追评内容').max(REVIEW_LIMITS.maxText, `追评最多 ${REVIEW_LIMITS.maxText} 字`),
-  photos: z.array(PhotoRef).max(REVIEW_LIMITS.maxPhotos, `最多上传 ${REVIEW_LIMITS.maxPhotos} 张图片`).default([]),
+  /** Keys from POST /v1/uploads with purpose `review`. */
+  photoKeys: z.array(PhotoKey).max(REVIEW_LIMITS.maxPhotos, `最多上传 ${REVIEW_LIMITS.maxPhotos} 张图片`).default([]),
 });
+export type FollowUpRequest = z.infer<typeof FollowUpRequest>;
 
 export const ReviewView = z.object({
   id: z.string().max(100),
@@ -114,7 +109,8 @@ export const CreateFeedbackRequest = z.object({
     .trim()
     .min(FEEDBACK_LIMITS.minText, `请至少填写 ${FEEDBACK_LIMITS.minText} 个字`)
     .max(FEEDBACK_LIMITS.maxText, `最多 ${FEEDBACK_LIMITS.maxText} 字`),
-  photos: z.array(PhotoRef).max(FEEDBACK_LIMITS.maxPhotos, `最多上传 ${FEEDBACK_LIMITS.maxPhotos} 张图片`).default([]),
+  /** Keys from POST /v1/uploads with purpose `feedback`. */
+  photoKeys: z.array(PhotoKey).max(FEEDBACK_LIMITS.maxPhotos, `最多上传 ${FEEDBACK_LIMITS.maxPhotos} 张图片`).default([]),
   /** 允许客服联系我: only then is a phone number kept. */
   contactConsent: z.boolean().default(false),
   phone: z
