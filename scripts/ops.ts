@@ -5,6 +5,14 @@
  *   ship --order <id> --carrier shunfeng --no SF123… [--more]                     one order, one parcel (--more: more follow)
  *   ship --csv shipments.csv                                                       many (one line per parcel; a result per line)
  *   log                                                                            the operator log, newest first
+ *   after-sales [--state REQUESTED|申请中|…] [--csv out.csv]                       售后 requests in one state (default 申请中)
+ *   approve --id <afterSaleId>                                                     agree (仅退款: refund now; 退货退款: wait for the goods)
+ *   reject --id <afterSaleId> --reason <text>                                      refuse a request still 申请中, the reason shown to the shopper
+ *   receive --id <afterSaleId>                                                     the returned parcel arrived → refund
+ *   refund --id <afterSaleId>                                                      ask again for the refund of a request stuck in 退款中
+ *   hide-review --id <reviewId> --reason <text>                                    hide a review (reviewId = <orderId>_<skuId>)
+ *   show-review --id <reviewId> --reason <text>                                    show a hidden review again
+ *   feedback [--csv out.csv]                                                       意见反馈, newest first
  *
  * Where: `--stage <name>` with `OPS_API_URL` (the stage's HTTP API), calls signed with SigV4 (service execute-api)
  * using the AWS credentials of the shell (profile, SSO, environment); without a stage, the local shop (`npm start`)
@@ -17,7 +25,25 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { csvLine, parseShipCsv, shipMany } from './lib/ops-cli';
+import {
+  afterSaleAction,
+  afterSaleLine,
+  afterSalesCsv,
+  afterSaleState,
+  beijingTime,
+  csvFile,
+  feedbackCsv,
+  feedbackLine,
+  listAfterSales,
+  listAll,
+  listFeedback,
+  parseShipCsv,
+  refusal,
+  setReviewHidden,
+  shipMany,
+  yuan,
+  type OpsSend,
+} from './lib/ops-cli';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -38,9 +64,7 @@ class Sha256 {
   }
 }
 
-type Send = (method: string, pathAndQuery: string, body?: unknown) => Promise<{ status: number; body: any }>;
-
-function client(stage: string | undefined): Send {
+function client(stage: string | undefined): OpsSend {
   const base = process.env.OPS_API_URL ?? (stage ? '' : 'http://127.0.0.1:3000');
   if (!base) throw new Error('OPS_API_URL 未设置：请填写该环境 HTTP API 的地址');
   if (!stage) {
@@ -73,11 +97,9 @@ function client(stage: string | undefined): Send {
   };
 }
 
-const fmt = (at: number | null) => (at ? new Date(at + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ') : '');
-const fen = (n: number) => (n / 100).toFixed(2);
 
 function fail(res: { status: number; body: any }): never {
-  throw new Error(res.body?.message ?? `HTTP ${res.status}`);
+  throw refusal(res);
 }
 
 async function main() {
@@ -94,33 +116,30 @@ async function main() {
       carrier: { type: 'string' },
       no: { type: 'string' },
       more: { type: 'boolean', default: false },
+      state: { type: 'string' },
+      id: { type: 'string' },
+      reason: { type: 'string' },
     },
   });
-  const send = client(values.stage);
+  // Connected on the first call, so usage and argument mistakes are reported without a running shop.
+  let connected: OpsSend | undefined;
+  const send: OpsSend = (method, pq, body) => (connected ??= client(values.stage))(method, pq, body);
   switch (command) {
     case 'orders': {
-      const q = new URLSearchParams({ status: values.status!, limit: '200' });
-      if (values.from) q.set('from', String(Date.parse(`${values.from}T00:00:00+08:00`)));
-      if (values.to) q.set('to', String(Date.parse(`${values.to}T23:59:59.999+08:00`)));
-      const rows: any[] = [];
-      for (let cursor: string | null = null; ; ) {
-        if (cursor) q.set('cursor', cursor);
-        const res = await send('GET', `/ops/v1/orders?${q}`);
-        if (res.status !== 200) fail(res);
-        rows.push(...res.body.items);
-        cursor = res.body.nextCursor;
-        if (!cursor) break;
-      }
+      const q: Record<string, string> = { status: values.status!, limit: '200' };
+      if (values.from) q.from = String(Date.parse(`${values.from}T00:00:00+08:00`));
+      if (values.to) q.to = String(Date.parse(`${values.to}T23:59:59.999+08:00`));
+      const rows = await listAll<any>(send, '/ops/v1/orders', q);
       if (values.csv) {
-        const out = [csvLine(['order_id', 'status', 'shippable', 'created_at', 'paid_at', 'payable_yuan', 'receiver', 'phone', 'address', 'items', 'remark'])];
-        for (const o of rows) {
+        const header = ['order_id', 'status', 'shippable', 'created_at', 'paid_at', 'payable_yuan', 'receiver', 'phone', 'address', 'items', 'remark'];
+        const lines = rows.map((o) => {
           const items = o.lines.map((l: any) => `${l.skuId}:${l.quantity}`).join(';');
-          out.push(csvLine([o.id, o.statusLabel, o.shippable ? '是' : '否', fmt(o.createdAt), fmt(o.paidAt), fen(o.payableFen), o.receiver, o.phone, o.address, items, o.remark]));
-        }
-        fs.writeFileSync(values.csv, `\uFEFF${out.join('\n')}\n`);
+          return [o.id, o.statusLabel, o.shippable ? '是' : '否', beijingTime(o.createdAt), beijingTime(o.paidAt), yuan(o.payableFen), o.receiver, o.phone, o.address, items, o.remark];
+        });
+        fs.writeFileSync(values.csv, csvFile(header, lines));
         console.log(`已导出 ${rows.length} 个订单到 ${values.csv}`);
       } else {
-        for (const o of rows) console.log(`${o.id}  ${o.statusLabel}${o.shippable ? '' : '（暂不可发货）'}  ¥${fen(o.payableFen)}  ${o.receiver}  ${o.lines.map((l: any) => `${l.title}×${l.quantity}`).join('，')}`);
+        for (const o of rows) console.log(`${o.id}  ${o.statusLabel}${o.shippable ? '' : '（暂不可发货）'}  ¥${yuan(o.payableFen)}  ${o.receiver}  ${o.lines.map((l: any) => `${l.title}×${l.quantity}`).join('，')}`);
         console.log(`共 ${rows.length} 个订单`);
       }
       return;
@@ -147,11 +166,46 @@ async function main() {
     case 'log': {
       const res = await send('GET', '/ops/v1/log?limit=100');
       if (res.status !== 200) fail(res);
-      for (const e of res.body.items) console.log(`${fmt(e.at)}  ${e.actor}  ${e.action}  ${e.target}  ${e.summary}`);
+      for (const e of res.body.items) console.log(`${beijingTime(e.at)}  ${e.actor}  ${e.action}  ${e.target}  ${e.summary}`);
+      return;
+    }
+    case 'after-sales': {
+      const state = afterSaleState(values.state);
+      const rows = await listAfterSales(send, state);
+      if (values.csv) {
+        fs.writeFileSync(values.csv, afterSalesCsv(rows));
+        console.log(`已导出 ${rows.length} 个售后申请到 ${values.csv}`);
+      } else {
+        for (const v of rows) console.log(afterSaleLine(v));
+        console.log(`共 ${rows.length} 个售后申请`);
+      }
+      return;
+    }
+    case 'approve':
+    case 'reject':
+    case 'receive':
+    case 'refund':
+      console.log(await afterSaleAction(send, command, values));
+      return;
+    case 'hide-review':
+    case 'show-review':
+      console.log(await setReviewHidden(send, { ...values, show: command === 'show-review' }));
+      return;
+    case 'feedback': {
+      const rows = await listFeedback(send);
+      if (values.csv) {
+        fs.writeFileSync(values.csv, feedbackCsv(rows));
+        console.log(`已导出 ${rows.length} 条意见反馈到 ${values.csv}`);
+      } else {
+        for (const f of rows) console.log(feedbackLine(f));
+        console.log(`共 ${rows.length} 条意见反馈`);
+      }
       return;
     }
     default:
-      console.log('用法：npm run ops -- orders | ship | log [--stage <name>]（详见 docs/after-sales.md）');
+      console.log(
+        '用法：npm run ops -- orders | ship | log | after-sales | approve | reject | receive | refund | hide-review | show-review | feedback [--stage <name>]（详见 docs/after-sales.md）',
+      );
       process.exitCode = command ? 1 : 0;
   }
 }
