@@ -18,6 +18,7 @@ import { transact } from '../src/repositories/transactions';
 import { sandboxWechatPay } from '../src/providers/wechat-pay/index';
 import { dynamoSandboxStore } from '../src/providers/wechat-pay/sandbox-store';
 import { sweepAfterSales } from '../src/services/after-sales';
+import { receiveOrder } from '../src/services/fulfilment';
 import * as orders from '../src/handlers/orders';
 import * as coupons from '../src/handlers/coupons';
 import * as groups from '../src/handlers/groups';
@@ -219,6 +220,26 @@ describe('仅退款', () => {
     const r3 = await request(s, { orderId: order.id, skuId: sku, quantity: 1, type: 'REFUND_ONLY' });
     expect(r3.body.code).toBe('AFTER_SALE_NOT_ALLOWED');
     expect(r3.body.message).toContain('退货退款');
+  });
+
+  it('退货退款 of a received order is open for the after-sales window after receipt, then refused with nothing written', async () => {
+    const [sku] = await testProduct('p-as-win', 10, 3900);
+    const s = await shopper('as-win');
+    const order = await paidOrder(s, 'p-as-win', sku);
+    await ship(order.id);
+    // Received 7 days (the window) and a minute ago: closed. The order page says until when.
+    const receivedAt = Date.now() - 7 * 24 * 3600 * 1000 - 60_000;
+    expect(await receiveOrder(s.userId, order.id, receivedAt)).toMatchObject({ status: 'COMPLETED', afterSaleUntil: receivedAt + 7 * 24 * 3600 * 1000 });
+    const late = await request(s, { orderId: order.id, skuId: sku, quantity: 1, type: 'RETURN_REFUND' });
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ code: 'AFTER_SALE_NOT_ALLOWED', message: '已超过售后期，如商品有问题请联系客服' });
+    expect((await call(api.listAfterSales, { token: s.token })).body.items).toEqual([]);
+    // Received two minutes before the window's end: still open.
+    const other = await paidOrder(s, 'p-as-win', sku);
+    await ship(other.id);
+    await receiveOrder(s.userId, other.id, Date.now() - 7 * 24 * 3600 * 1000 + 120_000);
+    const inTime = await request(s, { orderId: other.id, skuId: sku, quantity: 1, type: 'RETURN_REFUND' });
+    expect(inTime.status).toBe(201);
   });
 
   it('rejected with the operator reason, then withdrawn: each ends the request and frees its line', async () => {

@@ -83,10 +83,12 @@ export function afterSaleShopperActions(state: AfterSaleState, type: AfterSaleTy
 
 /** Why 售后 cannot be asked for on this order with this type now (null: it can). */
 export function afterSaleRefusal(
-  order: { status: OrderStatus; transactionId?: string | null; group?: { status: string } | null },
+  order: { status: OrderStatus; transactionId?: string | null; group?: { status: string } | null; afterSaleUntil?: number | null },
   type: AfterSaleType,
+  now: number,
 ): string | null {
   if (!order.transactionId) return '订单未支付，无需售后';
+  if (order.status === 'COMPLETED' && order.afterSaleUntil != null && now > order.afterSaleUntil) return '已超过售后期，如商品有问题请联系客服';
   if (order.group && order.group.status !== 'SUCCESS') return '拼团进行中，成团后才能申请售后';
   if (order.status === 'REFUNDING' || order.status === 'REFUNDED') return '订单已在退款中或已退款';
   if (type === 'REFUND_ONLY' && order.status !== 'PAID' && order.status !== 'SHIPPED') return '仅退款只适用于未发货或未收到货的订单，已收货请选择退货退款';

@@ -42,12 +42,17 @@ describe('the after-sales transition table', () => {
 
   it('refuses requests the order cannot have, in words', () => {
     const paid = { status: 'PAID' as const, transactionId: 'tx' };
-    expect(afterSaleRefusal(paid, 'REFUND_ONLY')).toBeNull();
-    expect(afterSaleRefusal(paid, 'RETURN_REFUND')).toBe('订单尚未发货，请选择仅退款');
-    expect(afterSaleRefusal({ ...paid, transactionId: null }, 'REFUND_ONLY')).toBe('订单未支付，无需售后');
-    expect(afterSaleRefusal({ ...paid, group: { status: 'OPEN' } }, 'REFUND_ONLY')).toContain('成团后');
-    expect(afterSaleRefusal({ ...paid, group: { status: 'SUCCESS' } }, 'REFUND_ONLY')).toBeNull();
-    expect(afterSaleRefusal({ status: 'COMPLETED', transactionId: 'tx' }, 'REFUND_ONLY')).toContain('退货退款');
+    const now = Date.UTC(2026, 5, 15);
+    expect(afterSaleRefusal(paid, 'REFUND_ONLY', now)).toBeNull();
+    expect(afterSaleRefusal(paid, 'RETURN_REFUND', now)).toBe('订单尚未发货，请选择仅退款');
+    expect(afterSaleRefusal({ ...paid, transactionId: null }, 'REFUND_ONLY', now)).toBe('订单未支付，无需售后');
+    expect(afterSaleRefusal({ ...paid, group: { status: 'OPEN' } }, 'REFUND_ONLY', now)).toContain('成团后');
+    expect(afterSaleRefusal({ ...paid, group: { status: 'SUCCESS' } }, 'REFUND_ONLY', now)).toBeNull();
+    expect(afterSaleRefusal({ status: 'COMPLETED', transactionId: 'tx' }, 'REFUND_ONLY', now)).toContain('退货退款');
+    // A received order: returns until the after-sales window closes, not a moment after.
+    const received = { status: 'COMPLETED' as const, transactionId: 'tx', afterSaleUntil: now };
+    expect(afterSaleRefusal(received, 'RETURN_REFUND', now)).toBeNull();
+    expect(afterSaleRefusal(received, 'RETURN_REFUND', now + 1)).toBe('已超过售后期，如商品有问题请联系客服');
   });
 
   it('gives an unshipped 仅退款 the fast approval and counts every deadline from entering the state', () => {

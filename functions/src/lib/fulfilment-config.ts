@@ -2,12 +2,15 @@ import { DEFAULT_RECEIPT_RULES, type ReceiptRules } from '@shop/shared';
 import { ConfigError } from './config';
 
 /**
- * Fulfilment settings of the stage (serverless.yml params → environment): the auto-receipt rules, how long order
- * points stay pending after receipt, and the subscribe-message templates of 已发货 / 已签收 ('' = not sent).
+ * Fulfilment settings of the stage (serverless.yml params → environment): the auto-receipt rules, the after-sales
+ * window after receipt, and the subscribe-message templates of 已发货 / 已签收 ('' = not sent).
  */
 export interface FulfilmentConfig extends ReceiptRules {
-  /** Days after receipt before the order's pending points become available (the after-sales window); 0 = at once. */
-  pointsAfterReceiptDays: number;
+  /**
+   * The after-sales window: days after receipt in which a return may be asked for. When it closes, the order's pending
+   * points become available (nothing can take them back by a return any more); 0 = closed at receipt.
+   */
+  afterSaleDays: number;
   templates: { shipped: string; delivered: string };
 }
 
@@ -23,7 +26,14 @@ export function fulfilmentConfig(env: NodeJS.ProcessEnv = process.env): Fulfilme
   return {
     afterDeliveryDays: days(env, 'AUTO_RECEIPT_AFTER_DELIVERY_DAYS', DEFAULT_RECEIPT_RULES.afterDeliveryDays),
     afterShippingDays: days(env, 'AUTO_RECEIPT_AFTER_SHIPPING_DAYS', DEFAULT_RECEIPT_RULES.afterShippingDays),
-    pointsAfterReceiptDays: days(env, 'POINTS_AFTER_RECEIPT_DAYS', 7),
+    afterSaleDays: days(env, 'AFTER_SALE_DAYS', 7),
     templates: { shipped: env.WECHAT_TMPL_ORDER_SHIPPED ?? '', delivered: env.WECHAT_TMPL_ORDER_DELIVERED ?? '' },
   };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Until when 售后 may be asked for on a received order (null: not received, the window has not started). */
+export function afterSaleUntil(order: { receivedAt?: number | null }, config: FulfilmentConfig = fulfilmentConfig()): number | null {
+  return order.receivedAt ? order.receivedAt + config.afterSaleDays * DAY_MS : null;
 }

@@ -27,6 +27,7 @@ import {
   type OrderStatus,
   type ShipReturnRequest,
 } from '@shop/shared';
+import { afterSaleUntil } from '../lib/fulfilment-config';
 import { logger } from '../lib/http';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { z } from 'zod';
@@ -108,7 +109,7 @@ function plannedRefundFen(order: OrderItem, skuId: string, quantity: number): nu
 export async function createAfterSale(userId: string, req: CreateAfterSaleRequest, now: number): Promise<AfterSaleView> {
   const order = await orderRepo.get(req.orderId);
   if (!order || order.userId !== userId) throw new DomainError('ORDER_NOT_FOUND');
-  const refusal = afterSaleRefusal(order, req.type);
+  const refusal = afterSaleRefusal({ ...order, afterSaleUntil: afterSaleUntil(order) }, req.type, now);
   if (refusal) throw new DomainError('AFTER_SALE_NOT_ALLOWED', refusal);
   const line = order.lines.find((l) => l.skuId === req.skuId);
   if (!line) throw new DomainError('VALIDATION_FAILED', '订单中没有该商品');

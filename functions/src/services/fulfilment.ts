@@ -29,7 +29,7 @@ import {
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { db, table } from '../lib/dynamo';
-import { fulfilmentConfig } from '../lib/fulfilment-config';
+import { afterSaleUntil, fulfilmentConfig } from '../lib/fulfilment-config';
 import { logger } from '../lib/http';
 import { namedSecret } from '../lib/named-secrets';
 import type { OrderItem } from '../domain/order';
@@ -432,7 +432,7 @@ export async function onChangeForFulfilment(
     if (order.deliveredAt && !before?.deliveredAt) out.push(await notice(order, 'DELIVERED', now, mp));
   }
   if (order.status === 'COMPLETED' && before?.status === 'SHIPPED' && order.receivedAt) {
-    const at = order.receivedAt + fulfilmentConfig().pointsAfterReceiptDays * DAY_MS;
+    const at = afterSaleUntil(order)!;
     out.push((await pointsRepo.reschedulePending(order.userId, order.id, at)) ? 'points-window-set' : 'points-none');
   }
   return out.length ? out.join(',') : 'none';

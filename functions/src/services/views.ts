@@ -8,6 +8,7 @@ import {
   type QuoteLineView,
   type RefundView,
 } from '@shop/shared';
+import { afterSaleUntil } from '../lib/fulfilment-config';
 import type { OrderItem } from '../domain/order';
 import type { RefundItem } from '../repositories/refund-repo';
 import { REFUND_REASONS, type RefundReason } from './refunds';
@@ -66,6 +67,7 @@ export function toOrderView(o: OrderItem, refunds: RefundItem[] = []): OrderView
     createdAt: o.createdAt,
     deadlineAt: o.deadlineAt,
     paidAt: o.paidAt,
+    afterSaleUntil: afterSaleUntil(o),
     cancelledAt: o.cancelledAt,
     cancelReason: o.cancelReason ? (CANCEL_REASON_LABEL[o.cancelReason] ?? '订单已取消') : null,
     transactionId: o.transactionId,

@@ -171,6 +171,7 @@ export function order(over: Partial<OrderView> = {}): OrderView {
     createdAt: 1,
     deadlineAt: 2,
     paidAt: null,
+    afterSaleUntil: null,
     cancelledAt: null,
     cancelReason: null,
     transactionId: null,

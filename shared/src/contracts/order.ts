@@ -56,6 +56,8 @@ export const OrderView = z.object({
   /** Payment deadline: after it the order can no longer be paid. */
   deadlineAt: EpochMs,
   paidAt: EpochMs.nullable(),
+  /** A received order: 售后 may be asked for until then (null while not received). */
+  afterSaleUntil: EpochMs.nullable(),
   cancelledAt: EpochMs.nullable(),
   cancelReason: Title.nullable(),
   transactionId: Ref.nullable(),

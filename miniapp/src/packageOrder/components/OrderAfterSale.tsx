@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { OrderView } from '@shop/shared';
 import { canApplyAfterSale } from '../../store';
+import { formatTime } from '../../utils/format';
 import { PAGES, withQuery } from '../../utils/nav';
 
 /** 申请售后 per line of a paid order that can have one (仅退款 / 退货退款 are chosen on the next page), and 我的售后. */
@@ -11,7 +12,10 @@ export function OrderAfterSale({ order }: { order: OrderView }) {
   return (
     <View className="card e2e-order-after-sale">
       <View className="row row--between">
-        <View className="card__title">售后</View>
+        <View>
+          <View className="card__title">售后</View>
+          {order.afterSaleUntil && <View className="muted e2e-after-sale-until">可申请至 {formatTime(order.afterSaleUntil).slice(0, 16)}</View>}
+        </View>
         <Text className="muted e2e-my-after-sales" onClick={() => go(PAGES.afterSales)}>
           我的售后 ›
         </Text>

@@ -11,16 +11,20 @@ import {
 import type { LoadStatus, Slice } from '../types';
 
 /** The types of 售后 an order can have now, each with why not (from the same rule the server applies). */
-export function afterSaleChoices(order: Pick<OrderView, 'status' | 'transactionId' | 'group'>): { type: AfterSaleType; label: string; refusal: string | null }[] {
+export function afterSaleChoices(order: Pick<OrderView, 'status' | 'transactionId' | 'group' | 'afterSaleUntil'>): { type: AfterSaleType; label: string; refusal: string | null }[] {
   return AFTER_SALE_TYPES.map((type) => ({
     type,
     label: AFTER_SALE_TYPE_LABEL[type],
-    refusal: afterSaleRefusal({ status: order.status, transactionId: order.transactionId, group: order.group ? { status: order.group.status } : null }, type),
+    refusal: afterSaleRefusal(
+      { status: order.status, transactionId: order.transactionId, group: order.group ? { status: order.group.status } : null, afterSaleUntil: order.afterSaleUntil },
+      type,
+      Date.now(),
+    ),
   }));
 }
 
 /** Whether the order page offers 申请售后 at all. */
-export function canApplyAfterSale(order: Pick<OrderView, 'status' | 'transactionId' | 'group'>): boolean {
+export function canApplyAfterSale(order: Pick<OrderView, 'status' | 'transactionId' | 'group' | 'afterSaleUntil'>): boolean {
   return afterSaleChoices(order).some((c) => c.refusal === null);
 }
 
