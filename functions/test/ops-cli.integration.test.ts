@@ -4,7 +4,14 @@
  * operator API table (shared/src/ops-api.ts) by method and path and calls its handler with the local operator key,
  * as API Gateway would. So the paths, queries and bodies the commands build are the ones the routes accept, every
  * list is read to its end through nextCursor, and what the operator reads (lines and CSV) comes from real answers.
+ * One test runs scripts/ops.ts itself (a child process) against the same handlers behind a local HTTP server.
  */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPS_API, type OpsApiName } from '@shop/shared';
 import { freshTable } from '../../tests/support/table';
@@ -56,20 +63,25 @@ afterAll(async () => {
 
 const handlers: Record<OpsApiName, (typeof ordersOps)[keyof typeof ordersOps]> = { ...ordersOps, ...afterSalesOps, ...reviewsOps };
 
-/** The operator API as the command reaches it: the route is found in OPS_API by method and path, then its handler runs. */
+/** The operator API as API Gateway routes it: the route is found in OPS_API by method and path, then its handler runs. */
+function dispatch(method: string, pathAndQuery: string, headers: Record<string, string>, body?: unknown) {
+  const url = new URL(pathAndQuery, 'https://ops.example');
+  for (const [name, def] of Object.entries(OPS_API) as [OpsApiName, (typeof OPS_API)[OpsApiName]][]) {
+    const pattern = new RegExp(`^${def.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
+    const m = def.method === method ? pattern.exec(url.pathname) : null;
+    if (!m) continue;
+    const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    return call(handlers[name], { headers, params, query: Object.fromEntries(url.searchParams), ...(body === undefined ? {} : { body }) });
+  }
+  throw new Error(`no operator route for ${method} ${url.pathname}`);
+}
+
+/** The commands' send, with the local operator key (or the headers given), recording each call. */
 function opsSend(headers: () => Record<string, string> = () => ({ 'x-ops-key': opsKey })): OpsSend & { calls: string[] } {
   const calls: string[] = [];
   const send = async (method: string, pathAndQuery: string, body?: unknown) => {
     calls.push(`${method} ${pathAndQuery}`);
-    const url = new URL(pathAndQuery, 'https://ops.example');
-    for (const [name, def] of Object.entries(OPS_API) as [OpsApiName, (typeof OPS_API)[OpsApiName]][]) {
-      const pattern = new RegExp(`^${def.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
-      const m = def.method === method ? pattern.exec(url.pathname) : null;
-      if (!m) continue;
-      const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
-      return call(handlers[name], { headers: headers(), params, query: Object.fromEntries(url.searchParams), ...(body === undefined ? {} : { body }) });
-    }
-    throw new Error(`no operator route for ${method} ${url.pathname}`);
+    return dispatch(method, pathAndQuery, headers(), body);
   };
   return Object.assign(send, { calls });
 }
@@ -232,5 +244,54 @@ describe('npm run ops -- hide-review | show-review | feedback', () => {
     expect(header).toBe('feedback_id,created_at,user_id,type,text,photos,contact_consent,phone');
     expect(rows.find((r) => r.startsWith(delivery.id))).toMatch(/,物流配送,快递太慢了，希望换顺丰,,是,13900001111$/);
     expect(rows.find((r) => r.includes('搜索不好用'))).toMatch(/,页面使用,'@所有人 搜索不好用,,否,$/);
+  });
+});
+
+describe('scripts/ops.ts itself', () => {
+  it('exports the 退款中 queue to a CSV with a BOM and exits 1 with the API\'s words when an action is refused', async () => {
+    const [sku] = await testProduct('p-opscli-run', 10, 4900);
+    const s = await shopper('opscli-run');
+    const orderId = await paidOrder(s, 'p-opscli-run', sku);
+    const req = (await requestAfterSale(s, { orderId, skuId: sku, quantity: 1, type: 'REFUND_ONLY', reason: 'NOT_WANTED' })).body;
+
+    // The operator API over HTTP, as `npm start` serves it; the command finds the local key in SHOP_DATA_DIR.
+    const server = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', async () => {
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        const r = await dispatch(req.method!, req.url!, headers, text ? JSON.parse(text) : undefined);
+        res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify(r.body));
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-ops-cli-'));
+    fs.writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify({ OPS_LOCAL_KEY: opsKey }));
+    const env = { ...process.env, SHOP_DATA_DIR: dir, OPS_API_URL: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+    const root = path.resolve(import.meta.dirname, '../..');
+    const ops = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/ops.ts'), ...args], { cwd: root, env }).then(
+        (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+      );
+    try {
+      const approved = await ops('approve', '--id', req.id);
+      expect(approved).toMatchObject({ code: 0, err: '' });
+      expect(approved.out).toContain(`✓ 售后 ${req.id}（仅退款，订单 ${orderId}）已同意，当前「退款中」`);
+
+      const csv = path.join(dir, 'refunding.csv');
+      const listed = await ops('after-sales', '--state', '退款中', '--csv', csv);
+      expect(listed.code).toBe(0);
+      expect(listed.out).toMatch(/已导出 \d+ 个售后申请到 /);
+      const rows = csvRows(fs.readFileSync(csv, 'utf8'));
+      expect(rows.find((r) => r.startsWith(req.id))).toContain(`,${orderId},${s.userId},仅退款,退款中,`);
+
+      const again = await ops('approve', '--id', req.id);
+      expect(again.code).toBe(1);
+      expect(again.err).toMatch(/^✗ .*退款中/);
+    } finally {
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
