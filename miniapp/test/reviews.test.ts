@@ -109,7 +109,7 @@ describe('发表评价', () => {
 
   it('sends feedback and answers with the server’s thank-you', async () => {
     const s = await loggedIn({ createFeedback: () => ok({ id: ORDER_ID, points: 20, message: '感谢你的反馈，已获得 20 积分' }, 201) });
-    expect(await s.store.getState().submitFeedback({ type: 'APP', text: '搜索框不能输入', photos: [], contactConsent: false })).toBe('感谢你的反馈，已获得 20 积分');
-    expect(s.requests.find((r) => r.name === 'createFeedback')?.body).toEqual({ type: 'APP', text: '搜索框不能输入', photos: [], contactConsent: false });
+    expect(await s.store.getState().submitFeedback({ type: 'APP', text: '搜索框不能输入', photoKeys: [], contactConsent: false })).toBe('感谢你的反馈，已获得 20 积分');
+    expect(s.requests.find((r) => r.name === 'createFeedback')?.body).toEqual({ type: 'APP', text: '搜索框不能输入', photoKeys: [], contactConsent: false });
   });
 });

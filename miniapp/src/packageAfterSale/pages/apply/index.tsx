@@ -8,7 +8,7 @@ import { afterSaleChoices, useShop } from '../../../store';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
 import { ServiceEntry } from '../../components/ServiceEntry';
-import { uploadPhoto } from '../../components/upload';
+import { uploadPhoto } from '../../../utils/upload';
 import '../after-sale.scss';
 
 const REASONS = Object.entries(AFTER_SALE_REASONS) as [AfterSaleReason, string][];

@@ -3,6 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { REVIEW_LIMITS, STAR_LABEL } from '@shop/shared/src/reviews';
 import { resolveAsset } from '../../../api/assets';
+import { PhotoPicker } from '../../../components/PhotoPicker';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { useShop } from '../../../store';
 import { useRequireLogin } from '../../../utils/hooks';
@@ -10,7 +11,7 @@ import '../review.scss';
 
 /**
  * 发表评价 (`?order=<id>&sku=<id>`) or 追评 (`&mode=follow`) of one line of a received order: stars, tags from the
- * shop's list, text, 匿名评价. The server decides whether the line can be reviewed (and refuses banned words in words).
+ * shop's list, text, up to 9 photos (uploaded straight to storage as they are chosen), 匿名评价. The server decides whether the line can be reviewed (and refuses banned words in words).
  */
 export default function WriteReviewPage() {
   const loggedIn = useRequireLogin();
@@ -25,6 +26,8 @@ export default function WriteReviewPage() {
   const [text, setText] = useState('');
   const [tags, setTags] = useState<string[]>([]);
   const [anonymous, setAnonymous] = useState(false);
+  const [photoKeys, setPhotoKeys] = useState<string[]>([]);
+  const [uploading, setUploading] = useState(false);
 
   useEffect(() => {
     if (!loggedIn || !orderId) return;
@@ -47,8 +50,8 @@ export default function WriteReviewPage() {
   const submit = async () => {
     const { submitReview, submitFollowUp } = useShop.getState();
     const ok = follow
-      ? await submitFollowUp({ orderId, skuId, text: text.trim() })
-      : await submitReview({ orderId, skuId, stars, text: text.trim(), tags, anonymous });
+      ? await submitFollowUp({ orderId, skuId, text: text.trim(), photoKeys })
+      : await submitReview({ orderId, skuId, stars, text: text.trim(), tags, anonymous, photoKeys });
     if (ok) setTimeout(() => void Taro.navigateBack(), 600);
   };
 
@@ -97,6 +100,7 @@ export default function WriteReviewPage() {
           <View className="muted review-write__count">
             {[...text].length}/{REVIEW_LIMITS.maxText}
           </View>
+          <PhotoPicker purpose="review" max={REVIEW_LIMITS.maxPhotos} hook="review" onChange={setPhotoKeys} onUploading={setUploading} />
           {!follow && (
             <View className="row review-write__anon">
               <Text className="grow">匿名评价</Text>
@@ -108,10 +112,10 @@ export default function WriteReviewPage() {
       {allowed && (
         <View className="bottom-bar">
           <View
-            className={`btn grow e2e-review-submit${submitting || (follow && !text.trim()) ? ' btn--disabled' : ''}`}
-            onClick={() => !submitting && !(follow && !text.trim()) && void submit()}
+            className={`btn grow e2e-review-submit${submitting || uploading || (follow && !text.trim()) ? ' btn--disabled' : ''}`}
+            onClick={() => !submitting && !uploading && !(follow && !text.trim()) && void submit()}
           >
-            {submitting ? '提交中…' : follow ? '发布追评' : '发布评价'}
+            {submitting ? '提交中…' : uploading ? '图片上传中…' : follow ? '发布追评' : '发布评价'}
           </View>
         </View>
       )}

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import type { UploadPurpose } from '@shop/shared';
-import { useShop } from '../../store';
+import { useShop } from '../store';
 
 const TYPES: Record<string, 'image/jpeg' | 'image/png' | 'image/webp'> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
