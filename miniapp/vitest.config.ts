@@ -18,6 +18,7 @@ export default defineConfig({
     API_BASE: JSON.stringify('https://api.test'),
     ASSET_BASE: JSON.stringify('https://cdn.test'),
     GROUP_NOTICE_TEMPLATES: JSON.stringify([]),
+    ORDER_NOTICE_TEMPLATES: JSON.stringify([]),
   },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],

@@ -18,6 +18,8 @@ function buildConstants(env: string | undefined) {
     ASSET_BASE: JSON.stringify(assetBase.replace(/\/+$/, '')),
     // Subscribe-message templates of the group result notices (the same ids the functions send with).
     GROUP_NOTICE_TEMPLATES: JSON.stringify((process.env.SHOP_GROUP_TEMPLATE_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    // …and of 已发货 / 已签收 (WECHAT_TMPL_ORDER_SHIPPED, WECHAT_TMPL_ORDER_DELIVERED of the functions).
+    ORDER_NOTICE_TEMPLATES: JSON.stringify((process.env.SHOP_ORDER_TEMPLATE_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   };
 }
 

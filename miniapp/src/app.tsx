@@ -16,7 +16,7 @@
  *   .e2e-start-group  .e2e-group-deal  .e2e-open-group  .e2e-join-group  .e2e-group-status  .e2e-group-seats
  *   .e2e-group-countdown  .e2e-group-price  .e2e-group-member  .e2e-copy-link  .e2e-poster  .e2e-poster-sheet
  *   .e2e-my-group  .e2e-my-group-tab  .e2e-reshare  .e2e-entry-my-groups  .e2e-order-group
- *   .e2e-code (a code meant to be read: not counted as leaked text)  .e2e-points-order
+ *   .e2e-code (a code meant to be read: not counted as leaked text)  .e2e-points-order  .e2e-service-entry  .e2e-after-sale-until
  *   .e2e-review-stars  .e2e-star-N  .e2e-review-text  .e2e-review-submit  .e2e-feedback-types  .e2e-feedback-text
  *   .e2e-feedback-phone  .e2e-feedback-submit  .e2e-photo-picker  .e2e-review-add-photo  .e2e-review-photo
  *   .e2e-feedback-add-photo  .e2e-feedback-photo  .e2e-photo-remove  .e2e-photo-error

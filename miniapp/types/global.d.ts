@@ -23,3 +23,5 @@ declare namespace NodeJS {
 
 /** Subscribe-message template ids of the group result notices (env SHOP_GROUP_TEMPLATE_IDS, comma-separated). */
 declare const GROUP_NOTICE_TEMPLATES: string[];
+/** …and of the 已发货 / 已签收 notices (env SHOP_ORDER_TEMPLATE_IDS, comma-separated: shipped, delivered). */
+declare const ORDER_NOTICE_TEMPLATES: string[];

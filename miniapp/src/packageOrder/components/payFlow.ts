@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro';
 import { useShop } from '../../store';
 import { PAGES, withQuery } from '../../utils/nav';
 
@@ -20,4 +21,13 @@ export async function payOrder(orderId: string, leave: (url: string) => void) {
   if (outcome === 'failed') leave(withQuery(PAGES.order, { id: orderId }));
   else leave(payResultUrl(orderId, outcome === 'wechat-finished'));
   return outcome;
+}
+
+/**
+ * One-shot consent for the 已发货 / 已签收 messages, asked on the 支付 tap (WeChat only lets a tap ask). Never waited for
+ * and never an error: declining only means no message. Call it first thing in the tap's handler.
+ */
+export function askForOrderNotices(): void {
+  if (process.env.TARO_ENV !== 'weapp' || ORDER_NOTICE_TEMPLATES.length === 0) return;
+  Taro.requestSubscribeMessage({ tmplIds: ORDER_NOTICE_TEMPLATES, entityIds: [] } as never).catch(() => undefined);
 }

@@ -7,7 +7,7 @@ import { EmptyState, ListSkeleton } from '../../../components/States';
 import { afterSaleChoices, useShop } from '../../../store';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
-import { ServiceEntry } from '../../components/ServiceEntry';
+import { ServiceEntry } from '../../../components/ServiceEntry';
 import { uploadPhoto } from '../../../utils/upload';
 import '../after-sale.scss';
 

@@ -7,7 +7,7 @@ import { useShop } from '../../../store';
 import { formatFen, formatTime } from '../../../utils/format';
 import { useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
-import { ServiceEntry } from '../../components/ServiceEntry';
+import { ServiceEntry } from '../../../components/ServiceEntry';
 import '../after-sale.scss';
 
 /**

@@ -11,7 +11,7 @@ import { PAGES, withQuery } from '../../../utils/nav';
 import { CouponSheet } from '../../components/CouponSheet';
 import { AmountBreakdown, GiftList, LineList } from '../../components/LineList';
 import { SandboxPaySheet } from '../../components/SandboxPaySheet';
-import { payOrder, payResultUrl } from '../../components/payFlow';
+import { askForOrderNotices, payOrder, payResultUrl } from '../../components/payFlow';
 import '../../components/order.scss';
 import './index.scss';
 
@@ -80,6 +80,7 @@ export default function CheckoutPage() {
       void Taro.showToast({ title: '请选择收货地址', icon: 'none' });
       return;
     }
+    askForOrderNotices();
     let orderId: string;
     try {
       orderId = (await submitOrder()).id;

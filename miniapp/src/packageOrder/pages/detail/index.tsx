@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
 import { ORDER_STATUS_LABEL, cancelBlockedReason, shopperActions } from '@shop/shared/src/order-lifecycle';
+import { ServiceEntry } from '../../../components/ServiceEntry';
 import { EmptyState, ListSkeleton } from '../../../components/States';
 import { leftPendingPayment, orderGroupText, refundsSettled, useShop } from '../../../store';
 import { formatFen, formatRemaining, formatTime } from '../../../utils/format';
@@ -9,7 +10,7 @@ import { useCountdown, useRequireLogin } from '../../../utils/hooks';
 import { PAGES, withQuery } from '../../../utils/nav';
 import { AmountBreakdown, LineList } from '../../components/LineList';
 import { SandboxPaySheet } from '../../components/SandboxPaySheet';
-import { payOrder, payResultUrl } from '../../components/payFlow';
+import { askForOrderNotices, payOrder, payResultUrl } from '../../components/payFlow';
 import { copyOrderNumber, useBuyAgain } from '../../components/orderActions';
 import { OrderReviews } from '../../components/OrderReviews';
 import { OrderAfterSale } from '../../components/OrderAfterSale';
@@ -74,6 +75,7 @@ export default function OrderDetailPage() {
 
   const startPay = async () => {
     if (useShop.getState().payment.busy) return;
+    askForOrderNotices();
     await payOrder(id, (url) => {
       if (url.startsWith(PAGES.payResult)) void Taro.redirectTo({ url });
       else void loadOrder(id);
@@ -280,6 +282,8 @@ export default function OrderDetailPage() {
             ))}
         </View>
       )}
+
+      <ServiceEntry />
 
       {!pending && !refundable && (
         <View className="bottom-bar order-detail__bar">

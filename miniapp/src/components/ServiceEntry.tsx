@@ -1,10 +1,11 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { useShop } from '../../store';
+import { useShop } from '../store';
+import './ServiceEntry.scss';
 
 /**
- * 联系客服 on the after-sales pages: WeChat's own customer-service chat in the weapp (open-type="contact"); in H5 the
+ * 联系客服 on the order and after-sales pages: WeChat's own customer-service chat in the weapp (open-type="contact"); in H5 the
  * service hours and phone from the stage's configuration (GET /v1/shop-info), as the product page shows them.
  */
 export function ServiceEntry() {
@@ -12,7 +13,7 @@ export function ServiceEntry() {
   const [open, setOpen] = useState(false);
   if (process.env.TARO_ENV === 'weapp') {
     return (
-      <Button className="btn btn--ghost after-sale__service e2e-after-sale-service" openType="contact">
+      <Button className="btn btn--ghost service-entry e2e-service-entry" openType="contact">
         联系客服
       </Button>
     );
@@ -22,19 +23,19 @@ export function ServiceEntry() {
     await useShop.getState().loadShopInfo();
   };
   return (
-    <View className="card after-sale__service e2e-after-sale-service">
+    <View className="card service-entry e2e-service-entry">
       <View className="row row--between" onClick={() => void show()}>
         <Text>联系客服</Text>
         <Text className="muted">›</Text>
       </View>
       {open && (
-        <View className="muted after-sale__service-info">
+        <View className="muted service-entry__info">
           {info ? (
             <>
               <View>服务时间：{info.serviceHours || '请留言，我们会尽快回复'}</View>
               {info.servicePhone && (
                 <View onClick={() => void Taro.makePhoneCall({ phoneNumber: info.servicePhone }).catch(() => undefined)}>
-                  客服电话：<Text className="after-sale__phone">{info.servicePhone}</Text>
+                  客服电话：<Text className="service-entry__phone">{info.servicePhone}</Text>
                 </View>
               )}
             </>
