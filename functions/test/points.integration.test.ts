@@ -79,6 +79,12 @@ describe('earning exactly once', () => {
     expect(balance).toMatchObject({ available: 123, pending: 0, lifetime: 123 });
     const history = await call(members.pointsHistory, { token: undefined });
     expect(history.status).toBe(401);
+    // An order too small for one point earns nothing, and its line says why in words.
+    const tiny = await paidOrder(u, 50, T0 + 1);
+    await earn(tiny, T0 + 1);
+    const { entries } = await expectInvariants(u);
+    expect(entries.find((e) => e.orderId === tiny.id)).toMatchObject({ delta: 0, pendingDelta: 0, note: '本单金额未满积分门槛，未获得积分' });
+    expect(entries.find((e) => e.orderId === order.id)?.note).toBe('购物获得积分（15 天后到账）');
   });
 
   it('review and feedback hooks credit once per id, within the daily cap', async () => {

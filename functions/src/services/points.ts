@@ -126,7 +126,7 @@ async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | '
         delta: pendingDays === 0 ? points : 0,
         pendingDelta: pendingDays === 0 ? 0 : points,
         at: order.paidAt,
-        note: `购物获得积分${pendingDays ? `（${pendingDays} 天后到账）` : ''}`,
+        note: orderNote(full, points, pendingDays),
         orderId: order.id,
         earned: points,
         paidFen: order.paidFen,
@@ -143,6 +143,13 @@ async function earnForOrder(order: OrderItem): Promise<'earned' | 'replayed' | '
     if (result === 'replayed') return 'replayed';
   }
   throw new Error(`order ${order.id}: points could not be credited (kept conflicting)`);
+}
+
+/** 积分明细's words for an order's points: what it earned and when, or why it earned nothing. */
+function orderNote(full: number, points: number, pendingDays: number): string {
+  if (full === 0) return '本单金额未满积分门槛，未获得积分';
+  if (points === 0) return '购物积分今日已达上限，本单未获得积分';
+  return `购物获得积分${pendingDays ? `（${pendingDays} 天后到账）` : ''}${points < full ? '（今日该类积分已达上限）' : ''}`;
 }
 
 /**
