@@ -5,7 +5,7 @@ import { resolveAsset } from '../../api/assets';
 import './Description.scss';
 
 /** 商品详情: the description's paragraphs (separated by blank lines), then its pictures, each opening the preview. */
-export function Description({ product }: { product: Pick<ProductDetail, 'description' | 'detailImages'> }) {
+export function Description({ product }: { product: Pick<ProductDetail, 'title' | 'description' | 'detailImages'> }) {
   const paragraphs = product.description
     .split(/\n\s*\n/)
     .map((p) => p.trim())
@@ -20,13 +20,15 @@ export function Description({ product }: { product: Pick<ProductDetail, 'descrip
           {p}
         </View>
       ))}
-      {urls.map((src) => (
+      {urls.map((src, i) => (
         <Image
           key={src}
           className="description__image e2e-description-image"
           src={src}
           mode="widthFix"
           lazyLoad
+          ariaLabel={`${product.title} 详情图 ${i + 1}`}
+          nativeProps={{ alt: `${product.title} 详情图 ${i + 1}` }}
           onClick={() => Taro.previewImage({ urls, current: src }).catch(() => undefined)}
         />
       ))}

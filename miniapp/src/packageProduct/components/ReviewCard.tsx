@@ -23,8 +23,16 @@ function Photos({ photos }: { photos: string[] }) {
   if (photos.length === 0) return null;
   return (
     <View className="review-photos">
-      {photos.map((p) => (
-        <Image key={p} className="review-photos__img" src={resolveAsset(p)} mode="aspectFill" onClick={() => preview(photos, p)} />
+      {photos.map((p, i) => (
+        <Image
+          key={p}
+          className="review-photos__img"
+          src={resolveAsset(p)}
+          mode="aspectFill"
+          ariaLabel={`买家晒图 ${i + 1}`}
+          nativeProps={{ alt: `买家晒图 ${i + 1}` }}
+          onClick={() => preview(photos, p)}
+        />
       ))}
     </View>
   );
@@ -36,7 +44,7 @@ export function ReviewCard({ review, compact = false }: { review: ReviewView; co
     <View className="review-card e2e-review">
       <View className="row review-card__who">
         {review.avatar ? (
-          <Image className="review-card__avatar" src={resolveAsset(review.avatar)} />
+          <Image className="review-card__avatar" src={resolveAsset(review.avatar)} nativeProps={{ alt: '' }} />
         ) : (
           <View className="review-card__avatar review-card__avatar--blank" />
         )}

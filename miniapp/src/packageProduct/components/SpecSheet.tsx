@@ -106,7 +106,7 @@ export function SpecSheet(props: Props) {
     >
       <View className="spec-sheet__body">
         <View className="spec-sheet__head">
-          <Image className="spec-sheet__image" src={resolveAsset(image)} mode="aspectFill" />
+          <Image className="spec-sheet__image" src={resolveAsset(image)} mode="aspectFill" ariaLabel={product.title} nativeProps={{ alt: product.title }} />
           <View className="spec-sheet__summary">
             <PriceHead product={product} sku={sku} group={group} />
             <View className="muted e2e-spec-stock">{sku ? (sku.stock > 0 ? `库存 ${sku.stock} 件` : '已售罄') : ''}</View>

@@ -26,6 +26,8 @@ import './index.scss';
 
 /** What starting a group costs at least: the leader's price (the group price when the deal has none). */
 const dealLeaderMinFen = (deal: { skus: { leaderPriceFen: number }[] }) => Math.min(...deal.skus.map((s) => s.leaderPriceFen));
+/** What a gallery picture shows, for screen readers and when it does not load. */
+const imageAlt = (title: string, i: number, count: number) => (count > 1 ? `${title}（第 ${i + 1} 张，共 ${count} 张）` : title);
 
 export default function ProductDetailPage() {
   const { params } = useRouter();
@@ -184,6 +186,8 @@ export default function ProductDetailPage() {
                 className="product__image"
                 src={resolveAsset(src)}
                 mode="aspectFill"
+                ariaLabel={imageAlt(product.title, i, images.length)}
+                nativeProps={{ alt: imageAlt(product.title, i, images.length) }}
                 onClick={() =>
                   Taro.previewImage({ urls: images.map((u) => resolveAsset(u)), current: resolveAsset(src) }).catch(
                     () => undefined,
