@@ -1,13 +1,6 @@
-import {
-  AFTER_SALE_TYPE_LABEL,
-  AFTER_SALE_TYPES,
-  afterSaleRefusal,
-  type AfterSaleType,
-  type AfterSaleView,
-  type ApiBody,
-  type OrderView,
-  type UploadTicket,
-} from '@shop/shared';
+// The rule module itself, not the package index: the index carries every zod contract into the main package.
+import { AFTER_SALE_TYPE_LABEL, AFTER_SALE_TYPES, afterSaleRefusal, type AfterSaleType } from '@shop/shared/src/after-sales';
+import type { AfterSaleView, ApiBody, OrderView, UploadTicket } from '@shop/shared';
 import type { LoadStatus, Slice } from '../types';
 
 /** The types of 售后 an order can have now, each with why not (from the same rule the server applies). */
