@@ -71,7 +71,10 @@ export default function HomePage() {
           ))}
         </View>
       )}
-      {categoriesStatus === 'loading' && categories.length === 0 && <View className="home-cats home-cats--placeholder" />}
+      {/* Their room is kept until they arrive (also before the first request starts), so what is below does not jump. */}
+      {(categoriesStatus === 'idle' || categoriesStatus === 'loading') && categories.length === 0 && (
+        <View className="home-cats home-cats--placeholder" />
+      )}
 
       <CouponCenterEntry />
       <FlashSales />
