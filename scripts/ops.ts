@@ -102,6 +102,17 @@ function fail(res: { status: number; body: any }): never {
   throw refusal(res);
 }
 
+/** A list command's output: one line per row and the count, or (with --csv) the file and where it went. */
+function printOrExport<T>(rows: T[], csvPath: string | undefined, noun: string, as: { csv: (rows: T[]) => string; line: (row: T) => string }): void {
+  if (csvPath) {
+    fs.writeFileSync(csvPath, as.csv(rows));
+    console.log(`已导出 ${rows.length} ${noun}到 ${csvPath}`);
+    return;
+  }
+  for (const row of rows) console.log(as.line(row));
+  console.log(`共 ${rows.length} ${noun}`);
+}
+
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
@@ -130,18 +141,18 @@ async function main() {
       if (values.from) q.from = String(Date.parse(`${values.from}T00:00:00+08:00`));
       if (values.to) q.to = String(Date.parse(`${values.to}T23:59:59.999+08:00`));
       const rows = await listAll<any>(send, '/ops/v1/orders', q);
-      if (values.csv) {
-        const header = ['order_id', 'status', 'shippable', 'created_at', 'paid_at', 'payable_yuan', 'receiver', 'phone', 'address', 'items', 'remark'];
-        const lines = rows.map((o) => {
-          const items = o.lines.map((l: any) => `${l.skuId}:${l.quantity}`).join(';');
-          return [o.id, o.statusLabel, o.shippable ? '是' : '否', beijingTime(o.createdAt), beijingTime(o.paidAt), yuan(o.payableFen), o.receiver, o.phone, o.address, items, o.remark];
-        });
-        fs.writeFileSync(values.csv, csvFile(header, lines));
-        console.log(`已导出 ${rows.length} 个订单到 ${values.csv}`);
-      } else {
-        for (const o of rows) console.log(`${o.id}  ${o.statusLabel}${o.shippable ? '' : '（暂不可发货）'}  ¥${yuan(o.payableFen)}  ${o.receiver}  ${o.lines.map((l: any) => `${l.title}×${l.quantity}`).join('，')}`);
-        console.log(`共 ${rows.length} 个订单`);
-      }
+      const header = ['order_id', 'status', 'shippable', 'created_at', 'paid_at', 'payable_yuan', 'receiver', 'phone', 'address', 'items', 'remark'];
+      printOrExport(rows, values.csv, '个订单', {
+        csv: (all) =>
+          csvFile(
+            header,
+            all.map((o) => {
+              const items = o.lines.map((l: any) => `${l.skuId}:${l.quantity}`).join(';');
+              return [o.id, o.statusLabel, o.shippable ? '是' : '否', beijingTime(o.createdAt), beijingTime(o.paidAt), yuan(o.payableFen), o.receiver, o.phone, o.address, items, o.remark];
+            }),
+          ),
+        line: (o) => `${o.id}  ${o.statusLabel}${o.shippable ? '' : '（暂不可发货）'}  ¥${yuan(o.payableFen)}  ${o.receiver}  ${o.lines.map((l: any) => `${l.title}×${l.quantity}`).join('，')}`,
+      });
       return;
     }
     case 'ship': {
@@ -171,14 +182,7 @@ async function main() {
     }
     case 'after-sales': {
       const state = afterSaleState(values.state);
-      const rows = await listAfterSales(send, state);
-      if (values.csv) {
-        fs.writeFileSync(values.csv, afterSalesCsv(rows));
-        console.log(`已导出 ${rows.length} 个售后申请到 ${values.csv}`);
-      } else {
-        for (const v of rows) console.log(afterSaleLine(v));
-        console.log(`共 ${rows.length} 个售后申请`);
-      }
+      printOrExport(await listAfterSales(send, state), values.csv, '个售后申请', { csv: afterSalesCsv, line: afterSaleLine });
       return;
     }
     case 'approve':
@@ -192,14 +196,7 @@ async function main() {
       console.log(await setReviewHidden(send, { ...values, show: command === 'show-review' }));
       return;
     case 'feedback': {
-      const rows = await listFeedback(send);
-      if (values.csv) {
-        fs.writeFileSync(values.csv, feedbackCsv(rows));
-        console.log(`已导出 ${rows.length} 条意见反馈到 ${values.csv}`);
-      } else {
-        for (const f of rows) console.log(feedbackLine(f));
-        console.log(`共 ${rows.length} 条意见反馈`);
-      }
+      printOrExport(await listFeedback(send), values.csv, '条意见反馈', { csv: feedbackCsv, line: feedbackLine });
       return;
     }
     default:

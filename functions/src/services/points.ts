@@ -164,8 +164,9 @@ async function rewardInviter(order: OrderItem, now: number): Promise<'rewarded' 
   if (await pointsRepo.entry(inviter, `INVITE#${order.userId}`)) return 'none';
   const paid = await pointsRepo.paidOrders(order.userId);
   const earlier = paid.some((o) => o.id !== order.id && (o.paidAt < order.paidAt! || (o.paidAt === order.paidAt && o.id < order.id)));
+  if (earlier) return 'none';
   const [inviterAccount, friend] = await Promise.all([userRepo.get(inviter), userRepo.get(order.userId)]);
-  if (earlier || !inviterAccount) return 'none';
+  if (!inviterAccount) return 'none';
   await award({
     userId: inviter,
     businessId: `INVITE#${order.userId}`,
