@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { stepShots } from './browser';
-import { loginAsDemoShopper, shopInBrowser, untilLoaded, visible, watchPage } from './steps';
+import { callApi, demoShopperWithAddress, loginAsDemoShopper, shopInBrowser, untilLoaded, visible, watchPage } from './steps';
 
 /**
  * After the purchase, in a real browser against the whole local shop, with the operator at a terminal:
@@ -32,35 +32,11 @@ async function ops(...args: string[]): Promise<string> {
   return stdout;
 }
 
-async function api<T = any>(method: string, route: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${shop.stack.apiUrl}${route}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = <T = any>(method: string, route: string, token: string | null, body?: unknown) => callApi<T>(shop.stack.apiUrl, method, route, token, body);
 
-let session: { token: string; addressId: string } | undefined;
-
+let session: Promise<{ token: string; addressId: string }> | undefined;
 /** 小明's session and address, made once through the API as the app would. */
-async function xiaoming() {
-  if (session) return session;
-  const { token } = await api<{ token: string }>('POST', '/v1/auth/login', null, { code: 'demo-xiaoming' });
-  const address = await api<{ id: string }>('POST', '/v1/addresses', token, {
-    name: '王小明',
-    phone: '13800138000',
-    province: '上海市',
-    city: '上海市',
-    district: '浦东新区',
-    detail: '世纪大道 100 号 8 楼',
-    isDefault: true,
-  });
-  session = { token, addressId: address.id };
-  return session;
-}
+const xiaoming = () => (session ??= demoShopperWithAddress(shop.stack.apiUrl));
 
 /** One unit of the product bought and paid for through the sandbox: the order id and what was paid. */
 async function paidOrder(productId: string): Promise<{ id: string; paidFen: number; skuId: string }> {
@@ -209,19 +185,16 @@ describe('after the purchase, in the H5 app and at the operator terminal', () =>
     await expect.poll(state, { timeout: 30_000 }).toBe('申请中');
     const afterSaleId = new URLSearchParams(page.url().split('?')[1]).get('id')!;
     expect(afterSaleId).toMatch(new RegExp(`^${order.id}-\\d+$`));
+    // What the request page says after the operator acted (opened afresh, so it reads the server's state).
+    const stateOnReopen = async () => {
+      await open(page, `packageAfterSale/pages/detail/index?id=${afterSaleId}`);
+      return state();
+    };
 
     // The operator sees it and approves it: 待退货 with the address to send the goods to.
     expect(await ops('after-sales')).toContain(afterSaleId);
     await ops('approve', '--id', afterSaleId);
-    await expect
-      .poll(
-        async () => {
-          await open(page, `packageAfterSale/pages/detail/index?id=${afterSaleId}`);
-          return state();
-        },
-        { timeout: 30_000, interval: 1_000 },
-      )
-      .toBe('待退货');
+    await expect.poll(stateOnReopen, { timeout: 30_000, interval: 1_000 }).toBe('待退货');
     expect(await visible(page, '.e2e-after-sale-address').textContent()).toContain('退货地址');
 
     // 小明 sends it back and enters the parcel.
@@ -234,15 +207,7 @@ describe('after the purchase, in the H5 app and at the operator terminal', () =>
 
     // The goods arrive: the operator marks them received, the refund goes back the way it was paid.
     await ops('receive', '--id', afterSaleId);
-    await expect
-      .poll(
-        async () => {
-          await open(page, `packageAfterSale/pages/detail/index?id=${afterSaleId}`);
-          return state();
-        },
-        { timeout: 90_000, interval: 2_000 },
-      )
-      .toBe('已退款');
+    await expect.poll(stateOnReopen, { timeout: 90_000, interval: 2_000 }).toBe('已退款');
     const yuan = `¥${(order.paidFen / 100).toFixed(2)}`;
     expect(await visible(page, '.e2e-after-sale-refund').textContent()).toBe(yuan);
     expect(await visible(page, '.e2e-after-sale-timeline').textContent()).toContain('已原路退回');

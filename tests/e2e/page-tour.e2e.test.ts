@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startStack, type Stack } from '../../scripts/lib/stack';
 import { SHOTS, openBrowser } from './browser';
-import { loginAsDemoShopper } from './steps';
+import { callApi, demoShopperWithAddress, loginAsDemoShopper } from './steps';
 
 /**
  * The page tour: every page of miniapp/src/app.config.ts (read from the file, so a page added there is visited too),
@@ -62,43 +62,25 @@ let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 const OUT = path.join(SHOTS, 'pages');
 
-async function api<T = any>(method: string, route: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${stack.apiUrl}${route}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = <T = any>(method: string, route: string, token: string | null, body?: unknown) => callApi<T>(stack.apiUrl, method, route, token, body);
 
 const key = () => crypto.randomUUID().replaceAll('-', '');
 
 /** 小明's order (unpaid) and a group he started and paid for, made through the API as the app would. */
 async function demoData(): Promise<DemoIds> {
-  const { token } = await api<{ token: string }>('POST', '/v1/auth/login', null, { code: 'demo-xiaoming' });
-  const address = await api<{ id: string }>('POST', '/v1/addresses', token, {
-    name: '王小明',
-    phone: '13800138000',
-    province: '上海市',
-    city: '上海市',
-    district: '浦东新区',
-    detail: '世纪大道 100 号 8 楼',
-    isDefault: true,
-  });
+  const { token, addressId } = await demoShopperWithAddress(stack.apiUrl);
   const product = await api<{ skus: { id: string; stock: number }[] }>('GET', `/v1/products/${PRODUCT}`, null);
   const skuId = product.skus.find((s) => s.stock > 0)!.id;
   const order = await api<{ id: string }>('POST', '/v1/orders', token, {
     idempotencyKey: key(),
     source: { type: 'buyNow', productId: PRODUCT, skuId, quantity: 1 },
-    addressId: address.id,
+    addressId,
   });
   const groupOrder = await api<{ id: string }>('POST', '/v1/groups/orders', token, {
     idempotencyKey: key(),
     campaignId: GROUP_CAMPAIGN,
     skuId: GROUP_SKU,
-    addressId: address.id,
+    addressId,
   });
   const pay = await api<{ prepayId: string }>('POST', `/v1/orders/${groupOrder.id}/pay`, token);
   const paid = await api<{ delivered: boolean; notifyStatus: number | null }>('POST', '/v1/sandbox/pay', token, { prepayId: pay.prepayId, action: 'pay' });

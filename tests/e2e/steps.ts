@@ -110,3 +110,30 @@ export async function payInSandboxAndSeePaid(page: Page): Promise<void> {
   await expect.poll(() => status.getAttribute('data-status'), { timeout: 30_000 }).toBe('PAID');
   expect(await status.textContent()).toContain('待发货');
 }
+
+/** One call of the shop's HTTP API as the app makes it; throws with the status and body on anything but 2xx. */
+export async function callApi<T = any>(apiUrl: string, method: string, route: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(`${apiUrl}${route}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** 小明 (or the demo shopper named) logged in through the API, with a default address in 上海. */
+export async function demoShopperWithAddress(apiUrl: string, code = 'demo-xiaoming'): Promise<{ token: string; addressId: string }> {
+  const { token } = await callApi<{ token: string }>(apiUrl, 'POST', '/v1/auth/login', null, { code });
+  const address = await callApi<{ id: string }>(apiUrl, 'POST', '/v1/addresses', token, {
+    name: '王小明',
+    phone: '13800138000',
+    province: '上海市',
+    city: '上海市',
+    district: '浦东新区',
+    detail: '世纪大道 100 号 8 楼',
+    isDefault: true,
+  });
+  return { token, addressId: address.id };
+}
